@@ -1,0 +1,107 @@
+package io.fleetstream.schemas.serde;
+
+import io.fleetstream.schemas.registry.SchemaRegistry;
+import io.fleetstream.schemas.registry.SchemaRegistryException;
+import org.apache.avro.Schema;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumWriter;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serializer;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * Writes a generated Avro record in the Confluent wire format: magic byte 0, the schema's global id
+ * (4 bytes, big-endian), then Avro binary. The subject is {@code <topic>-value} (TopicNameStrategy).
+ *
+ * <p>The schema id is resolved once per topic: registered on first use when auto-registration is
+ * on, otherwise looked up, failing when the schema is not registered. After that no record touches
+ * the registry. Thread-safe: the datum writer is shared, the output buffer and encoder are per thread.
+ */
+public final class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
+
+    private static final class Scratch {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        BinaryEncoder encoder;
+    }
+
+    private final SchemaRegistry registry;
+    private final boolean autoRegister;
+    private final Schema schema;
+    private final String typeName;
+    private final DatumWriter<T> writer;
+    private final ConcurrentMap<String, Integer> idsByTopic = new ConcurrentHashMap<>();
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+    public AvroSerializer(SchemaRegistry registry, boolean autoRegister, Class<T> type) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.autoRegister = autoRegister;
+        SpecificData model = SpecificData.getForClass(type);
+        this.schema = model.getSchema(type);
+        this.typeName = type.getSimpleName();
+        this.writer = new SpecificDatumWriter<>(schema, model);
+    }
+
+    @Override
+    public byte[] serialize(String topic, T record) {
+        if (record == null) {
+            return null;
+        }
+        int id = schemaId(topic);
+        Scratch buffer = scratch.get();
+        buffer.out.reset();
+        buffer.out.write(WireFormat.MAGIC_BYTE);
+        buffer.out.write(id >>> 24);
+        buffer.out.write(id >>> 16);
+        buffer.out.write(id >>> 8);
+        buffer.out.write(id);
+        buffer.encoder = EncoderFactory.get().binaryEncoder(buffer.out, buffer.encoder);
+        try {
+            writer.write(record, buffer.encoder);
+            buffer.encoder.flush();
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("cannot write a " + typeName + " to topic '" + topic + "' as Avro: " + e.getMessage(), e);
+        }
+        return buffer.out.toByteArray();
+    }
+
+    private int schemaId(String topic) {
+        Integer cached = idsByTopic.get(topic);
+        if (cached != null) {
+            return cached;
+        }
+        int id = autoRegister ? register(topic) : lookUp(topic);
+        idsByTopic.putIfAbsent(topic, id);
+        return id;
+    }
+
+    private int register(String topic) {
+        String subject = WireFormat.valueSubject(topic);
+        try {
+            return registry.register(subject, schema);
+        } catch (SchemaRegistryException e) {
+            if (e.errorCode() == SchemaRegistryException.INCOMPATIBLE_SCHEMA || e.errorCode() == SchemaRegistryException.INVALID_SCHEMA) {
+                throw new SerializationException("cannot register the " + typeName + " schema under subject '" + subject
+                        + "' for topic '" + topic + "': " + e.getMessage(), e);
+            }
+            throw e;
+        }
+    }
+
+    private int lookUp(String topic) {
+        String subject = WireFormat.valueSubject(topic);
+        return registry.lookup(subject, schema)
+                .orElseThrow(() -> new SerializationException("the " + typeName + " schema is not registered under subject '"
+                        + subject + "' for topic '" + topic + "', and auto-registration is off: register it first"
+                        + " (POST /subjects/" + subject + "/versions) or turn auto-registration on"))
+                .id();
+    }
+}
