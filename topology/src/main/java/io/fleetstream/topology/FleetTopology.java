@@ -1,0 +1,76 @@
+package io.fleetstream.topology;
+
+import io.fleetstream.avro.DeadLetter;
+import io.fleetstream.avro.DeviceState;
+import io.fleetstream.avro.EmnifyEvent;
+import io.fleetstream.avro.PresenceChange;
+import io.fleetstream.schemas.catalog.EventCatalog;
+import io.fleetstream.schemas.serde.AvroSerdes;
+import io.fleetstream.topology.device.DeviceStateProcessor;
+import io.fleetstream.topology.routing.CategoryRouter;
+import io.fleetstream.topology.routing.EventDeduplicator;
+import io.fleetstream.topology.routing.RawEventDecoder;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The fleetstream topology: raw events → decode (poison pills to the dead-letter topic) → dedupe by
+ * event id → one topic per category, and → device state and presence. Pure: it builds a {@link Topology} and does no I/O; the caller
+ * wires configuration, HTTP and lifecycle.
+ */
+public final class FleetTopology {
+
+    /** Node names; stores and their changelogs are named after the store constants of each processor. */
+    public static final String RAW_SOURCE = "raw-events-source";
+    public static final String DECODE = "decode-raw-events";
+    public static final String DEDUPE = "dedupe-events";
+    public static final String CATEGORY_SINK = "category-topics-sink";
+    public static final String DEAD_LETTER_SINK = "dead-letters-sink";
+    public static final String DEVICE_STATE = "device-state-processor";
+    public static final String DEVICE_STATE_SINK = "device-state-sink";
+    public static final String DEVICE_PRESENCE_SINK = "device-presence-sink";
+
+    private FleetTopology() {
+    }
+
+    public static Topology build(TopologyConfig config, AvroSerdes serdes) {
+        Serde<EmnifyEvent> events = serdes.forValue(EmnifyEvent.class);
+        Serde<DeadLetter> deadLetters = serdes.forValue(DeadLetter.class);
+        Topology topology = new Topology();
+
+        topology.addSource(RAW_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
+                config.topics().raw());
+        topology.addProcessor(DECODE, () -> new RawEventDecoder(events.deserializer(), DEDUPE, DEAD_LETTER_SINK),
+                RAW_SOURCE);
+        topology.addSink(DEAD_LETTER_SINK, config.topics().deadLetters(), Serdes.String().serializer(),
+                deadLetters.serializer(), DECODE);
+
+        topology.addProcessor(DEDUPE,
+                () -> new EventDeduplicator(config.dedupeRetention(), config.dedupePurgeInterval()), DECODE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(EventDeduplicator.SEEN_STORE), Serdes.Long(), Serdes.Long()), DEDUPE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(EventDeduplicator.EXPIRY_STORE), Serdes.Bytes(), Serdes.ByteArray()), DEDUPE);
+
+        topology.addSink(CATEGORY_SINK, new CategoryRouter(EventCatalog.standard(), config.topics()),
+                Serdes.String().serializer(), events.serializer(), DEDUPE);
+
+        Serde<DeviceState> deviceStates = serdes.forValue(DeviceState.class);
+        Serde<PresenceChange> presenceChanges = serdes.forValue(PresenceChange.class);
+        topology.addProcessor(DEVICE_STATE,
+                () -> new DeviceStateProcessor(config.deviceTimers(), DEVICE_STATE_SINK, DEVICE_PRESENCE_SINK), DEDUPE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(DeviceStateProcessor.STATE_STORE), Serdes.String(), deviceStates), DEVICE_STATE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(DeviceStateProcessor.TIMER_STORE), Serdes.Bytes(), Serdes.ByteArray()), DEVICE_STATE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(DeviceStateProcessor.CLOCK_STORE), Serdes.String(), Serdes.Long()), DEVICE_STATE);
+        topology.addSink(DEVICE_STATE_SINK, config.topics().deviceState(), Serdes.String().serializer(),
+                deviceStates.serializer(), DEVICE_STATE);
+        topology.addSink(DEVICE_PRESENCE_SINK, config.topics().devicePresence(), Serdes.String().serializer(),
+                presenceChanges.serializer(), DEVICE_STATE);
+        return topology;
+    }
+}

@@ -1,0 +1,44 @@
+package io.fleetstream.topology;
+
+import io.fleetstream.schemas.Topics;
+import io.fleetstream.topology.device.DeviceStateProcessor;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What shapes the topology (not how it connects: bootstrap servers, registry and HTTP are the
+ * caller's business).
+ *
+ * @param topics               topic names (prefix)
+ * @param dedupeRetention      how long an event id is remembered after it was first seen; a copy
+ *                             arriving later than this is routed again
+ * @param dedupePurgeInterval  how often (wall clock) remembered ids past their retention are forgotten
+ * @param deviceTimers         the offline window and when pending offlines fire
+ */
+public record TopologyConfig(Topics topics, Duration dedupeRetention, Duration dedupePurgeInterval,
+                             DeviceStateProcessor.Timers deviceTimers) {
+
+    public static final Duration DEFAULT_DEDUPE_RETENTION = Duration.ofDays(7);
+    public static final Duration DEFAULT_DEDUPE_PURGE_INTERVAL = Duration.ofMinutes(1);
+
+    public TopologyConfig {
+        Objects.requireNonNull(topics, "topics");
+        requirePositive(dedupeRetention, "dedupe retention");
+        requirePositive(dedupePurgeInterval, "dedupe purge interval");
+        Objects.requireNonNull(deviceTimers, "deviceTimers");
+        requirePositive(deviceTimers.offlineWindow(), "offline window");
+        requirePositive(deviceTimers.punctuationInterval(), "offline timer interval");
+    }
+
+    public static TopologyConfig defaults(Topics topics) {
+        return new TopologyConfig(topics, DEFAULT_DEDUPE_RETENTION, DEFAULT_DEDUPE_PURGE_INTERVAL,
+                DeviceStateProcessor.Timers.defaults());
+    }
+
+    private static void requirePositive(Duration d, String what) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(what + " must be a positive duration, got " + d);
+        }
+    }
+}

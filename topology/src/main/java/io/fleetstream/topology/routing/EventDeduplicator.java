@@ -1,0 +1,89 @@
+package io.fleetstream.topology.routing;
+
+import io.fleetstream.avro.EmnifyEvent;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Passes each event id on once. The Data Streamer is at-least-once and the REST poller overlaps it,
+ * so copies are normal. Ids are remembered for a retention measured from when fleetstream first saw
+ * them (wall clock), not from the event's own time: a 30-day backfill or a replayed export from
+ * years ago is deduplicated and routed like live traffic, never dropped as late.
+ *
+ * <p>Forgetting uses an index ordered by first-seen time, so a purge touches only what expires.
+ * Copies share their key (endpoint or organisation), so they meet on the same partition and the
+ * stores need no repartitioning.
+ */
+public final class EventDeduplicator implements Processor<String, EmnifyEvent, String, EmnifyEvent> {
+
+    /** Event id → first-seen wall-clock millis. */
+    public static final String SEEN_STORE = "dedupe-seen";
+    /** (first-seen millis, event id) → nothing; orders ids by when they expire. */
+    public static final String EXPIRY_STORE = "dedupe-expiry";
+    /** A purge removes at most this many ids per punctuation, so one tick never stalls the task. */
+    static final int MAX_PURGE_PER_TICK = 50_000;
+    private static final byte[] EMPTY = new byte[0];
+
+    private final Duration retention;
+    private final Duration purgeInterval;
+    private ProcessorContext<String, EmnifyEvent> context;
+    private KeyValueStore<Long, Long> seen;
+    private KeyValueStore<Bytes, byte[]> expiry;
+
+    public EventDeduplicator(Duration retention, Duration purgeInterval) {
+        this.retention = retention;
+        this.purgeInterval = purgeInterval;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, EmnifyEvent> context) {
+        this.context = context;
+        this.seen = context.getStateStore(SEEN_STORE);
+        this.expiry = context.getStateStore(EXPIRY_STORE);
+        context.schedule(purgeInterval, PunctuationType.WALL_CLOCK_TIME, this::purge);
+    }
+
+    @Override
+    public void process(Record<String, EmnifyEvent> record) {
+        long id = record.value().getId();
+        if (seen.get(id) != null) {
+            return;
+        }
+        long now = context.currentSystemTimeMs();
+        seen.put(id, now);
+        expiry.put(expiryKey(now, id), EMPTY);
+        context.forward(record);
+    }
+
+    private void purge(long now) {
+        long cutoff = now - retention.toMillis();
+        if (cutoff <= 0) {
+            return;
+        }
+        List<Bytes> expired = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = expiry.range(expiryKey(0, 0), expiryKey(cutoff - 1, Long.MAX_VALUE))) {
+            while (it.hasNext() && expired.size() < MAX_PURGE_PER_TICK) {
+                expired.add(it.next().key);
+            }
+        }
+        for (Bytes key : expired) {
+            seen.delete(ByteBuffer.wrap(key.get()).getLong(Long.BYTES));
+            expiry.delete(key);
+        }
+    }
+
+    /** Big-endian (time, id): byte order equals time order for the non-negative values used here. */
+    static Bytes expiryKey(long firstSeenMillis, long eventId) {
+        return Bytes.wrap(ByteBuffer.allocate(2 * Long.BYTES).putLong(firstSeenMillis).putLong(eventId).array());
+    }
+}

@@ -1,0 +1,72 @@
+package io.fleetstream.topology.routing;
+
+import io.fleetstream.avro.DeadLetter;
+import io.fleetstream.avro.EmnifyEvent;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Decodes raw-topic records. One that cannot be decoded (a poison pill: wrong wire format, unknown
+ * schema id, corrupt Avro) becomes a dead letter with its original bytes, and processing goes on:
+ * one bad record must not stop the pipeline, nor be skipped without a trace.
+ */
+public final class RawEventDecoder implements Processor<String, byte[], String, Object> {
+
+    public static final String STAGE = "topology.raw";
+    private static final Logger log = LoggerFactory.getLogger(RawEventDecoder.class);
+
+    private final Deserializer<EmnifyEvent> deserializer;
+    private final String eventsChild;
+    private final String deadLettersChild;
+    private ProcessorContext<String, Object> context;
+
+    public RawEventDecoder(Deserializer<EmnifyEvent> deserializer, String eventsChild, String deadLettersChild) {
+        this.deserializer = deserializer;
+        this.eventsChild = eventsChild;
+        this.deadLettersChild = deadLettersChild;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        Optional<RecordMetadata> meta = context.recordMetadata();
+        String topic = meta.map(RecordMetadata::topic).orElse(null);
+        EmnifyEvent event;
+        try {
+            if (record.value() == null) {
+                throw new IllegalArgumentException("record has no value (a tombstone has no place on the raw topic)");
+            }
+            event = deserializer.deserialize(topic, record.headers(), record.value());
+        } catch (RuntimeException e) {
+            DeadLetter deadLetter = DeadLetter.newBuilder()
+                    .setStage(STAGE)
+                    .setReason("cannot decode raw event: " + e.getMessage())
+                    .setOriginal(ByteBuffer.wrap(record.value() == null ? new byte[0] : record.value()))
+                    .setAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
+                    .setSource(topic)
+                    .setTopic(topic)
+                    .setPartition(meta.map(RecordMetadata::partition).orElse(null))
+                    .setOffset(meta.map(RecordMetadata::offset).orElse(null))
+                    .setKey(record.key())
+                    .build();
+            log.warn("dead-lettered raw record {}-{}@{}: {}", topic, deadLetter.getPartition(), deadLetter.getOffset(),
+                    deadLetter.getReason());
+            context.forward(new Record<String, Object>(null, deadLetter, record.timestamp()), deadLettersChild);
+            return;
+        }
+        context.forward(record.withValue((Object) event), eventsChild);
+    }
+}

@@ -1,0 +1,189 @@
+package io.fleetstream.topology.device;
+
+import io.fleetstream.avro.ConnectivityStatus;
+import io.fleetstream.avro.DeviceState;
+import io.fleetstream.avro.Presence;
+import io.fleetstream.avro.PresenceChange;
+import io.fleetstream.avro.PresenceReason;
+import io.fleetstream.schemas.Topics;
+import io.fleetstream.schemas.registry.InMemorySchemaRegistry;
+import io.fleetstream.topology.TopologyConfig;
+import io.fleetstream.topology.testing.TestEvents;
+import io.fleetstream.topology.testing.TopologyFixture;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static io.fleetstream.topology.testing.TestEvents.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DevicePresenceTopologyTest {
+
+    private static final Duration GRACE = Duration.ofSeconds(30);
+    private static final Duration ALLOWANCE = Duration.ofMinutes(2);
+    private static final TopologyConfig CONFIG = new TopologyConfig(Topics.withDefaultPrefix(),
+            TopologyConfig.DEFAULT_DEDUPE_RETENTION, TopologyConfig.DEFAULT_DEDUPE_PURGE_INTERVAL,
+            new DeviceStateProcessor.Timers(Duration.ofMinutes(5), GRACE, ALLOWANCE, Duration.ofSeconds(5)));
+
+    @TempDir
+    Path stateDir;
+    private final TestEvents a = new TestEvents(1001);
+    private final TestEvents b = new TestEvents(2002);
+
+    private static Instant at(int minutes, int seconds) {
+        return T0.plus(Duration.ofMinutes(minutes).plusSeconds(seconds));
+    }
+
+    /** the wall clock starts where the events are, as in live traffic */
+    private TopologyFixture start() {
+        return new TopologyFixture(CONFIG, stateDir, T0);
+    }
+
+    @Test
+    void reconnectInsideTheWindowEmitsOnlyTheFirstOnline() {
+        try (TopologyFixture f = start()) {
+            f.send(a.updateLocation(at(0, 0)));
+            f.send(a.createPdp(at(0, 10), "s1"));
+            f.send(a.deletePdp(at(10, 0), "s1", at(0, 10), 1, 1));
+            f.send(a.createPdp(at(14, 59), "s2"));
+            f.send(b.updateLocation(at(40, 0))); // stream time moves far past the old due time
+            f.driver.advanceWallClockTime(Duration.ofMinutes(30));
+
+            List<PresenceChange> changes = f.presence.readValuesToList();
+            assertThat(changes).singleElement().satisfies(c -> {
+                assertThat(c.getTo()).isEqualTo(Presence.ONLINE);
+                assertThat(c.getAt()).isEqualTo(at(0, 10));
+            });
+            assertThat(f.deviceStates.readKeyValuesToMap().get(a.key()).getStatus()).isEqualTo(ConnectivityStatus.ONLINE);
+        }
+    }
+
+    @Test
+    void streamTimePassingTheDueTimeFiresTheOfflineStampedAtTheDueTime() {
+        try (TopologyFixture f = start()) {
+            f.send(a.createPdp(at(0, 0), "s1"));
+            f.send(a.deletePdp(at(10, 0), "s1", at(0, 0), 1, 1));
+            f.presence.readValuesToList();
+
+            f.send(b.updateLocation(at(15, 20))); // past due, but inside the grace
+            assertThat(f.presence.isEmpty()).isTrue();
+
+            f.send(b.updateLocation(at(15, 31)));
+            TestRecord<String, PresenceChange> offline = f.presence.readRecord();
+            assertThat(offline.key()).isEqualTo(a.key());
+            assertThat(offline.value().getTo()).isEqualTo(Presence.OFFLINE);
+            assertThat(offline.value().getAt()).isEqualTo(at(15, 0));
+            assertThat(offline.value().getReason()).isEqualTo(PresenceReason.PDP_TIMEOUT);
+            assertThat(f.presence.isEmpty()).isTrue();
+
+            DeviceState last = f.deviceStates.readKeyValuesToMap().get(a.key());
+            assertThat(last.getOnline()).isFalse();
+            assertThat(last.getOfflineDueAt()).isNull();
+        }
+    }
+
+    @Test
+    void theDevicesOwnLaterEventFiresItsOfflineBeforeItsOnline() {
+        try (TopologyFixture f = start()) {
+            f.send(a.createPdp(at(0, 0), "s1"));
+            f.send(a.deletePdp(at(10, 0), "s1", at(0, 0), 1, 1));
+            f.send(a.createPdp(at(16, 0), "s2"));
+
+            List<PresenceChange> changes = f.presence.readValuesToList();
+            assertThat(changes).extracting(PresenceChange::getTo)
+                    .containsExactly(Presence.ONLINE, Presence.OFFLINE, Presence.ONLINE);
+            assertThat(changes).extracting(PresenceChange::getAt).containsExactly(at(0, 0), at(15, 0), at(16, 0));
+        }
+    }
+
+    @Test
+    void anIdlePartitionStillGoesOfflineOnWallClockTime() {
+        try (TopologyFixture f = start()) {
+            f.send(a.createPdp(at(0, 0), "s1"));
+            f.send(a.deletePdp(at(1, 0), "s1", at(0, 0), 1, 1));
+            f.presence.readValuesToList();
+
+            f.driver.advanceWallClockTime(Duration.ofMinutes(7)); // due at 6:00, allowance 2 min → not yet
+            assertThat(f.presence.isEmpty()).isTrue();
+
+            f.driver.advanceWallClockTime(Duration.ofMinutes(1).plusSeconds(5));
+            PresenceChange offline = f.presence.readValue();
+            assertThat(offline.getTo()).isEqualTo(Presence.OFFLINE);
+            assertThat(offline.getAt()).isEqualTo(at(6, 0));
+        }
+    }
+
+    @Test
+    void aPendingOfflineStillFiresAfterARestart() throws IOException {
+        InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+        Path crashed = stateDir.resolve("left-behind");
+        try (TopologyFixture f = new TopologyFixture(CONFIG, stateDir.resolve("running"), T0, registry)) {
+            f.send(a.createPdp(at(0, 0), "s1"));
+            f.send(a.deletePdp(at(1, 0), "s1", at(0, 0), 1, 1));
+            assertThat(f.presence.readValuesToList()).hasSize(1);
+            // TopologyTestDriver deletes its state directory on close; an instance that dies leaves it
+            // behind as it is after the last commit, which is what the restarted driver starts from
+            copyTree(stateDir.resolve("running"), crashed);
+        }
+
+        try (TopologyFixture restarted = new TopologyFixture(CONFIG, crashed, at(30, 0), registry)) {
+            restarted.driver.advanceWallClockTime(Duration.ofSeconds(10));
+
+            PresenceChange offline = restarted.presence.readValue();
+            assertThat(offline.getTo()).isEqualTo(Presence.OFFLINE);
+            assertThat(offline.getAt()).isEqualTo(at(6, 0));
+            KeyValueStore<String, DeviceState> store = restarted.driver.getKeyValueStore(DeviceStateProcessor.STATE_STORE);
+            assertThat(store.get(a.key()).getOnline()).isFalse();
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path source : (Iterable<Path>) paths::iterator) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else if (!source.getFileName().toString().equals("LOCK")) {
+                    Files.copy(source, target);
+                }
+            }
+        }
+    }
+
+    @Test
+    void duplicatesAndOutOfOrderEventsDoNotDisturbTheState() {
+        try (TopologyFixture f = start()) {
+            var create = a.createPdp(at(0, 0), "s1");
+            var delete = a.deletePdp(at(10, 0), "s1", at(0, 0), 1, 1);
+            f.send(create);
+            f.send(delete);
+            f.send(TestEvents.copyOf(create));
+            f.send(a.updateLocation(at(5, 0))); // older than the delete: history only
+
+            DeviceState state = f.deviceStates.readKeyValuesToMap().get(a.key());
+            assertThat(state.getStatus()).isEqualTo(ConnectivityStatus.ATTACHED);
+            assertThat(state.getSessions()).isEqualTo(1);
+            assertThat(state.getLastEventId()).isEqualTo(delete.getId());
+            assertThat(f.presence.readValuesToList()).hasSize(1);
+        }
+    }
+
+    @Test
+    void organisationLevelEventsDoNotCreateDevices() {
+        try (TopologyFixture f = start()) {
+            var orgEvent = a.base(52, "Data quota enabled", 2, at(0, 0)).setEndpoint(null).build();
+            f.send(orgEvent);
+
+            assertThat(f.deviceStates.isEmpty()).isTrue();
+        }
+    }
+}

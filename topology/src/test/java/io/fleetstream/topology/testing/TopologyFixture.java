@@ -1,0 +1,74 @@
+package io.fleetstream.topology.testing;
+
+import io.fleetstream.avro.DeadLetter;
+import io.fleetstream.avro.DeviceState;
+import io.fleetstream.avro.EmnifyEvent;
+import io.fleetstream.avro.PresenceChange;
+import io.fleetstream.schemas.Topics;
+import io.fleetstream.schemas.registry.InMemorySchemaRegistry;
+import io.fleetstream.schemas.serde.AvroSerdes;
+import io.fleetstream.topology.FleetTopology;
+import io.fleetstream.topology.TopologyConfig;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Properties;
+
+/**
+ * The real topology in a {@link TopologyTestDriver}, with an in-memory registry and a state
+ * directory the test chooses (so a second fixture on the same directory is a restart).
+ */
+public final class TopologyFixture implements AutoCloseable {
+
+    public final Topics topics = Topics.withDefaultPrefix();
+    public final TopologyTestDriver driver;
+    public final AvroSerdes serdes;
+    public final TestInputTopic<String, EmnifyEvent> raw;
+    public final TestInputTopic<String, byte[]> rawBytes;
+    public final TestOutputTopic<String, DeadLetter> deadLetters;
+    public final TestOutputTopic<String, DeviceState> deviceStates;
+    public final TestOutputTopic<String, PresenceChange> presence;
+
+    public TopologyFixture(TopologyConfig config, Path stateDir, Instant wallClock) {
+        this(config, stateDir, wallClock, new InMemorySchemaRegistry());
+    }
+
+    public TopologyFixture(TopologyConfig config, Path stateDir, Instant wallClock, InMemorySchemaRegistry registry) {
+        this.serdes = new AvroSerdes(registry, true);
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "fleetstream-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        this.driver = new TopologyTestDriver(FleetTopology.build(config, serdes), props, wallClock);
+        this.raw = driver.createInputTopic(topics.raw(), Serdes.String().serializer(),
+                serdes.forValue(EmnifyEvent.class).serializer());
+        this.rawBytes = driver.createInputTopic(topics.raw(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
+        this.deadLetters = driver.createOutputTopic(topics.deadLetters(), Serdes.String().deserializer(),
+                serdes.forValue(DeadLetter.class).deserializer());
+        this.deviceStates = driver.createOutputTopic(topics.deviceState(), Serdes.String().deserializer(),
+                serdes.forValue(DeviceState.class).deserializer());
+        this.presence = driver.createOutputTopic(topics.devicePresence(), Serdes.String().deserializer(),
+                serdes.forValue(PresenceChange.class).deserializer());
+    }
+
+    public TestOutputTopic<String, EmnifyEvent> topic(String name) {
+        return driver.createOutputTopic(name, Serdes.String().deserializer(), serdes.forValue(EmnifyEvent.class).deserializer());
+    }
+
+    /** Pipes an event keyed as ingest keys it, stamped with its ingest time like the raw topic's records. */
+    public void send(EmnifyEvent event) {
+        String key = event.getEndpoint() != null ? Long.toString(event.getEndpoint().getId())
+                : "org-" + event.getOrganisation().getId();
+        raw.pipeInput(key, event, event.getIngest().getReceivedAt());
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}
