@@ -111,6 +111,6 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
     }
 
     private String cannot(String topic) {
-        return "cannot read a " + typeName + " from topic '" + topic + "': ";
+        return "cannot read a value of topic '" + topic + "' as " + typeName + ": ";
     }
 }

@@ -68,7 +68,7 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
             writer.write(record, buffer.encoder);
             buffer.encoder.flush();
         } catch (IOException | RuntimeException e) {
-            throw new SerializationException("cannot write a " + typeName + " to topic '" + topic + "' as Avro: " + e.getMessage(), e);
+            throw new SerializationException("cannot write " + typeName + " to topic '" + topic + "' as Avro: " + e.getMessage(), e);
         }
         return buffer.out.toByteArray();
     }
