@@ -2,6 +2,7 @@ package io.fleetstream.topology.routing;
 
 import io.fleetstream.avro.DeadLetter;
 import io.fleetstream.avro.EmnifyEvent;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -17,7 +18,9 @@ import java.util.Optional;
 /**
  * Decodes raw-topic records. One that cannot be decoded (a poison pill: wrong wire format, unknown
  * schema id, corrupt Avro) becomes a dead letter with its original bytes, and processing goes on:
- * one bad record must not stop the pipeline, nor be skipped without a trace.
+ * one bad record must not stop the pipeline, nor be skipped without a trace. An unreachable
+ * registry is not the record's fault: that error propagates, so the instance stops and is
+ * restarted instead of dead-lettering good records.
  */
 public final class RawEventDecoder implements Processor<String, byte[], String, Object> {
 
@@ -50,7 +53,8 @@ public final class RawEventDecoder implements Processor<String, byte[], String, 
                 throw new IllegalArgumentException("record has no value (a tombstone has no place on the raw topic)");
             }
             event = deserializer.deserialize(topic, record.headers(), record.value());
-        } catch (RuntimeException e) {
+        } catch (SerializationException | IllegalArgumentException e) {
+            // the record's own fault; a registry outage is not, and is left to fail the task
             DeadLetter deadLetter = DeadLetter.newBuilder()
                     .setStage(STAGE)
                     .setReason("cannot decode raw event: " + e.getMessage())

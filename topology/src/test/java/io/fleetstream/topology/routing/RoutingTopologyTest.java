@@ -3,6 +3,10 @@ package io.fleetstream.topology.routing;
 import io.fleetstream.avro.DeadLetter;
 import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.schemas.Topics;
+import io.fleetstream.schemas.registry.InMemorySchemaRegistry;
+import io.fleetstream.schemas.registry.SchemaRegistry;
+import io.fleetstream.schemas.registry.SchemaRegistryException;
+import io.fleetstream.schemas.serde.AvroSerdes;
 import io.fleetstream.schemas.catalog.EventCatalog;
 import io.fleetstream.schemas.catalog.EventCategory;
 import io.fleetstream.schemas.catalog.EventType;
@@ -16,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +31,7 @@ import java.util.Map;
 
 import static io.fleetstream.topology.testing.TestEvents.T0;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RoutingTopologyTest {
 
@@ -159,5 +165,23 @@ class RoutingTopologyTest {
 
         assertThat(fixture.deadLetters.readValuesToList()).singleElement()
                 .satisfies(d -> assertThat(d.getReason()).contains("no value"));
+    }
+
+    @Test
+    void anUnreachableRegistryFailsTheTaskInsteadOfDeadLetteringGoodRecords() {
+        InMemorySchemaRegistry backing = new InMemorySchemaRegistry();
+        byte[] good = new AvroSerdes(backing, true).forValue(EmnifyEvent.class).serializer()
+                .serialize(fixture.topics.raw(), device.updateLocation(T0));
+        SchemaRegistry unreachable = (SchemaRegistry) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[]{SchemaRegistry.class}, (proxy, method, args) -> {
+                    throw new SchemaRegistryException(0, SchemaRegistryException.INTERNAL_ERROR,
+                            "schema registry http://registry:8081 is unreachable", null);
+                });
+        try (TopologyFixture outage = new TopologyFixture(TopologyConfig.defaults(Topics.withDefaultPrefix()),
+                stateDir.resolve("outage"), T0, unreachable)) {
+            assertThatThrownBy(() -> outage.rawBytes.pipeInput("4711", good, T0))
+                    .hasStackTraceContaining("unreachable");
+            assertThat(outage.deadLetters.isEmpty()).isTrue();
+        }
     }
 }

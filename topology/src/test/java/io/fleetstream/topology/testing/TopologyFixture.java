@@ -6,6 +6,7 @@ import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.avro.PresenceChange;
 import io.fleetstream.schemas.Topics;
 import io.fleetstream.schemas.registry.InMemorySchemaRegistry;
+import io.fleetstream.schemas.registry.SchemaRegistry;
 import io.fleetstream.schemas.serde.AvroSerdes;
 import io.fleetstream.topology.FleetTopology;
 import io.fleetstream.topology.TopologyConfig;
@@ -38,7 +39,7 @@ public final class TopologyFixture implements AutoCloseable {
         this(config, stateDir, wallClock, new InMemorySchemaRegistry());
     }
 
-    public TopologyFixture(TopologyConfig config, Path stateDir, Instant wallClock, InMemorySchemaRegistry registry) {
+    public TopologyFixture(TopologyConfig config, Path stateDir, Instant wallClock, SchemaRegistry registry) {
         this.serdes = new AvroSerdes(registry, true);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "fleetstream-test");

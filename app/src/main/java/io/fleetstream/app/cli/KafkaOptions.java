@@ -1,0 +1,49 @@
+package io.fleetstream.app.cli;
+
+import io.fleetstream.schemas.Topics;
+import picocli.CommandLine.Option;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** How a production role reaches Kafka and the Schema Registry. */
+public final class KafkaOptions {
+
+    @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers, e.g. kafka:9092")
+    public String bootstrapServers;
+
+    @Option(names = "--schema-registry-url", required = true,
+            description = "Confluent-compatible Schema Registry URL, e.g. http://schema-registry:8081")
+    public String schemaRegistryUrl;
+
+    @Option(names = "--schema-registry-basic-auth", description = "user:password for the Schema Registry (never logged)")
+    public String schemaRegistryUserInfo;
+
+    @Option(names = "--schema-auto-register", defaultValue = "true", fallbackValue = "true", arity = "0..1",
+            description = "register fleetstream's schemas under their subjects on first use (default: ${DEFAULT-VALUE})")
+    public boolean autoRegisterSchemas;
+
+    @Option(names = "--topic-prefix", defaultValue = Topics.DEFAULT_PREFIX,
+            description = "prefix of every topic name (default: ${DEFAULT-VALUE})")
+    public String topicPrefix;
+
+    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+            description = "any Kafka client property, e.g. security.protocol=SASL_SSL (repeatable; "
+                    + "FLEETSTREAM_KAFKA_PROPERTY takes a comma-separated list)", split = ",")
+    public Map<String, String> kafkaProperties = new LinkedHashMap<>();
+
+    @Option(names = "--create-topics", defaultValue = "false", fallbackValue = "true", arity = "0..1",
+            description = "create missing topics at start-up (default: ${DEFAULT-VALUE})")
+    public boolean createTopics;
+
+    @Option(names = "--partitions", defaultValue = "6", description = "partitions of created topics (default: ${DEFAULT-VALUE})")
+    public int partitions;
+
+    @Option(names = "--replication-factor", defaultValue = "3",
+            description = "replication factor of created and internal topics (default: ${DEFAULT-VALUE})")
+    public short replicationFactor;
+
+    public Topics topics() {
+        return new Topics(topicPrefix);
+    }
+}

@@ -1,0 +1,50 @@
+package io.fleetstream.app.cli;
+
+import io.fleetstream.app.kafka.TopicProvisioner;
+import io.fleetstream.app.topology.TopologyService;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** The topology role against a real cluster and registry. */
+@Command(name = "topology", mixinStandardHelpOptions = true,
+        description = "Run the Kafka Streams topology (dedupe, category topics, device and quota state) and its query API.")
+public final class TopologyCommand implements Callable<Integer> {
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Mixin
+    TopologyOptions topology;
+
+    @Override
+    public Integer call() throws Exception {
+        if (kafka.createTopics) {
+            Map<String, Object> admin = new HashMap<>(kafka.kafkaProperties);
+            admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers);
+            try (Admin client = Admin.create(admin)) {
+                new TopicProvisioner(client).ensure(kafka.topics().all(), kafka.partitions, kafka.replicationFactor);
+            }
+        }
+        TopologyService.Settings settings = settings(kafka, topology, topology.stateDirOr(Path.of("data", "streams")),
+                kafka.replicationFactor);
+        try (TopologyService service = TopologyService.start(settings)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(service::close, "fleetstream-shutdown"));
+            service.awaitStopped();
+            return service.failed() ? 1 : 0;
+        }
+    }
+
+    static TopologyService.Settings settings(KafkaOptions kafka, TopologyOptions t, Path stateDir, int replicationFactor) {
+        return new TopologyService.Settings(kafka.bootstrapServers, kafka.kafkaProperties, kafka.schemaRegistryUrl,
+                kafka.schemaRegistryUserInfo, kafka.autoRegisterSchemas, t.applicationId, stateDir,
+                t.processingGuarantee, t.standbyReplicas, t.streamThreads, replicationFactor, t.commitInterval,
+                t.queryHost, t.queryPort, t.advertisedHost, t.topologyConfig(kafka.topics()));
+    }
+}

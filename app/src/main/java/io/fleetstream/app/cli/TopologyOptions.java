@@ -1,0 +1,71 @@
+package io.fleetstream.app.cli;
+
+import io.fleetstream.schemas.Topics;
+import io.fleetstream.topology.TopologyConfig;
+import io.fleetstream.topology.device.DeviceStateProcessor;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** What shapes the topology and how Kafka Streams runs it. */
+public final class TopologyOptions {
+
+    @Option(names = "--application-id", defaultValue = "fleetstream",
+            description = "Kafka Streams application id: consumer group and internal topic prefix (default: ${DEFAULT-VALUE})")
+    public String applicationId;
+
+    @Option(names = "--state-dir", description = "local state directory (default: ./data/streams; in local mode <data-dir>/streams)")
+    public Path stateDir;
+
+    @Option(names = "--processing-guarantee", defaultValue = "exactly_once_v2",
+            description = "at_least_once or exactly_once_v2 (default: ${DEFAULT-VALUE})")
+    public String processingGuarantee;
+
+    @Option(names = "--num-standby-replicas", defaultValue = "1",
+            description = "standby copies of each state store on other instances (default: ${DEFAULT-VALUE})")
+    public int standbyReplicas;
+
+    @Option(names = "--stream-threads", defaultValue = "1", description = "Kafka Streams threads (default: ${DEFAULT-VALUE})")
+    public int streamThreads;
+
+    @Option(names = "--commit-interval", defaultValue = "1s", converter = DurationConverter.class,
+            description = "how often progress is committed; with exactly_once_v2 also the output latency (default: ${DEFAULT-VALUE})")
+    public Duration commitInterval;
+
+    @Option(names = "--query-port", defaultValue = "8090", description = "port of this instance's query API (default: ${DEFAULT-VALUE})")
+    public int queryPort;
+
+    @Option(names = "--query-host", defaultValue = "0.0.0.0", description = "address the query API binds to (default: ${DEFAULT-VALUE})")
+    public String queryHost;
+
+    @Option(names = "--advertised-host", defaultValue = "localhost",
+            description = "host name other instances use to reach this one's query API (default: ${DEFAULT-VALUE})")
+    public String advertisedHost;
+
+    @Option(names = "--dedupe-retention", defaultValue = "7d", converter = DurationConverter.class,
+            description = "how long an event id is remembered for deduplication (default: ${DEFAULT-VALUE})")
+    public Duration dedupeRetention;
+
+    @Option(names = "--offline-window", defaultValue = "5m", converter = DurationConverter.class,
+            description = "a device is offline when no session starts this long after its last one ended (default: ${DEFAULT-VALUE})")
+    public Duration offlineWindow;
+
+    @Option(names = "--offline-stream-time-grace", defaultValue = "30s", converter = DurationConverter.class,
+            description = "how far event time must pass a due offline before it fires, for events arriving slightly out of order (default: ${DEFAULT-VALUE})")
+    public Duration offlineStreamTimeGrace;
+
+    @Option(names = "--offline-wall-clock-allowance", defaultValue = "2m", converter = DurationConverter.class,
+            description = "on an idle partition, a due offline fires when the wall clock passes it by this much (default: ${DEFAULT-VALUE})")
+    public Duration offlineWallClockAllowance;
+
+    public Path stateDirOr(Path fallback) {
+        return stateDir != null ? stateDir : fallback;
+    }
+
+    public TopologyConfig topologyConfig(Topics topics) {
+        return new TopologyConfig(topics, dedupeRetention, TopologyConfig.DEFAULT_DEDUPE_PURGE_INTERVAL,
+                new DeviceStateProcessor.Timers(offlineWindow, offlineStreamTimeGrace, offlineWallClockAllowance,
+                        Duration.ofSeconds(5)));
+    }
+}

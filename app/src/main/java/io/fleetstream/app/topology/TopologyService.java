@@ -1,0 +1,144 @@
+package io.fleetstream.app.topology;
+
+import io.fleetstream.schemas.catalog.EventCatalog;
+import io.fleetstream.schemas.registry.HttpSchemaRegistryClient;
+import io.fleetstream.schemas.serde.AvroSerdes;
+import io.fleetstream.topology.FleetTopology;
+import io.fleetstream.topology.TopologyConfig;
+import io.fleetstream.topology.query.QueryServer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The topology role: Kafka Streams running {@link FleetTopology} plus the query API of this
+ * instance. Lifecycle only; what the topology does is decided in the topology module.
+ */
+public final class TopologyService implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(TopologyService.class);
+
+    /**
+     * Everything the role needs, built from flags and environment in one place.
+     *
+     * @param advertisedHost the host other instances use to reach this one's query API ({@code application.server})
+     */
+    public record Settings(String bootstrapServers, Map<String, String> kafkaProperties, String schemaRegistryUrl,
+                           String schemaRegistryUserInfo, boolean autoRegisterSchemas, String applicationId,
+                           Path stateDir, String processingGuarantee, int standbyReplicas, int streamThreads,
+                           int replicationFactor, Duration commitInterval, String queryHost, int queryPort,
+                           String advertisedHost, TopologyConfig topology) {
+        public Settings {
+            Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+            Objects.requireNonNull(schemaRegistryUrl, "schemaRegistryUrl");
+            Objects.requireNonNull(applicationId, "applicationId");
+            Objects.requireNonNull(stateDir, "stateDir");
+            Objects.requireNonNull(topology, "topology");
+            kafkaProperties = Map.copyOf(kafkaProperties);
+        }
+
+        @Override
+        public String toString() {
+            // the registry credentials are never printed
+            return "Settings[bootstrapServers=" + bootstrapServers + ", schemaRegistryUrl=" + schemaRegistryUrl
+                    + ", applicationId=" + applicationId + ", stateDir=" + stateDir + ", processingGuarantee="
+                    + processingGuarantee + ", standbyReplicas=" + standbyReplicas + ", queryPort=" + queryPort + "]";
+        }
+    }
+
+    private final KafkaStreams streams;
+    private final QueryServer queryServer;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private TopologyService(KafkaStreams streams, QueryServer queryServer) {
+        this.streams = streams;
+        this.queryServer = queryServer;
+    }
+
+    public static TopologyService start(Settings settings) {
+        AvroSerdes serdes = new AvroSerdes(new HttpSchemaRegistryClient(settings.schemaRegistryUrl(),
+                settings.schemaRegistryUserInfo(), HttpSchemaRegistryClient.DEFAULT_REQUEST_TIMEOUT),
+                settings.autoRegisterSchemas());
+        KafkaStreams streams = new KafkaStreams(FleetTopology.build(settings.topology(), serdes), streamsProperties(settings));
+        QueryServer query = new QueryServer(new QueryServer.Config(settings.queryHost(), settings.queryPort()), streams,
+                EventCatalog.standard());
+        TopologyService service = new TopologyService(streams, query);
+        streams.setUncaughtExceptionHandler(e -> {
+            // a processing error that is not a bad record (those are dead-lettered) is a bug or a broken
+            // cluster: stop this client so the orchestrator restarts it, rather than spin on the same record
+            log.error("Kafka Streams failed; shutting this instance down", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.setStateListener((now, before) -> {
+            log.info("Kafka Streams {} -> {}", before, now);
+            if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+                service.stopped.countDown();
+            }
+        });
+        query.start();
+        streams.start();
+        return service;
+    }
+
+    static Properties streamsProperties(Settings s) {
+        Properties p = new Properties();
+        p.putAll(s.kafkaProperties());
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, s.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, s.stateDir().toAbsolutePath().toString());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, s.processingGuarantee());
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, s.standbyReplicas());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, s.streamThreads());
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, s.replicationFactor());
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, s.commitInterval().toMillis());
+        p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, s.advertisedHost() + ":" + s.queryPort());
+        return p;
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public int queryPort() {
+        return queryServer.port();
+    }
+
+    /** Waits until Kafka Streams is RUNNING (tasks assigned and state restored). */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (streams.state() == KafkaStreams.State.RUNNING) {
+                return true;
+            }
+            if (stopped.await(50, TimeUnit.MILLISECONDS)) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** Blocks until Kafka Streams stops (error or shutdown). */
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    public boolean failed() {
+        return streams.state() == KafkaStreams.State.ERROR;
+    }
+
+    @Override
+    public void close() {
+        queryServer.close();
+        streams.close(Duration.ofSeconds(30));
+    }
+}
