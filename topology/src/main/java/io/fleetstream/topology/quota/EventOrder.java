@@ -1,0 +1,32 @@
+package io.fleetstream.topology.quota;
+
+import io.fleetstream.avro.EmnifyEvent;
+
+import java.time.Instant;
+
+/**
+ * The order in which quota events are applied: by event time, then by event id. emnify hands out
+ * event ids in ascending order (its event API sorts by id by default), and its timestamps often
+ * have whole seconds, so the id decides between events of the same instant; a replay in any
+ * arrival order then ends in the same state.
+ */
+final class EventOrder {
+
+    private EventOrder() {
+    }
+
+    /**
+     * Whether the event comes after the last one applied ({@code lastAt}, {@code lastId}; both null
+     * when none was). The same id again is a repeat, never later, whatever its timestamp says.
+     */
+    static boolean follows(Instant lastAt, Long lastId, EmnifyEvent event) {
+        if (lastAt == null || lastId == null) {
+            return true;
+        }
+        if (lastId == event.getId()) {
+            return false;
+        }
+        int byTime = event.getTimestamp().compareTo(lastAt);
+        return byTime > 0 || (byTime == 0 && event.getId() > lastId);
+    }
+}
