@@ -21,7 +21,8 @@ import java.util.Optional;
  * or before the last one applied to that quota changes nothing, which also makes a repeated event a
  * no-op. Ordering per quota, not per device, matters because the two quotas are independent
  * platform objects: a late SMS event must not be rejected because a newer data event was already
- * applied.
+ * applied. One exception fills a gap without moving anything back: an assignment that arrives after
+ * later events of its own quota contributes its settings (expiry, action, volume at assignment).
  *
  * <p>Plain Java, no Kafka types. Like the device state machine it changes the Avro {@link QuotaState}
  * it is given in place (the caller reads it from a store and writes it back).
@@ -88,6 +89,10 @@ public final class QuotaLedger {
         QuotaState s = state != null ? state : none(event.getEndpoint().getId());
         EndpointQuota quota = quota(s, quotaEvent.get().kind());
         if (!EventOrder.follows(quota.getChangedAt(), quota.getEventId(), event)) {
+            if (quotaEvent.get().change() == Change.ASSIGNED && startedCurrentQuota(quota, event)) {
+                fillInAssignment(quota, event.getQuota(), event.getTimestamp());
+                return new Outcome(s, true);
+            }
             return new Outcome(s, false);
         }
         if (event.getOrganisation() != null) {
@@ -132,6 +137,41 @@ public final class QuotaLedger {
         quota.setThresholdVolume(d.getThresholdVolume());
         quota.setThresholdReached(false);
         quota.setThresholdReachedAt(null);
+        quota.setExpiry(d.getExpiry());
+        quota.setActionOnExhaustion(actionOf(d).orElse(null));
+        quota.setPeakThroughput(d.getPeakThroughput());
+        quota.setAutoRefill(d.getAutoRefill());
+        quota.setEndpointQuotaId(d.getEndpointQuotaId());
+        quota.setPlatformStatusChangedAt(d.getLastStatusChange());
+        quota.setAssignedAt(at);
+    }
+
+    /**
+     * A late assignment between the quota's known assignment (if any) and its last change is the one
+     * the current quota stems from: the Data Streamer does not keep order, so a used-up event may
+     * arrive before the assignment it ends.
+     */
+    private static boolean startedCurrentQuota(EndpointQuota quota, EmnifyEvent assignment) {
+        return quota.getAssignedAt() == null || assignment.getTimestamp().isAfter(quota.getAssignedAt());
+    }
+
+    /**
+     * Takes the settings of a late assignment without moving the quota back: status, remaining
+     * volume, threshold flag and last change stay as the later events left them.
+     */
+    private static void fillInAssignment(EndpointQuota quota, QuotaDetail detail, Instant at) {
+        QuotaDetail d = detail != null ? detail : new QuotaDetail();
+        if (quota.getRemainingVolume() == null) {
+            quota.setRemainingVolume(d.getVolume());
+        }
+        if (quota.getThresholdPercentage() == null) {
+            quota.setThresholdPercentage(d.getThresholdPercentage());
+        }
+        if (quota.getThresholdVolume() == null) {
+            quota.setThresholdVolume(d.getThresholdVolume());
+        }
+        quota.setAssignedVolume(d.getVolume());
+        quota.setLastVolumeAdded(d.getLastVolumeAdded());
         quota.setExpiry(d.getExpiry());
         quota.setActionOnExhaustion(actionOf(d).orElse(null));
         quota.setPeakThroughput(d.getPeakThroughput());
