@@ -6,10 +6,8 @@ import io.fleetstream.avro.QuotaManagementSetting;
 import io.fleetstream.avro.QuotaManagementState;
 import io.fleetstream.avro.ServiceProfileQuotaManagement;
 
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Objects;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -19,8 +17,8 @@ import java.util.Optional;
  * without a quota cannot connect.
  *
  * <p>The events have no endpoint and no detail; the service profile is parsed from the description
- * ({@link ServiceProfileReference}). A description that names none is kept under a profile entry
- * with no id rather than dropped. Each setting (profile × data/SMS) orders its own events
+ * ({@link ServiceProfileReference}). A description that names none is kept under the key
+ * {@value #UNNAMED_PROFILE} rather than dropped. Each setting (profile × data/SMS) orders its own events
  * ({@link EventOrder}: event time, then event id), as {@link QuotaLedger} does for a device's
  * quotas: older events and repeats change nothing.
  *
@@ -33,9 +31,8 @@ public final class QuotaManagementLedger {
     static final int SMS_QUOTA_ENABLED = 54;
     static final int SMS_QUOTA_DISABLED = 55;
 
-    /** Unnamed profile first, then by id: a stable order for readers and for equal states. */
-    private static final Comparator<ServiceProfileQuotaManagement> BY_PROFILE = Comparator.comparing(
-            ServiceProfileQuotaManagement::getServiceProfileId, Comparator.nullsFirst(Comparator.naturalOrder()));
+    /** The map key of the changes whose description names no service profile. */
+    public static final String UNNAMED_PROFILE = "unnamed";
 
     /** What one call did: the state (possibly the same object) and whether it changed. */
     public record Outcome(QuotaManagementState state, boolean changed) {
@@ -51,15 +48,18 @@ public final class QuotaManagementLedger {
     public static QuotaManagementState none(long organisationId) {
         return QuotaManagementState.newBuilder()
                 .setOrganisationId(organisationId)
-                .setServiceProfiles(new ArrayList<>())
+                .setServiceProfiles(new HashMap<>())
                 .build();
+    }
+
+    /** The key of a service profile in {@code service_profiles}: its id, or {@value #UNNAMED_PROFILE} for none. */
+    public static String profileKey(Long serviceProfileId) {
+        return serviceProfileId == null ? UNNAMED_PROFILE : Long.toString(serviceProfileId);
     }
 
     /** The entry of one service profile ({@code null}: the unnamed one), if the organisation has one. */
     public static Optional<ServiceProfileQuotaManagement> profile(QuotaManagementState state, Long serviceProfileId) {
-        return state.getServiceProfiles().stream()
-                .filter(p -> Objects.equals(p.getServiceProfileId(), serviceProfileId))
-                .findFirst();
+        return Optional.ofNullable(state.getServiceProfiles().get(profileKey(serviceProfileId)));
     }
 
     /** Applies one event of the organisation. {@code state} is null for an organisation never seen. */
@@ -75,20 +75,13 @@ public final class QuotaManagementLedger {
         Long profileId = reference.map(ServiceProfileReference::id).orElse(null);
 
         QuotaManagementState s = state != null ? state : none(event.getOrganisation().getId());
-        List<ServiceProfileQuotaManagement> profiles = new ArrayList<>(s.getServiceProfiles());
-        ServiceProfileQuotaManagement profile = profiles.stream()
-                .filter(p -> Objects.equals(p.getServiceProfileId(), profileId))
-                .findFirst()
-                .orElse(null);
-        if (profile == null) {
-            profile = ServiceProfileQuotaManagement.newBuilder()
-                    .setServiceProfileId(profileId)
-                    .setData(unknown())
-                    .setSms(unknown())
-                    .build();
-            profiles.add(profile);
-            profiles.sort(BY_PROFILE);
-        }
+        Map<String, ServiceProfileQuotaManagement> profiles = new HashMap<>(s.getServiceProfiles());
+        ServiceProfileQuotaManagement profile = profiles.computeIfAbsent(profileKey(profileId),
+                ignored -> ServiceProfileQuotaManagement.newBuilder()
+                        .setServiceProfileId(profileId)
+                        .setData(unknown())
+                        .setSms(unknown())
+                        .build());
         QuotaManagementSetting setting = kind == QuotaKind.DATA ? profile.getData() : profile.getSms();
         if (!EventOrder.follows(setting.getChangedAt(), setting.getEventId(), event)) {
             return new Outcome(s, false);
