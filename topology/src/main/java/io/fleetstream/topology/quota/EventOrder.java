@@ -5,10 +5,11 @@ import io.fleetstream.avro.EmnifyEvent;
 import java.time.Instant;
 
 /**
- * The order in which quota events are applied: by event time, then by event id. emnify hands out
- * event ids in ascending order (its event API sorts by id by default), and its timestamps often
- * have whole seconds, so the id decides between events of the same instant; a replay in any
- * arrival order then ends in the same state.
+ * The order in which quota events are applied: by event time, then by event id. emnify's timestamps
+ * often have whole seconds, so two events of one quota can share an instant (a threshold and a
+ * used-up in one burst). The id decides between them: emnify's event API lists events by ascending
+ * id by default, which is taken here to mean that ids grow with time. Either way the order is total,
+ * so a replay in any arrival order ends in the same state.
  */
 final class EventOrder {
 

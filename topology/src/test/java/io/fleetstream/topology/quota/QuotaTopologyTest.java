@@ -181,6 +181,20 @@ class QuotaTopologyTest {
     }
 
     @Test
+    void aManagementEventThatCarriesAnEndpointIsStillKeptUnderItsOrganisation() {
+        EmnifyEvent withEndpoint = device.base(54, "SMS quota enabled", 2, at(0))
+                .setDescription("SMS quota management enabled for service profile (id = 8 - Sensors)").build();
+        fixture.send(withEndpoint); // keyed by the endpoint, not org-77
+
+        assertThat(fixture.quotaManagement.readKeyValue().key).isEqualTo("77");
+        KeyValueStore<String, QuotaManagementState> store =
+                fixture.driver.getKeyValueStore(QuotaManagementProcessor.MANAGEMENT_STORE);
+        assertThat(QuotaManagementLedger.profile(store.get("org-77"), 8L).orElseThrow().getSms().getStatus())
+                .isEqualTo(QuotaManagement.ENABLED);
+        assertThat(fixture.quotaStates.isEmpty()).isTrue();
+    }
+
+    @Test
     void bothTablesArePersistentAndLoggedToNamedChangelogs() {
         fixture.send(device.quota(56, at(0), assignment(100, 1)));
         fixture.send(device.organisationEvent(52, at(0), "Data quota management enabled for service profile (id = 1)"));
