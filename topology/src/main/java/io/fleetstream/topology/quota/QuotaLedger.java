@@ -103,8 +103,8 @@ public final class QuotaLedger {
         switch (quotaEvent.get().change()) {
             case ASSIGNED -> assign(quota, detail, at);
             case THRESHOLD_REACHED -> {
-                // a threshold on a quota never seen assigned shows that one exists (its assignment
-                // came before fleetstream started listening); any other status stays: only an
+                // a threshold on a quota never seen assigned shows that one exists (e.g. assigned
+                // before fleetstream started listening); any other status stays: only an
                 // assignment brings an exhausted, expired or deleted quota back
                 if (quota.getStatus() == QuotaStatus.NONE) {
                     quota.setStatus(QuotaStatus.ACTIVE);
@@ -113,8 +113,8 @@ public final class QuotaLedger {
             }
             case USED_UP -> {
                 quota.setStatus(QuotaStatus.EXHAUSTED);
-                // used up is below any threshold, and emnify may send it alone when one session
-                // consumes the rest of the quota
+                // used up is past any threshold, so the flag holds even when no threshold event
+                // was seen (lost, or one burst of traffic crossed both)
                 reachThreshold(quota, detail, at);
             }
             case DELETED -> quota.setStatus(QuotaStatus.DELETED);
