@@ -7,6 +7,7 @@ import io.fleetstream.avro.PresenceChange;
 import io.fleetstream.schemas.catalog.EventCatalog;
 import io.fleetstream.schemas.serde.AvroSerdes;
 import io.fleetstream.topology.device.DeviceStateProcessor;
+import io.fleetstream.topology.quota.QuotaTopology;
 import io.fleetstream.topology.routing.CategoryRouter;
 import io.fleetstream.topology.routing.EventDeduplicator;
 import io.fleetstream.topology.routing.RawEventDecoder;
@@ -71,6 +72,8 @@ public final class FleetTopology {
                 deviceStates.serializer(), DEVICE_STATE);
         topology.addSink(DEVICE_PRESENCE_SINK, config.topics().devicePresence(), Serdes.String().serializer(),
                 presenceChanges.serializer(), DEVICE_STATE);
+
+        QuotaTopology.addTo(topology, config, serdes, DEDUPE);
         return topology;
     }
 }

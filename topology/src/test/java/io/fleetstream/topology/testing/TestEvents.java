@@ -90,6 +90,14 @@ public final class TestEvents {
         return base(type, "quota " + type, 1, at).setQuota(quota).build();
     }
 
+    /**
+     * An organisation-level event (no endpoint), as quota management enabled/disabled (52-55) comes:
+     * source API, the service profile only in the description.
+     */
+    public EmnifyEvent organisationEvent(int type, Instant at, String description) {
+        return base(type, "type " + type, 2, at).setEndpoint(null).setDescription(description).build();
+    }
+
     public EmnifyEvent ofType(int type, Instant at) {
         return base(type, "type " + type, 0, at).build();
     }

@@ -4,6 +4,8 @@ import io.fleetstream.avro.DeadLetter;
 import io.fleetstream.avro.DeviceState;
 import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.avro.PresenceChange;
+import io.fleetstream.avro.QuotaManagementState;
+import io.fleetstream.avro.QuotaState;
 import io.fleetstream.schemas.Topics;
 import io.fleetstream.schemas.registry.InMemorySchemaRegistry;
 import io.fleetstream.schemas.registry.SchemaRegistry;
@@ -34,6 +36,8 @@ public final class TopologyFixture implements AutoCloseable {
     public final TestOutputTopic<String, DeadLetter> deadLetters;
     public final TestOutputTopic<String, DeviceState> deviceStates;
     public final TestOutputTopic<String, PresenceChange> presence;
+    public final TestOutputTopic<String, QuotaState> quotaStates;
+    public final TestOutputTopic<String, QuotaManagementState> quotaManagement;
 
     public TopologyFixture(TopologyConfig config, Path stateDir, Instant wallClock) {
         this(config, stateDir, wallClock, new InMemorySchemaRegistry());
@@ -55,6 +59,10 @@ public final class TopologyFixture implements AutoCloseable {
                 serdes.forValue(DeviceState.class).deserializer());
         this.presence = driver.createOutputTopic(topics.devicePresence(), Serdes.String().deserializer(),
                 serdes.forValue(PresenceChange.class).deserializer());
+        this.quotaStates = driver.createOutputTopic(topics.quotaState(), Serdes.String().deserializer(),
+                serdes.forValue(QuotaState.class).deserializer());
+        this.quotaManagement = driver.createOutputTopic(topics.quotaManagement(), Serdes.String().deserializer(),
+                serdes.forValue(QuotaManagementState.class).deserializer());
     }
 
     public TestOutputTopic<String, EmnifyEvent> topic(String name) {
