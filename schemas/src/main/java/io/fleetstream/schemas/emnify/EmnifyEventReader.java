@@ -19,7 +19,6 @@ import io.fleetstream.avro.VisitedOperator;
 import io.fleetstream.schemas.json.Json;
 
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -44,9 +43,10 @@ import static io.fleetstream.schemas.emnify.TolerantValues.kindOf;
  * cannot be identified, placed in time, routed or keyed: no usable {@code id}, {@code timestamp} or
  * {@code event_type.id}, or an {@code endpoint.id}/{@code organisation.id} that is present but not a number.
  *
- * <p>Keys that go to {@code extra} are collected in a fixed order (known keys in the order of the event
- * object, then unknown keys as met), so reading an event that {@link EmnifyEventWriter} wrote gives the
- * same {@code extra} again. Thread-safe and stateless.
+ * <p>Keys that go to {@code extra} are collected in a fixed order, whatever order they arrived in: first
+ * the known keys with unusable values, in the order fleetstream models them, then unknown keys as met.
+ * {@link EmnifyEventWriter} appends unknown keys in {@code extra}'s order, so reading what it wrote gives
+ * the same {@code extra} again. Thread-safe and stateless.
  */
 public final class EmnifyEventReader {
 
@@ -306,9 +306,7 @@ public final class EmnifyEventReader {
 
     /** Keys of {@code object} outside {@code known}, kept in extra under {@code parent} (top level if null). */
     private static void unknownKeys(ObjectNode object, Set<String> known, String parent, ExtraFields extra) {
-        Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> field = fields.next();
+        for (Map.Entry<String, JsonNode> field : object.properties()) {
             if (!known.contains(field.getKey())) {
                 if (parent == null) {
                     extra.put(field.getKey(), field.getValue());

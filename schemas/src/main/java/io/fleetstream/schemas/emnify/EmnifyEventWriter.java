@@ -13,7 +13,6 @@ import io.fleetstream.avro.Sim;
 import io.fleetstream.avro.User;
 import io.fleetstream.schemas.json.Json;
 
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -126,9 +125,7 @@ public final class EmnifyEventWriter {
 
     /** Puts every extra key back under its parent, replacing a modelled value the reader could not use. */
     private static void merge(ObjectNode target, ObjectNode extra) {
-        Iterator<Map.Entry<String, JsonNode>> fields = extra.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> field = fields.next();
+        for (Map.Entry<String, JsonNode> field : extra.properties()) {
             JsonNode existing = target.get(field.getKey());
             if (existing instanceof ObjectNode existingObject && field.getValue() instanceof ObjectNode extraObject) {
                 merge(existingObject, extraObject);

@@ -130,6 +130,24 @@ class EmnifyBatchParserTest {
     }
 
     @Test
+    void aByteOrderMarkDoesNotShiftTheOriginalBytes() throws Exception {
+        byte[] json = utf8("[ {\"id\":1} ]");
+        byte[] body = new byte[json.length + 3];
+        body[0] = (byte) 0xEF;
+        body[1] = (byte) 0xBB;
+        body[2] = (byte) 0xBF;
+        System.arraycopy(json, 0, body, 3, json.length);
+
+        assertThat(new String(parser.parse(body).get(0).original(), UTF_8)).isEqualTo("{\"id\":1}");
+    }
+
+    @Test
+    void aBodyInAnotherUnicodeEncodingIsRefused() {
+        assertMalformed("[ {\"id\":1} ]".getBytes(StandardCharsets.UTF_16BE), Kind.NOT_JSON,
+                "body is not UTF-8 encoded JSON; the Data Streamer sends UTF-8");
+    }
+
+    @Test
     void toStringShowsTheSizeButNotTheContent() throws Exception {
         RawEvent event = parser.parse(utf8("{\"detail\":{\"activation_token\":\"s3cr3t\"}}")).get(0);
 
