@@ -199,6 +199,9 @@ public final class EmnifyEventReader {
             }
         }
 
+        boolean operatorView = typeId == 1 || typeId == 2 || typeId == 3 || typeId == 5;
+        boolean pdpView = typeId == 3 || typeId == 5;
+        boolean quotaView = (typeId >= 18 && typeId <= 21) || (typeId >= 56 && typeId <= 61);
         String detail = null;
         DetailEncoding detailEncoding = DetailEncoding.NONE;
         ObjectNode detailObject = null;
@@ -207,7 +210,8 @@ public final class EmnifyEventReader {
             if (detailNode.isTextual()) {
                 detail = detailNode.textValue();
                 detailEncoding = DetailEncoding.STRING;
-                detailObject = StringDetail.parseObject(detail);
+                // parsed only when a typed view needs it: the string itself is what is kept
+                detailObject = operatorView || pdpView || quotaView ? StringDetail.parseObject(detail) : null;
             } else {
                 detail = JsonText.of(detailNode);
                 detailEncoding = DetailEncoding.JSON;
@@ -218,15 +222,9 @@ public final class EmnifyEventReader {
         PdpSession pdp = null;
         QuotaDetail quota = null;
         if (detailObject != null) {
-            if (typeId == 1 || typeId == 2 || typeId == 3 || typeId == 5) {
-                operator = DetailViews.operator(detailObject);
-            }
-            if (typeId == 3 || typeId == 5) {
-                pdp = DetailViews.pdp(detailObject);
-            }
-            if ((typeId >= 18 && typeId <= 21) || (typeId >= 56 && typeId <= 61)) {
-                quota = DetailViews.quota(detailObject);
-            }
+            operator = operatorView ? DetailViews.operator(detailObject) : null;
+            pdp = pdpView ? DetailViews.pdp(detailObject) : null;
+            quota = quotaView ? DetailViews.quota(detailObject) : null;
         }
 
         unknownKeys(event, EVENT_KEYS, null, extra);
