@@ -1,0 +1,98 @@
+package io.fleetstream.ingest.publish;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Whether ingest can currently reach Kafka, for a readiness probe. A successful probe counts for
+ * {@code freshFor}; after that the next question runs the probe again. The probe (a metadata fetch) can
+ * block for the producer's {@code max.block.ms}, so it runs on its own thread and a question waits at most
+ * {@code probeWait} for it; at most one probe runs at a time.
+ */
+public final class ClusterReadiness implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ClusterReadiness.class);
+
+    private final BooleanSupplier probe;
+    private final Clock clock;
+    private final Duration freshFor;
+    private final Duration probeWait;
+    private final ExecutorService prober = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "ingest-readiness-probe");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private Instant lastSuccess;
+    private CompletableFuture<Boolean> running;
+    private Boolean lastOutcome;
+
+    public ClusterReadiness(BooleanSupplier probe, Clock clock, Duration freshFor, Duration probeWait) {
+        this.probe = Objects.requireNonNull(probe, "probe");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.freshFor = Objects.requireNonNull(freshFor, "freshFor");
+        this.probeWait = Objects.requireNonNull(probeWait, "probeWait");
+    }
+
+    public boolean isReady() {
+        CompletableFuture<Boolean> outcome;
+        synchronized (this) {
+            if (lastSuccess != null && clock.instant().isBefore(lastSuccess.plus(freshFor))) {
+                return true;
+            }
+            if (running == null || running.isDone()) {
+                running = CompletableFuture.supplyAsync(this::runProbe, prober);
+            }
+            outcome = running;
+        }
+        try {
+            return outcome.get(probeWait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private boolean runProbe() {
+        boolean reached;
+        try {
+            reached = probe.getAsBoolean();
+        } catch (RuntimeException e) {
+            reached = false;
+        }
+        synchronized (this) {
+            if (reached) {
+                lastSuccess = clock.instant();
+            }
+            if (lastOutcome == null || lastOutcome != reached) {
+                // log changes only: a probe runs every few seconds
+                if (reached) {
+                    log.info("Kafka is reachable: ingest is ready");
+                } else {
+                    log.warn("Kafka is not reachable: ingest reports not ready until it is");
+                }
+                lastOutcome = reached;
+            }
+        }
+        return reached;
+    }
+
+    @Override
+    public void close() {
+        prober.shutdownNow();
+    }
+}

@@ -1,0 +1,18 @@
+package io.fleetstream.ingest.publish;
+
+/**
+ * Kafka did not acknowledge every record of a publish: a send failed, a serializer failed (for example the
+ * Schema Registry is down), or the acknowledgement timeout passed. Some records may have been written;
+ * the caller must treat the whole request as not accepted so the sender retries it (downstream dedupes
+ * on event id). The message says what failed, never what the records contained.
+ */
+public final class KafkaUnavailableException extends Exception {
+
+    public KafkaUnavailableException(String message) {
+        super(message);
+    }
+
+    public KafkaUnavailableException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,264 @@
+package io.fleetstream.ingest.webhook;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetstream.avro.DeadLetter;
+import io.fleetstream.avro.IngestSource;
+import io.fleetstream.ingest.publish.ClusterReadiness;
+import io.fleetstream.ingest.publish.EventPublisher;
+import io.fleetstream.ingest.publish.KafkaUnavailableException;
+import io.fleetstream.ingest.publish.KeyedEvent;
+import io.fleetstream.schemas.emnify.EmnifyBatchParser;
+import io.fleetstream.schemas.emnify.EmnifyEventReader;
+import io.fleetstream.schemas.emnify.MalformedBatchException;
+import io.fleetstream.schemas.emnify.RawEvent;
+import io.fleetstream.schemas.emnify.ReadResult;
+import io.fleetstream.schemas.json.Json;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The HTTP receiver of the emnify Data Streamer ("RestAPI" destination).
+ *
+ * <p>{@code POST /v1/events} (also PUT and PATCH, which the streamer can be set to) takes a JSON array of
+ * events or one event, normalises each, dead-letters what cannot be normalised (with the reason and the
+ * exact bytes), and answers {@code 200 {"accepted": n, "dead_lettered": m}} only after Kafka acknowledged
+ * every record: the streamer never resends an answered batch, so an early 200 could lose events. When
+ * Kafka does not acknowledge, the answer is 503 with {@code Retry-After}, and the streamer retries the
+ * whole batch (downstream dedupes on event id).
+ *
+ * <p>Callers authenticate with the configured bearer token or basic credential; without one configured,
+ * only clients on this host are served. Bodies, tokens and credentials are never logged: some MNO-only
+ * event details carry activation tokens. {@code GET /health/live} and {@code GET /health/ready} serve
+ * Kubernetes probes. The publisher is not closed with the server: it may be shared.
+ */
+public final class WebhookServer implements AutoCloseable {
+
+    public static final String EVENTS_PATH = "/v1/events";
+    public static final String LIVE_PATH = "/health/live";
+    public static final String READY_PATH = "/health/ready";
+    /** The dead-letter stage of records this receiver could not normalise. */
+    public static final String STAGE = "ingest.webhook";
+
+    private static final Logger log = LoggerFactory.getLogger(WebhookServer.class);
+    private static final String JSON = "application/json";
+    private static final Duration READINESS_FRESH_FOR = Duration.ofSeconds(15);
+    private static final Duration READINESS_PROBE_WAIT = Duration.ofSeconds(2);
+
+    private final WebhookConfig config;
+    private final EmnifyBatchParser parser;
+    private final EmnifyEventReader reader;
+    private final EventPublisher publisher;
+    private final CallerAuthentication authentication;
+    private final WebhookMetrics metrics;
+    private final ClusterReadiness readiness;
+    private final Clock clock;
+    private final Javalin app;
+
+    public WebhookServer(WebhookConfig config, EmnifyEventReader reader, EventPublisher publisher,
+                         MeterRegistry meters, Clock clock) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.reader = Objects.requireNonNull(reader, "reader");
+        this.publisher = Objects.requireNonNull(publisher, "publisher");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.parser = new EmnifyBatchParser(config.maxEvents());
+        this.authentication = new CallerAuthentication(config.bearerToken(), config.basicCredential());
+        this.metrics = new WebhookMetrics(Objects.requireNonNull(meters, "meters"));
+        this.readiness = new ClusterReadiness(publisher::reachesCluster, clock, READINESS_FRESH_FOR, READINESS_PROBE_WAIT);
+        this.app = Javalin.create(javalin -> {
+            javalin.showJavalinBanner = false;
+            javalin.jetty.defaultHost = config.host();
+            javalin.jetty.defaultPort = config.port();
+            javalin.http.prefer405over404 = true;
+            // bodies are read here with our own limit, so Javalin's must not cut in first
+            javalin.http.maxRequestSize = (long) config.maxBodyBytes() + 1;
+            javalin.jsonMapper(new JavalinJackson(Json.mapper(), false));
+        });
+        Handler receive = this::receive;
+        app.post(EVENTS_PATH, receive);
+        app.put(EVENTS_PATH, receive);
+        app.patch(EVENTS_PATH, receive);
+        app.get(LIVE_PATH, ctx -> respond(ctx, 200, Json.mapper().createObjectNode().put("status", "live")));
+        app.get(READY_PATH, this::ready);
+        app.exception(Exception.class, (exception, ctx) -> {
+            metrics.request(WebhookMetrics.Outcome.FAILED);
+            log.error("unexpected failure answering {} {}", ctx.method(), ctx.path(), exception);
+            error(ctx, 500, "ingest failed unexpectedly; nothing was accepted: retry later");
+        });
+    }
+
+    /** Binds the port and serves until {@link #close()}. */
+    public WebhookServer start() {
+        if (!authentication.requiresCredential()) {
+            log.warn("ingest has no credential configured: only clients on this host are served;"
+                    + " configure a bearer token or basic credential to accept the Data Streamer");
+        }
+        app.start();
+        log.info("ingest webhook listening on {}:{} ({} {})", config.host(), port(), "POST|PUT|PATCH", EVENTS_PATH);
+        log.info("ingest webhook configuration: {}", config);
+        return this;
+    }
+
+    /** The bound port, once started (the actual one when configured with 0). */
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+        readiness.close();
+    }
+
+    private void receive(Context ctx) {
+        long started = System.nanoTime();
+        Instant receivedAt = Instant.ofEpochMilli(clock.millis());
+
+        if (!authenticated(ctx)) {
+            return;
+        }
+        byte[] body = readBody(ctx);
+        if (body == null) {
+            return;
+        }
+
+        List<RawEvent> batch;
+        try {
+            batch = parser.parse(body);
+        } catch (MalformedBatchException e) {
+            boolean tooMany = e.kind() == MalformedBatchException.Kind.TOO_MANY_EVENTS;
+            metrics.request(tooMany ? WebhookMetrics.Outcome.TOO_LARGE : WebhookMetrics.Outcome.BAD_REQUEST);
+            // the kind only: the message may quote a piece of the body
+            log.info("refused a body of {} bytes from {}: {}", body.length, ctx.req().getRemoteAddr(), e.kind());
+            error(ctx, tooMany ? 413 : 400, e.getMessage());
+            return;
+        }
+        metrics.batch(batch.size());
+
+        List<KeyedEvent> events = new ArrayList<>(batch.size());
+        List<DeadLetter> deadLetters = new ArrayList<>();
+        for (RawEvent raw : batch) {
+            ReadResult result = reader.read(raw.json(), IngestSource.STREAMER, receivedAt);
+            if (result instanceof ReadResult.Accepted accepted) {
+                events.add(KeyedEvent.of(accepted.event()));
+            } else if (result instanceof ReadResult.Rejected rejected) {
+                deadLetters.add(DeadLetter.newBuilder()
+                        .setStage(STAGE)
+                        .setReason(rejected.reason())
+                        .setOriginal(ByteBuffer.wrap(raw.original()))
+                        .setAt(receivedAt)
+                        .setSource(IngestSource.STREAMER.name())
+                        .build());
+            }
+        }
+
+        try {
+            publisher.publish(events, deadLetters, config.ackTimeout());
+        } catch (KafkaUnavailableException e) {
+            metrics.request(WebhookMetrics.Outcome.KAFKA_UNAVAILABLE);
+            log.warn("answered 503 to a batch of {} events: {}", batch.size(), e.getMessage());
+            ctx.header("Retry-After", Integer.toString(config.retryAfterSeconds()));
+            error(ctx, 503, "Kafka did not acknowledge the events (" + e.getMessage() + "); nothing was accepted:"
+                    + " retry after " + config.retryAfterSeconds() + " s");
+            return;
+        }
+        metrics.acknowledged(events.size(), deadLetters.size(), Duration.ofNanos(System.nanoTime() - started));
+        if (!deadLetters.isEmpty()) {
+            log.warn("dead-lettered {} of {} events; first reason: {}", deadLetters.size(), batch.size(),
+                    deadLetters.get(0).getReason());
+        }
+        log.debug("accepted {} events, dead-lettered {}", events.size(), deadLetters.size());
+        respond(ctx, 200, Json.mapper().createObjectNode()
+                .put("accepted", events.size())
+                .put("dead_lettered", deadLetters.size()));
+    }
+
+    private boolean authenticated(Context ctx) {
+        String remote = ctx.req().getRemoteAddr();
+        CallerAuthentication.Outcome outcome = authentication.check(ctx.header("Authorization"), remote);
+        switch (outcome) {
+            case ALLOWED -> {
+                return true;
+            }
+            case NOT_LOOPBACK -> {
+                metrics.request(WebhookMetrics.Outcome.FORBIDDEN);
+                log.info("refused a request from {}: no credential is configured, so only this host is served", remote);
+                error(ctx, 403, "ingest has no credential configured, so it serves only clients on its own host;"
+                        + " configure a bearer token or basic credential to accept the Data Streamer");
+                return false;
+            }
+            default -> {
+                metrics.request(WebhookMetrics.Outcome.UNAUTHORIZED);
+                log.info("refused a request from {}: {} credential", remote,
+                        outcome == CallerAuthentication.Outcome.MISSING ? "missing" : "wrong");
+                for (String challenge : authentication.challenges()) {
+                    ctx.res().addHeader("WWW-Authenticate", challenge);
+                }
+                error(ctx, 401, outcome == CallerAuthentication.Outcome.MISSING
+                        ? "missing Authorization header: send the bearer token or basic credential this receiver"
+                                + " is configured with (a custom header of the Data Streamer)"
+                        : "the Authorization header does not match the credential this receiver is configured with");
+                return false;
+            }
+        }
+    }
+
+    /** The body, or null after answering 413 when it is larger than allowed. */
+    private byte[] readBody(Context ctx) {
+        int limit = config.maxBodyBytes();
+        long declared = ctx.req().getContentLengthLong();
+        byte[] body = null;
+        if (declared <= limit) {
+            try (InputStream in = ctx.req().getInputStream()) {
+                body = in.readNBytes(limit + 1);
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not read the request body", e);
+            }
+        }
+        if (body != null && body.length <= limit) {
+            return body;
+        }
+        metrics.request(WebhookMetrics.Outcome.TOO_LARGE);
+        log.info("refused a body of {} from {}: larger than {} bytes",
+                declared >= 0 ? declared + " bytes" : "unknown length", ctx.req().getRemoteAddr(), limit);
+        error(ctx, 413, "body is larger than " + limit + " bytes, the most this receiver accepts:"
+                + " lower the Data Streamer's batch size");
+        return null;
+    }
+
+    private void ready(Context ctx) {
+        if (readiness.isReady()) {
+            respond(ctx, 200, Json.mapper().createObjectNode().put("status", "ready"));
+        } else {
+            error(ctx, 503, "Kafka is not reachable (no metadata for the raw topic): not ready to accept events");
+        }
+    }
+
+    private static void error(Context ctx, int status, String message) {
+        respond(ctx, status, Json.mapper().createObjectNode().put("error", message).put("status", status));
+    }
+
+    private static void respond(Context ctx, int status, ObjectNode body) {
+        try {
+            ctx.status(status).contentType(JSON).result(Json.mapper().writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a JSON answer", e);
+        }
+    }
+}

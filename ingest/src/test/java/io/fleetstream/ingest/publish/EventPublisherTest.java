@@ -1,0 +1,247 @@
+package io.fleetstream.ingest.publish;
+
+import io.fleetstream.avro.DeadLetter;
+import io.fleetstream.avro.EmnifyEvent;
+import io.fleetstream.avro.IngestSource;
+import io.fleetstream.schemas.Topics;
+import io.fleetstream.schemas.emnify.EmnifyEventReader;
+import io.fleetstream.schemas.emnify.Examples;
+import io.fleetstream.schemas.emnify.ReadResult;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Cluster;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.errors.NetworkException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+class EventPublisherTest {
+
+    static final Topics TOPICS = Topics.withDefaultPrefix();
+    private static final Instant RECEIVED = Instant.parse("2025-01-02T03:04:05.678Z");
+
+    private final ExecutorService caller = Executors.newSingleThreadExecutor();
+
+    @AfterEach
+    void stopCaller() {
+        caller.shutdownNow();
+    }
+
+    @Test
+    void eventsGoToTheRawTopicByKeyStampedWithReceiveTimeAndCarryingTheEventTime() throws Exception {
+        MockProducer<String, byte[]> producer = producer(true);
+        EventPublisher publisher = publisher(producer, Duration.ofSeconds(5));
+        EmnifyEvent update = example("004-1-update-location-docs.json");
+        EmnifyEvent orgLevel = example("015-52-data-quota-enabled-docs.json");
+
+        PublishResult result = publisher.publish(List.of(KeyedEvent.of(update), KeyedEvent.of(orgLevel)), List.of());
+
+        assertThat(result).isEqualTo(new PublishResult(2, 0));
+        List<ProducerRecord<String, byte[]>> sent = producer.history();
+        assertThat(sent).extracting(ProducerRecord::topic).containsExactly("emnify.events.raw", "emnify.events.raw");
+        assertThat(sent).extracting(ProducerRecord::key).containsExactly("733023", "org-9684");
+        // the broker's retention works on record timestamps: old event times must not be used
+        assertThat(sent).extracting(ProducerRecord::timestamp).containsOnly(RECEIVED.toEpochMilli());
+        Header eventTime = sent.get(0).headers().lastHeader(EventPublisher.EVENT_TIME_HEADER);
+        assertThat(eventTime.value()).hasSize(8);
+        assertThat(ByteBuffer.wrap(eventTime.value()).getLong()).isEqualTo(Instant.parse("2017-10-26T07:28:00Z").toEpochMilli());
+        assertThat(AvroBinarySerializer.decode(sent.get(0).value(), EmnifyEvent.class)).isEqualTo(update);
+    }
+
+    @Test
+    void deadLettersGoToTheDeadLetterTopicWithoutKey() throws Exception {
+        MockProducer<String, byte[]> producer = producer(true);
+        DeadLetter deadLetter = deadLetter("id 'x' is not an event id", "{\"id\":\"x\"}");
+
+        PublishResult result = publisher(producer, Duration.ofSeconds(5)).publish(List.of(), List.of(deadLetter));
+
+        assertThat(result).isEqualTo(new PublishResult(0, 1));
+        ProducerRecord<String, byte[]> sent = producer.history().get(0);
+        assertThat(sent.topic()).isEqualTo("emnify.events.dlq");
+        assertThat(sent.key()).isNull();
+        assertThat(sent.timestamp()).isEqualTo(RECEIVED.toEpochMilli());
+        assertThat(AvroBinarySerializer.decode(sent.value(), DeadLetter.class)).isEqualTo(deadLetter);
+    }
+
+    @Test
+    void publishReturnsOnlyWhenEveryRecordIsAcknowledged() throws Exception {
+        MockProducer<String, byte[]> producer = producer(false);
+        EventPublisher publisher = publisher(producer, Duration.ofSeconds(10));
+        List<KeyedEvent> events = List.of(KeyedEvent.of(example("004-1-update-location-docs.json")),
+                KeyedEvent.of(example("005-2-update-gprs-location-docs.json")));
+
+        CompletableFuture<PublishResult> publishing = CompletableFuture.supplyAsync(() -> publishUnchecked(publisher, events), caller);
+        await().until(() -> producer.history().size() == 2);
+        producer.completeNext();
+
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> !publishing.isDone());
+        producer.completeNext();
+        assertThat(publishing.get()).isEqualTo(new PublishResult(2, 0));
+    }
+
+    @Test
+    void aFailedSendFailsThePublishWithoutRevealingRecordContents() {
+        MockProducer<String, byte[]> producer = producer(false);
+        EventPublisher publisher = publisher(producer, Duration.ofSeconds(10));
+        List<KeyedEvent> events = List.of(KeyedEvent.of(example("029-56-data-quota-assigned-string-detail-1nce.json")),
+                KeyedEvent.of(example("004-1-update-location-docs.json")));
+
+        CompletableFuture<PublishResult> publishing = CompletableFuture.supplyAsync(() -> publishUnchecked(publisher, events), caller);
+        await().until(() -> producer.history().size() == 2);
+        // the second record fails while the first is still pending: no need to wait for the first
+        producer.completeNext();
+        producer.errorNext(new NetworkException("broker 1 disconnected"));
+
+        assertThat(publishing).failsWithin(Duration.ofSeconds(5)).withThrowableThat()
+                .havingRootCause()
+                .isInstanceOf(NetworkException.class);
+        Throwable failure = publishing.handle((ok, error) -> error.getCause()).join();
+        assertThat(failure).isInstanceOf(KafkaUnavailableException.class)
+                .hasMessageContaining("emnify.events.raw")
+                .hasMessageContaining("NetworkException: broker 1 disconnected")
+                .hasMessageNotContaining("quota")
+                .hasMessageNotContaining("733023");
+    }
+
+    @Test
+    void aSendThatIsNotAcknowledgedInTimeFailsThePublish() {
+        MockProducer<String, byte[]> producer = producer(false);
+        EventPublisher publisher = publisher(producer, Duration.ofMillis(200));
+
+        assertThatThrownBy(() -> publisher.publish(List.of(KeyedEvent.of(example("004-1-update-location-docs.json"))), List.of()))
+                .isInstanceOf(KafkaUnavailableException.class)
+                .hasMessage("Kafka acknowledged 0 of 1 records within 200 ms; is the cluster reachable?");
+    }
+
+    @Test
+    void aSerializerFailureFailsThePublishBeforeAnythingIsSent() {
+        MockProducer<String, byte[]> producer = producer(true);
+        Serializer<EmnifyEvent> registryDown = (topic, event) -> {
+            throw new SerializationException("Schema Registry at http://registry:8081 is unreachable");
+        };
+        EventPublisher publisher = new EventPublisher(producer, registryDown, new AvroBinarySerializer<>(), TOPICS, Duration.ofSeconds(1));
+
+        assertThatThrownBy(() -> publisher.publish(List.of(KeyedEvent.of(example("004-1-update-location-docs.json"))),
+                List.of(deadLetter("bad", "{}"))))
+                .isInstanceOf(KafkaUnavailableException.class)
+                .hasMessage("could not serialise event 176777623 for emnify.events.raw: SerializationException:"
+                        + " Schema Registry at http://registry:8081 is unreachable");
+        assertThat(producer.history()).isEmpty();
+    }
+
+    @Test
+    void aSendThatThrowsFailsThePublish() {
+        MockProducer<String, byte[]> producer = producer(true);
+        producer.sendException = new TimeoutException("Topic emnify.events.raw not present in metadata after 60000 ms.");
+
+        assertThatThrownBy(() -> publisher(producer, Duration.ofSeconds(1))
+                .publish(List.of(KeyedEvent.of(example("004-1-update-location-docs.json"))), List.of()))
+                .isInstanceOf(KafkaUnavailableException.class)
+                .hasMessageContaining("emnify.events.raw")
+                .hasMessageContaining("TimeoutException");
+    }
+
+    @Test
+    void nothingToPublishSendsNothing() throws Exception {
+        MockProducer<String, byte[]> producer = producer(false);
+
+        assertThat(publisher(producer, Duration.ofMillis(100)).publish(List.of(), List.of())).isEqualTo(new PublishResult(0, 0));
+        assertThat(producer.history()).isEmpty();
+    }
+
+    @Test
+    void reachesTheClusterWhenTheRawTopicHasMetadata() {
+        MockProducer<String, byte[]> producer = producer(true);
+        EventPublisher publisher = publisher(producer, Duration.ofSeconds(1));
+
+        assertThat(publisher.reachesCluster()).isTrue();
+        producer.partitionsForException = new KafkaException("no metadata");
+        assertThat(publisher.reachesCluster()).isFalse();
+    }
+
+    @Test
+    void producerPropertiesAskForAcksFromAllReplicasAndIdempotence() {
+        Map<String, Object> properties = EventPublisher.producerProperties("kafka:9092",
+                Map.of(ProducerConfig.CLIENT_ID_CONFIG, "ingest-1", ProducerConfig.LINGER_MS_CONFIG, 10));
+
+        assertThat(properties)
+                .containsEntry(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "kafka:9092")
+                .containsEntry(ProducerConfig.ACKS_CONFIG, "all")
+                .containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)
+                .containsEntry(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class)
+                .containsEntry(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)
+                .containsEntry(ProducerConfig.CLIENT_ID_CONFIG, "ingest-1")
+                .containsEntry(ProducerConfig.LINGER_MS_CONFIG, 10);
+    }
+
+    @Test
+    void producerPropertiesRefuseWeakerAcksOrNoIdempotence() {
+        assertThatThrownBy(() -> EventPublisher.producerProperties("kafka:9092", Map.of(ProducerConfig.ACKS_CONFIG, "1")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("acks=1")
+                .hasMessageContaining("acks=all");
+        assertThatThrownBy(() -> EventPublisher.producerProperties("kafka:9092", Map.of(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("enable.idempotence=true");
+        assertThat(EventPublisher.producerProperties("kafka:9092", Map.of(ProducerConfig.ACKS_CONFIG, "-1")))
+                .containsEntry(ProducerConfig.ACKS_CONFIG, "all");
+    }
+
+    static MockProducer<String, byte[]> producer(boolean autoComplete) {
+        Node broker = new Node(1, "localhost", 9092);
+        Cluster cluster = new Cluster("test", List.of(broker),
+                List.of(new PartitionInfo(TOPICS.raw(), 0, broker, new Node[]{broker}, new Node[]{broker})),
+                Set.of(), Set.of());
+        return new MockProducer<>(cluster, autoComplete, null, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private static EventPublisher publisher(MockProducer<String, byte[]> producer, Duration ackTimeout) {
+        return new EventPublisher(producer, new AvroBinarySerializer<>(), new AvroBinarySerializer<>(), TOPICS, ackTimeout);
+    }
+
+    private static PublishResult publishUnchecked(EventPublisher publisher, List<KeyedEvent> events) {
+        try {
+            return publisher.publish(events, List.of());
+        } catch (KafkaUnavailableException e) {
+            throw new java.util.concurrent.CompletionException(e);
+        }
+    }
+
+    static EmnifyEvent example(String name) {
+        return ((ReadResult.Accepted) new EmnifyEventReader().read(Examples.json(name), IngestSource.STREAMER, RECEIVED)).event();
+    }
+
+    private static DeadLetter deadLetter(String reason, String original) {
+        return DeadLetter.newBuilder()
+                .setStage("ingest.webhook")
+                .setReason(reason)
+                .setOriginal(ByteBuffer.wrap(original.getBytes(StandardCharsets.UTF_8)))
+                .setAt(RECEIVED)
+                .setSource("STREAMER")
+                .build();
+    }
+}
