@@ -357,7 +357,7 @@ final class DeviceBehaviour implements TrafficSource {
         int volume = pick(SMS_VOLUMES);
         int percentage = pick(SMS_THRESHOLD_PERCENTAGES);
         BigDecimal thresholdVolume = percentOf(BigDecimal.valueOf(volume), percentage);
-        long expiry = nextFullHour(at + random.nextLong(HOUR, 6 * HOUR));
+        long expiry = nextFullHour(at + random.nextLong(30 * MINUTE, 6 * HOUR));
         QuotaGrant grant = new QuotaGrant(BigDecimal.valueOf(volume), Instant.ofEpochMilli(expiry), random.nextDouble() < 0.2,
                 percentage, thresholdVolume, QuotaGrant.Exhaustion.BLOCK, null);
         openAccount(sms, grant, BigDecimal.valueOf(volume), at, expiry, Kind.SMS_EXPIRE, Kind.SMS_DELETE);

@@ -79,7 +79,7 @@ public final class Simulator implements AutoCloseable {
             throw new IllegalStateException("a simulator runs once: it is already " + (closing ? "closed" : "running"));
         }
         started = true;
-        log.info("simulating {} devices in {} organisations from {} at {}x speed{}, posting to {}",
+        log.info("simulating {} devices in {} organisation(s) from {} at {}x speed{}, posting to {}",
                 generator.devices().size(), generator.organisations().size(), config.traffic().start(), config.speed(),
                 config.duration().map(d -> " for " + d + " (simulated)").orElse(""), config.webhook());
         thread.start();
