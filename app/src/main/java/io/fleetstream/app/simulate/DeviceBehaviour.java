@@ -20,7 +20,7 @@ import java.util.UUID;
  *
  * <p>Each device draws from its own random stream, so its story does not depend on how many other
  * devices there are or how the timeline is advanced. Two events of one device are at least a second
- * apart: that keeps their order even when format drift drops the milliseconds of a timestamp.
+ * apart, so their order survives any timestamp format.
  */
 final class DeviceBehaviour implements TrafficSource {
 
@@ -130,9 +130,14 @@ final class DeviceBehaviour implements TrafficSource {
         }
     }
 
+    /**
+     * Network events carry whole seconds ({@code .000Z}) on emnify, and {@code tunnel_created}, which
+     * has no fraction, equals the create's time.
+     */
     @Override
     public long nextAt() {
-        return Math.max(agenda.element().at(), lastEventAt + SECOND);
+        long due = Math.max(agenda.element().at(), lastEventAt + SECOND);
+        return -Math.floorDiv(-due, SECOND) * SECOND;
     }
 
     @Override

@@ -25,7 +25,11 @@ final class OrganisationBehaviour implements TrafficSource {
         this.writer = writer;
         this.dataQuotaManagement = random.nextBoolean();
         this.smsQuotaManagement = random.nextBoolean();
-        this.next = start + random.nextLong(10 * MINUTE, 180 * MINUTE);
+        this.next = wholeSecond(start + random.nextLong(10 * MINUTE, 180 * MINUTE));
+    }
+
+    private static long wholeSecond(long millis) {
+        return millis - Math.floorMod(millis, 1_000L);
     }
 
     @Override
@@ -36,7 +40,7 @@ final class OrganisationBehaviour implements TrafficSource {
     @Override
     public ObjectNode step() {
         long at = next;
-        next = at + random.nextLong(30 * MINUTE, 240 * MINUTE);
+        next = wholeSecond(at + random.nextLong(30 * MINUTE, 240 * MINUTE));
         boolean sms = random.nextDouble() < 0.4;
         if (sms) {
             smsQuotaManagement = !smsQuotaManagement;
