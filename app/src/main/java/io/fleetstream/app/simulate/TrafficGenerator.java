@@ -1,0 +1,125 @@
+package io.fleetstream.app.simulate;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+
+/**
+ * The event traffic of a simulated fleet on emnify's Data Streamer: deterministic (same profile, same
+ * events, however the timeline is advanced), with no clock, no threads and no I/O, so the simulator,
+ * the {@code bench} command and tests all drive the same code.
+ *
+ * <p>{@link #advanceTo(Instant)} hands out the events that became due, in the order the platform
+ * emits them: by simulated time, ids increasing. A re-sent duplicate (the Data Streamer is
+ * at-least-once) comes later, identical to the original, id included, so its own timestamp is older
+ * than the events around it. Not thread-safe: one caller advances it.
+ */
+public final class TrafficGenerator {
+
+    private static final long MIN_RESEND_DELAY_MILLIS = 60_000;
+    private static final long MAX_RESEND_DELAY_MILLIS = 600_000;
+
+    private record Due(long at, int ordinal, TrafficSource source) {
+    }
+
+    private record Resend(long at, long order, ObjectNode event) {
+    }
+
+    private final TrafficProfile profile;
+    private final FleetRoster roster;
+    private final FormatDrift drift;
+    private final SplittableRandom resendRandom;
+    private final PriorityQueue<Due> sources =
+            new PriorityQueue<>(Comparator.comparingLong(Due::at).thenComparingInt(Due::ordinal));
+    private final PriorityQueue<Resend> resends =
+            new PriorityQueue<>(Comparator.comparingLong(Resend::at).thenComparingLong(Resend::order));
+    private long position;
+    private long resendOrder;
+    private long generated;
+
+    public TrafficGenerator(TrafficProfile profile) {
+        this.profile = profile;
+        SplittableRandom root = new SplittableRandom(profile.seed());
+        EmnifyEventWriter writer = new EmnifyEventWriter(new EventIdSequence(root.split()));
+        this.drift = new FormatDrift(profile.driftFraction(), root.split());
+        this.resendRandom = root.split();
+        this.roster = FleetRoster.enrol(profile, root.split());
+        long start = profile.start().toEpochMilli();
+        this.position = start - 1;
+        int ordinal = 0;
+        for (SimulatedOrganisation organisation : roster.organisations()) {
+            enqueue(new OrganisationBehaviour(organisation, root.split(), start, writer), ordinal++);
+        }
+        for (SimulatedDevice device : roster.devices()) {
+            enqueue(new DeviceBehaviour(device, root.split(), start, writer), ordinal++);
+        }
+    }
+
+    /**
+     * Every event due up to and including {@code simulatedNow}, in emission order; empty when the
+     * generator is already there. The returned objects belong to the caller.
+     */
+    public List<ObjectNode> advanceTo(Instant simulatedNow) {
+        long until = simulatedNow.toEpochMilli();
+        List<ObjectNode> events = new ArrayList<>();
+        while (true) {
+            Due due = sources.peek();
+            Resend resend = resends.peek();
+            boolean sourceDue = due != null && due.at() <= until;
+            boolean resendDue = resend != null && resend.at() <= until;
+            if (!sourceDue && !resendDue) {
+                break;
+            }
+            if (resendDue && (!sourceDue || resend.at() < due.at())) {
+                resends.remove();
+                events.add(resend.event().deepCopy());
+                continue;
+            }
+            sources.remove();
+            ObjectNode event = due.source().step();
+            enqueue(due.source(), due.ordinal());
+            if (event != null) {
+                drift.maybeApply(event);
+                events.add(event);
+                if (resendRandom.nextDouble() < profile.duplicateFraction()) {
+                    long resendAt = due.at() + resendRandom.nextLong(MIN_RESEND_DELAY_MILLIS, MAX_RESEND_DELAY_MILLIS);
+                    resends.add(new Resend(resendAt, resendOrder++, event.deepCopy()));
+                }
+            }
+        }
+        position = Math.max(position, until);
+        generated += events.size();
+        return events;
+    }
+
+    /** The simulated time the generator has been advanced to. */
+    public Instant position() {
+        return Instant.ofEpochMilli(position);
+    }
+
+    /** How many events (re-sends included) {@link #advanceTo} has handed out so far. */
+    public long eventsGenerated() {
+        return generated;
+    }
+
+    public TrafficProfile profile() {
+        return profile;
+    }
+
+    public List<SimulatedDevice> devices() {
+        return roster.devices();
+    }
+
+    public List<SimulatedOrganisation> organisations() {
+        return roster.organisations();
+    }
+
+    private void enqueue(TrafficSource source, int ordinal) {
+        sources.add(new Due(source.nextAt(), ordinal, source));
+    }
+}

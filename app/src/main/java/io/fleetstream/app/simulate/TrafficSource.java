@@ -1,0 +1,18 @@
+package io.fleetstream.app.simulate;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** Something that produces events on the simulated timeline: a device or an organisation. */
+interface TrafficSource {
+
+    /** Simulated time (epoch millis) of the next step; never earlier than the previous step. */
+    long nextAt();
+
+    /**
+     * Runs the next step at {@link #nextAt()}.
+     *
+     * @return the event it produced, or {@code null} when the step turned out to be moot (e.g. a quota
+     *         warning planned for a quota that has since expired)
+     */
+    ObjectNode step();
+}
