@@ -1,0 +1,48 @@
+package io.fleetstream.app.cli;
+
+import io.fleetstream.app.ingest.IngestService;
+import io.fleetstream.app.kafka.TopicProvisioner;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** The ingest role against a real cluster and registry. */
+@Command(name = "ingest", mixinStandardHelpOptions = true,
+        description = "Receive emnify Data Streamer webhooks and publish the events to the raw topic.")
+public final class IngestCommand implements Callable<Integer> {
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Mixin
+    WebhookOptions webhook;
+
+    @Override
+    public Integer call() throws Exception {
+        if (kafka.createTopics) {
+            Map<String, Object> admin = new HashMap<>(kafka.kafkaProperties);
+            admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers);
+            try (Admin client = Admin.create(admin)) {
+                new TopicProvisioner(client).ensure(kafka.topics().all(), kafka.partitions, kafka.replicationFactor);
+            }
+        }
+        IngestService.Settings settings = new IngestService.Settings(kafka.bootstrapServers, kafka.kafkaProperties,
+                kafka.schemaRegistryUrl, kafka.schemaRegistryUserInfo, kafka.autoRegisterSchemas, kafka.topics(),
+                webhook.config());
+        CountDownLatch stop = new CountDownLatch(1);
+        try (IngestService service = IngestService.start(settings, new SimpleMeterRegistry())) {
+            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "fleetstream-shutdown"));
+            System.out.printf("fleetstream ingest: webhook on port %d, publishing to %s%n", service.port(),
+                    kafka.topics().raw());
+            stop.await();
+        }
+        return 0;
+    }
+}

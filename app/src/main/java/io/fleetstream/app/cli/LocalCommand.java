@@ -1,0 +1,101 @@
+package io.fleetstream.app.cli;
+
+import io.fleetstream.app.local.LocalStack;
+import io.fleetstream.app.simulate.DeliveryListener;
+import io.fleetstream.app.simulate.Simulator;
+import io.fleetstream.app.simulate.SimulatorConfig;
+import io.fleetstream.schemas.Topics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** Everything in one JVM, for a laptop: broker, registry, topology, ingest, and optional simulated traffic. */
+@Command(name = "local", mixinStandardHelpOptions = true,
+        description = "Run an embedded Kafka broker and Schema Registry, ingest and topology in one JVM.")
+public final class LocalCommand implements Callable<Integer> {
+
+    @Option(names = "--data-dir", defaultValue = "./data",
+            description = "where Kafka, the registry and Kafka Streams keep their data; survives restarts (default: ${DEFAULT-VALUE})")
+    Path dataDir;
+
+    @Option(names = "--kafka-port", defaultValue = "9092", description = "port of the embedded broker (default: ${DEFAULT-VALUE})")
+    int kafkaPort;
+
+    @Option(names = "--registry-port", defaultValue = "8081", description = "port of the embedded Schema Registry (default: ${DEFAULT-VALUE})")
+    int registryPort;
+
+    @Option(names = "--topic-prefix", defaultValue = Topics.DEFAULT_PREFIX, description = "prefix of every topic name (default: ${DEFAULT-VALUE})")
+    String topicPrefix;
+
+    @Option(names = "--partitions", defaultValue = "3", description = "partitions per topic (default: ${DEFAULT-VALUE})")
+    int partitions;
+
+    @Option(names = "--simulate", defaultValue = "0", paramLabel = "DEVICES",
+            description = "also simulate this many devices posting Data Streamer batches to the webhook (default: none)")
+    int simulatedDevices;
+
+    @Option(names = "--speed", defaultValue = "10",
+            description = "simulated seconds per real second; 10 makes the 5-minute offline window last 30 s (default: ${DEFAULT-VALUE})")
+    double speed;
+
+    @Option(names = "--seed", defaultValue = "1", description = "seed of the simulated traffic (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Mixin
+    WebhookOptions webhook;
+
+    @Mixin
+    TopologyOptions topology;
+
+    @Override
+    public Integer call() throws Exception {
+        Topics topics = new Topics(topicPrefix);
+        LocalStack.Settings settings = new LocalStack.Settings(dataDir,
+                new LocalStack.Ports(kafkaPort, registryPort, webhook.port, topology.queryPort), topics, partitions,
+                topology.topologyConfig(topics), topology.processingGuarantee, topology.commitInterval,
+                webhook.config());
+        CountDownLatch stop = new CountDownLatch(1);
+        try (LocalStack stack = LocalStack.start(settings, new SimpleMeterRegistry())) {
+            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "fleetstream-shutdown"));
+            printBanner(stack);
+            Simulator simulator = null;
+            if (simulatedDevices > 0) {
+                SimulatorConfig config = SimulatorConfig.defaults(
+                        URI.create("http://localhost:" + stack.ingestPort() + "/v1/events"), simulatedDevices, seed)
+                        .withSpeed(speed);
+                config = webhook.authorizationHeader().map(config::withAuthorization).orElse(config);
+                simulator = new Simulator(config, DeliveryListener.NONE);
+                simulator.start();
+                System.out.printf("  simulator   %d devices at %.0fx speed posting to the webhook%n", simulatedDevices, speed);
+            }
+            try {
+                stop.await();
+            } finally {
+                if (simulator != null) {
+                    simulator.close();
+                }
+            }
+        }
+        return 0;
+    }
+
+    private void printBanner(LocalStack stack) {
+        System.out.println();
+        System.out.println("fleetstream local is running (data in " + dataDir.toAbsolutePath().normalize() + ")");
+        System.out.println("  kafka       " + stack.bootstrapServers());
+        System.out.println("  registry    " + stack.registryUrl());
+        System.out.println("  ingest      http://localhost:" + stack.ingestPort() + "/v1/events");
+        System.out.println("  query       http://localhost:" + stack.queryPort() + "/v1/devices/{endpoint_id}");
+        System.out.println("  topics      " + stack.topics().raw() + ", " + stack.topics().prefix() + "events.<category>, "
+                + stack.topics().deadLetters() + ", " + stack.topics().deviceState() + ", "
+                + stack.topics().devicePresence() + ", " + stack.topics().quotaState());
+        System.out.println("Stop with Ctrl-C.");
+        System.out.println();
+    }
+}

@@ -1,0 +1,57 @@
+package io.fleetstream.app.cli;
+
+import io.fleetstream.app.simulate.DeliveryListener;
+import io.fleetstream.app.simulate.Simulator;
+import io.fleetstream.app.simulate.SimulatorConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** Simulated Data Streamer traffic against any fleetstream ingest. */
+@Command(name = "simulate", mixinStandardHelpOptions = true,
+        description = "Post realistic emnify Data Streamer batches for a simulated fleet to a webhook.")
+public final class SimulateCommand implements Callable<Integer> {
+
+    @Option(names = "--target", defaultValue = "http://localhost:8080/v1/events",
+            description = "webhook URL (default: ${DEFAULT-VALUE})")
+    URI target;
+
+    @Option(names = "--devices", defaultValue = "100", description = "simulated devices (default: ${DEFAULT-VALUE})")
+    int devices;
+
+    @Option(names = "--speed", defaultValue = "10", description = "simulated seconds per real second (default: ${DEFAULT-VALUE})")
+    double speed;
+
+    @Option(names = "--seed", defaultValue = "1", description = "seed of the traffic (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--duration", converter = DurationConverter.class,
+            description = "stop after this much simulated time (default: run until stopped)")
+    Duration duration;
+
+    @Option(names = "--webhook-token", description = "bearer token to send (never logged)")
+    String bearerToken;
+
+    @Option(names = "--webhook-basic-auth", paramLabel = "USER:PASSWORD", description = "basic credential to send (never logged)")
+    String basicAuth;
+
+    @Override
+    public Integer call() throws Exception {
+        SimulatorConfig config = SimulatorConfig.defaults(target, devices, seed).withSpeed(speed);
+        if (duration != null) {
+            config = config.withDuration(duration);
+        }
+        config = WebhookOptions.authorizationHeader(bearerToken, basicAuth).map(config::withAuthorization).orElse(config);
+        CountDownLatch stop = new CountDownLatch(1);
+        try (Simulator simulator = new Simulator(config, DeliveryListener.NONE)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "fleetstream-shutdown"));
+            simulator.start();
+            stop.await();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,154 @@
+package io.fleetstream.app.local;
+
+import io.fleetstream.app.ingest.IngestService;
+import io.fleetstream.app.kafka.EmbeddedKafka;
+import io.fleetstream.app.kafka.TopicProvisioner;
+import io.fleetstream.app.registry.EmbeddedSchemaRegistry;
+import io.fleetstream.app.registry.KafkaRegistryJournal;
+import io.fleetstream.app.topology.TopologyService;
+import io.fleetstream.ingest.webhook.WebhookConfig;
+import io.fleetstream.schemas.Topics;
+import io.fleetstream.topology.TopologyConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything in one JVM: a real KRaft broker, the embedded Schema Registry, the topology with its
+ * query API, and ingest. The {@code local} command and the end-to-end tests both run this, so the
+ * tests exercise exactly what a user starts.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
+
+    /**
+     * @param dataDir Kafka logs, the registry's topic and Kafka Streams state live here and survive a restart
+     * @param ports   0 for any of them picks a free port (tests)
+     */
+    public record Settings(Path dataDir, Ports ports, Topics topics, int partitions, TopologyConfig topology,
+                           String processingGuarantee, Duration commitInterval, WebhookConfig webhook) {
+        public Settings {
+            Objects.requireNonNull(dataDir, "dataDir");
+            Objects.requireNonNull(ports, "ports");
+            Objects.requireNonNull(topics, "topics");
+            Objects.requireNonNull(topology, "topology");
+            Objects.requireNonNull(webhook, "webhook");
+        }
+    }
+
+    /** Where each part listens. */
+    public record Ports(int kafka, int registry, int ingest, int query) {
+        public static Ports defaults() {
+            return new Ports(9092, EmbeddedSchemaRegistry.DEFAULT_PORT, WebhookConfig.DEFAULT_PORT, 8090);
+        }
+
+        public static Ports any() {
+            return new Ports(0, 0, 0, 0);
+        }
+    }
+
+    private final List<AutoCloseable> started;
+    private final EmbeddedKafka kafka;
+    private final EmbeddedSchemaRegistry registry;
+    private final TopologyService topology;
+    private final IngestService ingest;
+    private final Topics topics;
+
+    private LocalStack(List<AutoCloseable> started, EmbeddedKafka kafka, EmbeddedSchemaRegistry registry,
+                       TopologyService topology, IngestService ingest, Topics topics) {
+        this.started = started;
+        this.kafka = kafka;
+        this.registry = registry;
+        this.topology = topology;
+        this.ingest = ingest;
+        this.topics = topics;
+    }
+
+    /** Starts every part in order and waits until the topology is RUNNING. */
+    public static LocalStack start(Settings settings, MeterRegistry meters) {
+        List<AutoCloseable> started = new ArrayList<>();
+        try {
+            EmbeddedKafka kafka = EmbeddedKafka.start(settings.dataDir(), settings.ports().kafka());
+            started.add(kafka);
+            try (Admin admin = Admin.create(kafka.clientProperties())) {
+                new TopicProvisioner(admin).ensure(settings.topics().all(), settings.partitions(), (short) 1);
+            }
+            EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(new EmbeddedSchemaRegistry.Config(
+                    EmbeddedSchemaRegistry.DEFAULT_HOST, settings.ports().registry(), kafka.bootstrapServers(),
+                    KafkaRegistryJournal.DEFAULT_TOPIC, (short) 1));
+            started.add(registry);
+            TopologyService topology = TopologyService.start(new TopologyService.Settings(kafka.bootstrapServers(),
+                    Map.of(), registry.url(), null, true, "fleetstream", settings.dataDir().resolve("streams"),
+                    settings.processingGuarantee(), 0, 1, 1, settings.commitInterval(), "127.0.0.1",
+                    settings.ports().query(), "localhost", settings.topology()));
+            started.add(topology);
+            IngestService ingest = IngestService.start(new IngestService.Settings(kafka.bootstrapServers(), Map.of(),
+                    registry.url(), null, true, settings.topics(), settings.webhook().withPort(settings.ports().ingest())),
+                    meters);
+            started.add(ingest);
+            if (!topology.awaitRunning(Duration.ofMinutes(2))) {
+                throw new IllegalStateException("Kafka Streams did not reach RUNNING within 2 minutes: "
+                        + topology.streams().state());
+            }
+            return new LocalStack(started, kafka, registry, topology, ingest, settings.topics());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeAll(started);
+            throw new IllegalStateException("interrupted while starting", e);
+        } catch (RuntimeException e) {
+            closeAll(started);
+            throw e;
+        }
+    }
+
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    public String registryUrl() {
+        return registry.url();
+    }
+
+    public int ingestPort() {
+        return ingest.port();
+    }
+
+    public int queryPort() {
+        return topology.queryPort();
+    }
+
+    public Topics topics() {
+        return topics;
+    }
+
+    public TopologyService topology() {
+        return topology;
+    }
+
+    @Override
+    public void close() {
+        closeAll(started);
+    }
+
+    private static void closeAll(List<AutoCloseable> parts) {
+        List<AutoCloseable> reversed = new ArrayList<>(parts);
+        Collections.reverse(reversed);
+        for (AutoCloseable part : reversed) {
+            try {
+                part.close();
+            } catch (Exception e) {
+                log.warn("error while stopping {}: {}", part.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+}
