@@ -76,6 +76,14 @@ public final class Topics {
         return prefix + "quota.management";
     }
 
+    /**
+     * Where each emnify API poller keeps its checkpoint (last window end and the event ids at its edge), keyed by
+     * poller id, compacted. Its partitions also decide which ingest replica polls: see the ingest poller.
+     */
+    public String pollerCheckpoints() {
+        return prefix + "ingest.poller-checkpoints";
+    }
+
     /** The topics the pipeline needs, in the order they are created. */
     public List<Spec> all() {
         List<Spec> specs = new ArrayList<>();
@@ -88,6 +96,7 @@ public final class Topics {
         specs.add(new Spec(devicePresence(), Cleanup.DELETE));
         specs.add(new Spec(quotaState(), Cleanup.COMPACT));
         specs.add(new Spec(quotaManagement(), Cleanup.COMPACT));
+        specs.add(new Spec(pollerCheckpoints(), Cleanup.COMPACT));
         return List.copyOf(specs);
     }
 }
