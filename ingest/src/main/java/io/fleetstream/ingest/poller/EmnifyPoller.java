@@ -1,5 +1,6 @@
 package io.fleetstream.ingest.poller;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetstream.avro.DeadLetter;
 import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.avro.IngestSource;
@@ -32,7 +33,7 @@ import java.util.random.RandomGenerator;
  * publishes each page and waits for Kafka's acknowledgement before asking for the next; and stores a checkpoint
  * after each window. Events already published inside the overlap (their ids are in the checkpoint) are not
  * published again; whatever duplicates remain, e.g. the same event from the webhook, the topology's dedupe on
- * event id removes. Events the reader rejects go to the dead-letter topic (stage {@value #STAGE}).
+ * event id removes. Events the reader rejects go to the dead-letter topic (stage {@value #STAGE}), once per id.
  *
  * <p>Failures never turn into a tight loop: 429 waits for {@code Retry-After} and slows the request rate; 5xx,
  * network errors, refused requests and Kafka outages back off exponentially with jitter; the page or checkpoint is
@@ -113,6 +114,7 @@ public final class EmnifyPoller implements AutoCloseable {
         stopping = true;
         if (!started) {
             lease.close();
+            metrics.close();
             return;
         }
         thread.interrupt();
@@ -159,6 +161,7 @@ public final class EmnifyPoller implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.warn("error while giving up the poller lease: {}", summary(e));
             }
+            metrics.close();
             log.info("emnify poller {} stopped", config.pollerId());
         }
     }
@@ -270,6 +273,16 @@ public final class EmnifyPoller implements AutoCloseable {
                     duplicates++;
                 }
             } else if (result instanceof ReadResult.Rejected rejected) {
+                // its time may be unreadable, so it counts as on the edge: once a window no longer lists it, it
+                // drops out of the checkpoint
+                Long id = idOf(raw);
+                if (id != null) {
+                    edge.add(id);
+                    if (!published.add(id)) {
+                        duplicates++;
+                        continue;
+                    }
+                }
                 deadLetters.add(DeadLetter.newBuilder()
                         .setStage(STAGE)
                         .setReason(rejected.reason())
@@ -280,6 +293,12 @@ public final class EmnifyPoller implements AutoCloseable {
             }
         }
         return new Batch(events, deadLetters, duplicates);
+    }
+
+    /** The id of an event the reader rejected, when it has a usable one: it is dead-lettered once, not per window. */
+    private static Long idOf(RawEvent raw) {
+        JsonNode id = raw.json().get("id");
+        return id != null && id.isIntegralNumber() && id.canConvertToLong() ? id.longValue() : null;
     }
 
     private void publish(Batch batch, PollWindow window, int page) throws LeaseLost, InterruptedException {

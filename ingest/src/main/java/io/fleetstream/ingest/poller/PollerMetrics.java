@@ -2,11 +2,14 @@ package io.fleetstream.ingest.poller;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -16,7 +19,7 @@ import java.util.Objects;
  * how far the last acknowledged window lags behind now, when a window last succeeded, and whether this replica is
  * the active poller. No meter carries the token, the JWT or an event's content.
  */
-public final class PollerMetrics {
+public final class PollerMetrics implements AutoCloseable {
 
     public static final String REQUESTS = "fleetstream.ingest.poller.requests";
     public static final String EVENTS_PULLED = "fleetstream.ingest.poller.events.pulled";
@@ -32,7 +35,9 @@ public final class PollerMetrics {
     /** How a request ended; the tag value is the lower-case name. */
     public enum Outcome { OK, UNAUTHORIZED, RATE_LIMITED, SERVER_ERROR, NETWORK_ERROR, REFUSED }
 
+    private final MeterRegistry registry;
     private final Clock clock;
+    private final List<Meter> meters = new ArrayList<>();
     private final Map<Call, Map<Outcome, Counter>> requests = new EnumMap<>(Call.class);
     private final Counter pulled;
     private final Counter duplicates;
@@ -42,42 +47,54 @@ public final class PollerMetrics {
     private volatile boolean active;
 
     public PollerMetrics(MeterRegistry registry, Clock clock) {
-        Objects.requireNonNull(registry, "registry");
+        this.registry = Objects.requireNonNull(registry, "registry");
         this.clock = Objects.requireNonNull(clock, "clock");
         for (Call call : Call.values()) {
             Map<Outcome, Counter> byOutcome = new EnumMap<>(Outcome.class);
             for (Outcome outcome : Outcome.values()) {
-                byOutcome.put(outcome, Counter.builder(REQUESTS)
+                byOutcome.put(outcome, keep(Counter.builder(REQUESTS)
                         .description("requests to emnify's REST API, by endpoint and how they ended")
                         .tag("call", call.name().toLowerCase(Locale.ROOT))
                         .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
-                        .register(registry));
+                        .register(registry)));
             }
             requests.put(call, byOutcome);
         }
-        pulled = Counter.builder(EVENTS_PULLED)
+        pulled = keep(Counter.builder(EVENTS_PULLED)
                 .description("events fetched from emnify and acknowledged on the raw topic")
                 .baseUnit("events")
-                .register(registry);
-        duplicates = Counter.builder(EVENTS_DUPLICATE)
+                .register(registry));
+        duplicates = keep(Counter.builder(EVENTS_DUPLICATE)
                 .description("events fetched again inside the overlap and not published a second time")
                 .baseUnit("events")
-                .register(registry);
-        deadLettered = Counter.builder(EVENTS_DEAD_LETTERED)
+                .register(registry));
+        deadLettered = keep(Counter.builder(EVENTS_DEAD_LETTERED)
                 .description("fetched events that could not be normalised, acknowledged on the dead-letter topic")
                 .baseUnit("events")
-                .register(registry);
-        Gauge.builder(LAG, this, PollerMetrics::lagSeconds)
+                .register(registry));
+        keep(Gauge.builder(LAG, this, PollerMetrics::lagSeconds)
                 .description("how far the end of the last acknowledged window is behind now; NaN when not the active poller")
                 .baseUnit("seconds")
-                .register(registry);
-        Gauge.builder(LAST_SUCCESS, this, PollerMetrics::lastSuccessEpochSeconds)
+                .register(registry));
+        keep(Gauge.builder(LAST_SUCCESS, this, PollerMetrics::lastSuccessEpochSeconds)
                 .description("when a window was last fetched and acknowledged (epoch seconds); NaN before the first")
                 .baseUnit("seconds")
-                .register(registry);
-        Gauge.builder(ACTIVE, this, m -> m.active ? 1 : 0)
+                .register(registry));
+        keep(Gauge.builder(ACTIVE, this, m -> m.active ? 1 : 0)
                 .description("1 when this replica is the organisation's active poller, else 0")
-                .register(registry);
+                .register(registry));
+    }
+
+    /** Removes this poller's meters, so a poller started later in the same process reports its own values. */
+    @Override
+    public void close() {
+        meters.forEach(registry::remove);
+        meters.clear();
+    }
+
+    private <M extends Meter> M keep(M meter) {
+        meters.add(meter);
+        return meter;
     }
 
     void request(Call call, Outcome outcome) {

@@ -91,18 +91,18 @@ public final class WindowPlanner {
 
     public Step next(PollerCheckpoint position, Instant now) {
         Instant end = position.windowEnd();
-        Instant horizon = seconds(now);
         Instant due = end.plus(pollInterval);
-        if (horizon.isBefore(due)) {
+        if (now.isBefore(due)) {
             return new Wait(due);
         }
+        Instant horizon = seconds(now);
         Instant until = seconds(end.plus(windowSize));
         boolean catchingUp = until.isBefore(horizon);
         if (!catchingUp) {
             until = horizon;
         }
         if (!until.isAfter(end)) {
-            // a poll interval below one second: the window would cover no new second yet
+            // a poll interval below one second: no new whole second to fetch yet
             return new Wait(end.plus(SMALLEST_STEP));
         }
         return new Fetch(new PollWindow(seconds(end.minus(overlap)), until), catchingUp);

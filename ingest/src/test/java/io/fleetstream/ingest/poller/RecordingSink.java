@@ -1,0 +1,54 @@
+package io.fleetstream.ingest.poller;
+
+import io.fleetstream.avro.DeadLetter;
+import io.fleetstream.avro.EmnifyEvent;
+import io.fleetstream.ingest.publish.KafkaUnavailableException;
+import io.fleetstream.ingest.publish.KeyedEvent;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** What the poller published, as Kafka would have acknowledged it; can refuse the next publishes like an outage. */
+final class RecordingSink implements EmnifyPoller.EventSink {
+
+    private final List<KeyedEvent> events = new ArrayList<>();
+    private final List<DeadLetter> deadLetters = new ArrayList<>();
+    private final AtomicInteger failNext = new AtomicInteger();
+    private final AtomicInteger attempts = new AtomicInteger();
+
+    @Override
+    public synchronized void publish(List<KeyedEvent> newEvents, List<DeadLetter> newDeadLetters)
+            throws KafkaUnavailableException {
+        attempts.incrementAndGet();
+        if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new KafkaUnavailableException("injected: Kafka did not acknowledge");
+        }
+        events.addAll(newEvents);
+        deadLetters.addAll(newDeadLetters);
+    }
+
+    void failNext(int count) {
+        failNext.set(count);
+    }
+
+    int attempts() {
+        return attempts.get();
+    }
+
+    synchronized List<KeyedEvent> keyed() {
+        return List.copyOf(events);
+    }
+
+    synchronized List<EmnifyEvent> events() {
+        return events.stream().map(KeyedEvent::event).toList();
+    }
+
+    synchronized List<Long> ids() {
+        return events.stream().map(e -> e.event().getId()).toList();
+    }
+
+    synchronized List<DeadLetter> deadLetters() {
+        return List.copyOf(deadLetters);
+    }
+}
