@@ -2,20 +2,24 @@ package io.fleetstream.app.cli;
 
 import io.fleetstream.app.ingest.IngestService;
 import io.fleetstream.app.kafka.TopicProvisioner;
+import io.fleetstream.ingest.poller.PollerConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /** The ingest role against a real cluster and registry. */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
-        description = "Receive emnify Data Streamer webhooks and publish the events to the raw topic.")
+        description = "Receive emnify Data Streamer webhooks and/or poll emnify's REST API, and publish the events to the raw topic.")
 public final class IngestCommand implements Callable<Integer> {
 
     @Mixin
@@ -24,8 +28,17 @@ public final class IngestCommand implements Callable<Integer> {
     @Mixin
     WebhookOptions webhook;
 
+    @Mixin
+    PollerOptions poller;
+
+    @Option(names = "--poll-only", defaultValue = "false", fallbackValue = "true", arity = "0..1",
+            description = "run the poller without the webhook (implies --poll; no HTTP port, so no health probes)"
+                    + " (default: ${DEFAULT-VALUE})")
+    boolean pollOnly;
+
     @Override
     public Integer call() throws Exception {
+        IngestService.Settings settings = settings(Clock.systemUTC());
         if (kafka.createTopics) {
             Map<String, Object> admin = new HashMap<>(kafka.kafkaProperties);
             admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers);
@@ -33,16 +46,27 @@ public final class IngestCommand implements Callable<Integer> {
                 new TopicProvisioner(client).ensure(kafka.topics().all(), kafka.partitions, kafka.replicationFactor);
             }
         }
-        IngestService.Settings settings = new IngestService.Settings(kafka.bootstrapServers, kafka.kafkaProperties,
-                kafka.schemaRegistryUrl, kafka.schemaRegistryUserInfo, kafka.autoRegisterSchemas, kafka.topics(),
-                webhook.config());
         CountDownLatch stop = new CountDownLatch(1);
         try (IngestService service = IngestService.start(settings, new SimpleMeterRegistry())) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "fleetstream-shutdown"));
-            System.out.printf("fleetstream ingest: webhook on port %d, publishing to %s%n", service.port(),
+            System.out.printf("fleetstream ingest: %s, publishing to %s%n", describe(service, settings),
                     kafka.topics().raw());
             stop.await();
         }
         return 0;
+    }
+
+    /** The role's settings from flags and environment; a wrong poller setting fails here, naming the option. */
+    IngestService.Settings settings(Clock clock) {
+        IngestService.Settings settings = new IngestService.Settings(kafka.bootstrapServers, kafka.kafkaProperties,
+                kafka.schemaRegistryUrl, kafka.schemaRegistryUserInfo, kafka.autoRegisterSchemas, kafka.topics(),
+                webhook.config());
+        Optional<PollerConfig> config = poller.config(poller.poll || pollOnly, clock);
+        return config.map(c -> settings.withPoller(c, !pollOnly)).orElse(settings);
+    }
+
+    private static String describe(IngestService service, IngestService.Settings settings) {
+        String webhook = service.webhookRunning() ? "webhook on port " + service.port() : "no webhook";
+        return settings.poller().map(p -> webhook + ", polling " + p.baseUrl() + " as poller " + p.pollerId()).orElse(webhook);
     }
 }

@@ -4,6 +4,7 @@ import io.fleetstream.app.local.LocalStack;
 import io.fleetstream.app.simulate.DeliveryListener;
 import io.fleetstream.app.simulate.Simulator;
 import io.fleetstream.app.simulate.SimulatorConfig;
+import io.fleetstream.ingest.poller.PollerConfig;
 import io.fleetstream.schemas.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import picocli.CommandLine.Command;
@@ -12,10 +13,15 @@ import picocli.CommandLine.Option;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-/** Everything in one JVM, for a laptop: broker, registry, topology, ingest, and optional simulated traffic. */
+/**
+ * Everything in one JVM, for a laptop: broker, registry, topology, ingest, optional simulated traffic, and the emnify
+ * REST API poller when a token is given.
+ */
 @Command(name = "local", mixinStandardHelpOptions = true,
         description = "Run an embedded Kafka broker and Schema Registry, ingest and topology in one JVM.")
 public final class LocalCommand implements Callable<Integer> {
@@ -53,17 +59,20 @@ public final class LocalCommand implements Callable<Integer> {
     @Mixin
     TopologyOptions topology;
 
+    @Mixin
+    PollerOptions poller;
+
     @Override
     public Integer call() throws Exception {
         Topics topics = new Topics(topicPrefix);
         LocalStack.Settings settings = new LocalStack.Settings(dataDir,
                 new LocalStack.Ports(kafkaPort, registryPort, webhook.port, topology.queryPort), topics, partitions,
                 topology.topologyConfig(topics), topology.processingGuarantee, topology.commitInterval,
-                webhook.config());
+                webhook.config(), pollerConfig());
         CountDownLatch stop = new CountDownLatch(1);
         try (LocalStack stack = LocalStack.start(settings, new SimpleMeterRegistry())) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "fleetstream-shutdown"));
-            printBanner(stack);
+            printBanner(stack, settings.poller());
             Simulator simulator = null;
             if (simulatedDevices > 0) {
                 SimulatorConfig config = SimulatorConfig.defaults(
@@ -85,13 +94,21 @@ public final class LocalCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void printBanner(LocalStack stack) {
+    /** {@code local} polls emnify whenever a token is given; {@code --poll} alone asks for one. */
+    private Optional<PollerConfig> pollerConfig() {
+        boolean tokenGiven = poller.token != null && !poller.token.isBlank();
+        return poller.config(poller.poll || tokenGiven, Clock.systemUTC());
+    }
+
+    private void printBanner(LocalStack stack, Optional<PollerConfig> polling) {
         System.out.println();
         System.out.println("fleetstream local is running (data in " + dataDir.toAbsolutePath().normalize() + ")");
         System.out.println("  kafka       " + stack.bootstrapServers());
         System.out.println("  registry    " + stack.registryUrl());
         System.out.println("  ingest      http://localhost:" + stack.ingestPort() + "/v1/events");
         System.out.println("  query       http://localhost:" + stack.queryPort() + "/v1/devices/{endpoint_id}");
+        polling.ifPresent(p -> System.out.println("  poller      " + p.baseUrl() + " every " + p.pollInterval()
+                + " as poller " + p.pollerId()));
         System.out.println("  topics      " + stack.topics().raw() + ", " + stack.topics().prefix() + "events.<category>, "
                 + stack.topics().deadLetters() + ", " + stack.topics().deviceState() + ", "
                 + stack.topics().devicePresence() + ", " + stack.topics().quotaState());

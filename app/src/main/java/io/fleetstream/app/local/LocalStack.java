@@ -6,6 +6,7 @@ import io.fleetstream.app.kafka.TopicProvisioner;
 import io.fleetstream.app.registry.EmbeddedSchemaRegistry;
 import io.fleetstream.app.registry.KafkaRegistryJournal;
 import io.fleetstream.app.topology.TopologyService;
+import io.fleetstream.ingest.poller.PollerConfig;
 import io.fleetstream.ingest.webhook.WebhookConfig;
 import io.fleetstream.schemas.Topics;
 import io.fleetstream.topology.TopologyConfig;
@@ -21,10 +22,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Everything in one JVM: a real KRaft broker, the embedded Schema Registry, the topology with its
- * query API, and ingest. The {@code local} command and the end-to-end tests both run this, so the
+ * query API, and ingest (the webhook, and the emnify REST API poller when configured). The {@code local} command and the end-to-end tests both run this, so the
  * tests exercise exactly what a user starts.
  */
 public final class LocalStack implements AutoCloseable {
@@ -34,15 +36,24 @@ public final class LocalStack implements AutoCloseable {
     /**
      * @param dataDir Kafka logs, the registry's topic and Kafka Streams state live here and survive a restart
      * @param ports   0 for any of them picks a free port (tests)
+     * @param poller  the emnify REST API poller, run beside the webhook when present
      */
     public record Settings(Path dataDir, Ports ports, Topics topics, int partitions, TopologyConfig topology,
-                           String processingGuarantee, Duration commitInterval, WebhookConfig webhook) {
+                           String processingGuarantee, Duration commitInterval, WebhookConfig webhook,
+                           Optional<PollerConfig> poller) {
         public Settings {
             Objects.requireNonNull(dataDir, "dataDir");
             Objects.requireNonNull(ports, "ports");
             Objects.requireNonNull(topics, "topics");
             Objects.requireNonNull(topology, "topology");
             Objects.requireNonNull(webhook, "webhook");
+            Objects.requireNonNull(poller, "poller");
+        }
+
+        /** Without the poller. */
+        public Settings(Path dataDir, Ports ports, Topics topics, int partitions, TopologyConfig topology,
+                        String processingGuarantee, Duration commitInterval, WebhookConfig webhook) {
+            this(dataDir, ports, topics, partitions, topology, processingGuarantee, commitInterval, webhook, Optional.empty());
         }
     }
 
@@ -92,9 +103,10 @@ public final class LocalStack implements AutoCloseable {
                     settings.processingGuarantee(), 0, 1, 1, settings.commitInterval(), "127.0.0.1",
                     settings.ports().query(), "localhost", settings.topology()));
             started.add(topology);
-            IngestService ingest = IngestService.start(new IngestService.Settings(kafka.bootstrapServers(), Map.of(),
-                    registry.url(), null, true, settings.topics(), settings.webhook().withPort(settings.ports().ingest())),
-                    meters);
+            IngestService.Settings ingestSettings = new IngestService.Settings(kafka.bootstrapServers(), Map.of(),
+                    registry.url(), null, true, settings.topics(), settings.webhook().withPort(settings.ports().ingest()));
+            IngestService ingest = IngestService.start(settings.poller()
+                    .map(poller -> ingestSettings.withPoller(poller, true)).orElse(ingestSettings), meters);
             started.add(ingest);
             if (!topology.awaitRunning(Duration.ofMinutes(2))) {
                 throw new IllegalStateException("Kafka Streams did not reach RUNNING within 2 minutes: "
