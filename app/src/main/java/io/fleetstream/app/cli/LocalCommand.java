@@ -68,7 +68,7 @@ public final class LocalCommand implements Callable<Integer> {
         LocalStack.Settings settings = new LocalStack.Settings(dataDir,
                 new LocalStack.Ports(kafkaPort, registryPort, webhook.port, topology.queryPort), topics, partitions,
                 topology.topologyConfig(topics), topology.processingGuarantee, topology.commitInterval,
-                webhook.config(), pollerConfig());
+                webhook.config(), pollerConfig(Clock.systemUTC()));
         CountDownLatch stop = new CountDownLatch(1);
         try (LocalStack stack = LocalStack.start(settings, new SimpleMeterRegistry())) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "fleetstream-shutdown"));
@@ -95,9 +95,9 @@ public final class LocalCommand implements Callable<Integer> {
     }
 
     /** {@code local} polls emnify whenever a token is given; {@code --poll} alone asks for one. */
-    private Optional<PollerConfig> pollerConfig() {
+    Optional<PollerConfig> pollerConfig(Clock clock) {
         boolean tokenGiven = poller.token != null && !poller.token.isBlank();
-        return poller.config(poller.poll || tokenGiven, Clock.systemUTC());
+        return poller.config(poller.poll || tokenGiven, clock);
     }
 
     private void printBanner(LocalStack stack, Optional<PollerConfig> polling) {

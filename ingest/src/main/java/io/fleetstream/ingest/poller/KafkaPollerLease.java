@@ -231,19 +231,21 @@ public final class KafkaPollerLease implements PollerLease {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            release(partitions, "handed over to another replica");
+            release(partitions, closed ? "released on shutdown: another replica can take over"
+                    : "handed over to another replica");
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            release(partitions, "lost (this replica left the group, e.g. after stalling)");
+            release(partitions, closed ? "released on shutdown: another replica can take over"
+                    : "lost (this replica dropped out of the group, e.g. after stalling)");
         }
 
         private void release(Collection<TopicPartition> partitions, String how) {
             if (partitions.contains(home) && owned) {
                 owned = false;
                 caughtUp = false;
-                log.info("the emnify poller {} was {}: this replica stops polling", pollerId, how);
+                log.info("the emnify poller {} was {}; this replica stops polling", pollerId, how);
             }
         }
     }
