@@ -80,7 +80,7 @@ public final class PollerOptions {
         }
         if (token == null || token.isBlank()) {
             throw invalid("polling emnify's REST API needs an application token: set FLEETSTREAM_EMNIFY_TOKEN (or"
-                    + " --emnify-token); create one in the emnify Portal under Integrations");
+                    + " --emnify-token); create one in the emnify Portal");
         }
         try {
             ApplicationToken applicationToken = new ApplicationToken(token);

@@ -18,7 +18,7 @@ public final class ApplicationToken {
         Objects.requireNonNull(value, "value");
         if (value.isBlank()) {
             throw new IllegalArgumentException("the emnify application token is blank: create one in the emnify Portal"
-                    + " (Integrations > Application tokens) and pass it with --emnify-token or FLEETSTREAM_EMNIFY_TOKEN");
+                    + " and pass it with FLEETSTREAM_EMNIFY_TOKEN or --emnify-token");
         }
         this.value = value.strip();
     }

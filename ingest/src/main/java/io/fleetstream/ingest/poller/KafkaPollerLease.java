@@ -3,6 +3,7 @@ package io.fleetstream.ingest.poller;
 import io.fleetstream.ingest.publish.EventPublisher;
 import io.fleetstream.ingest.publish.KafkaUnavailableException;
 import io.fleetstream.schemas.Topics;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -103,7 +104,7 @@ public final class KafkaPollerLease implements PollerLease {
             return new KafkaPollerLease(consumer, new KafkaProducer<>(producerProperties), topics.pollerCheckpoints(),
                     pollerId, ackTimeout);
         } catch (RuntimeException e) {
-            consumer.close(CLOSE_TIMEOUT);
+            consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT));
             throw e;
         }
     }
@@ -175,7 +176,9 @@ public final class KafkaPollerLease implements PollerLease {
         }
         closed = true;
         try {
-            consumer.close(CLOSE_TIMEOUT);
+            // leaving the group (rather than waiting for the session to time out) lets another replica take over now
+            consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT)
+                    .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         } finally {
             producer.close(CLOSE_TIMEOUT);
         }
