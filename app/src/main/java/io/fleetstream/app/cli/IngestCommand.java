@@ -11,7 +11,6 @@ import picocli.CommandLine.Mixin;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /** The ingest role against a real cluster and registry. */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
@@ -36,12 +35,13 @@ public final class IngestCommand implements Callable<Integer> {
         IngestService.Settings settings = new IngestService.Settings(kafka.bootstrapServers, kafka.kafkaProperties,
                 kafka.schemaRegistryUrl, kafka.schemaRegistryUserInfo, kafka.autoRegisterSchemas, kafka.topics(),
                 webhook.config());
-        CountDownLatch stop = new CountDownLatch(1);
+        ShutdownSignal shutdown = ShutdownSignal.install();
         try (IngestService service = IngestService.start(settings, new SimpleMeterRegistry())) {
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "fleetstream-shutdown"));
             System.out.printf("fleetstream ingest: webhook on port %d, publishing to %s%n", service.port(),
                     kafka.topics().raw());
-            stop.await();
+            shutdown.await();
+        } finally {
+            shutdown.closed();
         }
         return 0;
     }

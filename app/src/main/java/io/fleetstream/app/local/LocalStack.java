@@ -90,7 +90,7 @@ public final class LocalStack implements AutoCloseable {
             TopologyService topology = TopologyService.start(new TopologyService.Settings(kafka.bootstrapServers(),
                     Map.of(), registry.url(), null, true, "fleetstream", settings.dataDir().resolve("streams"),
                     settings.processingGuarantee(), 0, 1, 1, settings.commitInterval(), "127.0.0.1",
-                    settings.ports().query(), "localhost", settings.topology()));
+                    settings.ports().query(), "localhost", "fleetstream-local", settings.topology()));
             started.add(topology);
             IngestService ingest = IngestService.start(new IngestService.Settings(kafka.bootstrapServers(), Map.of(),
                     registry.url(), null, true, settings.topics(), settings.webhook().withPort(settings.ports().ingest())),
