@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /** The ingest role against a real cluster and registry. */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
@@ -46,12 +45,13 @@ public final class IngestCommand implements Callable<Integer> {
                 new TopicProvisioner(client).ensure(kafka.topics().all(), kafka.partitions, kafka.replicationFactor);
             }
         }
-        CountDownLatch stop = new CountDownLatch(1);
+        ShutdownSignal shutdown = ShutdownSignal.install();
         try (IngestService service = IngestService.start(settings, new SimpleMeterRegistry())) {
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "fleetstream-shutdown"));
             System.out.printf("fleetstream ingest: %s, publishing to %s%n", describe(service, settings),
                     kafka.topics().raw());
-            stop.await();
+            shutdown.await();
+        } finally {
+            shutdown.closed();
         }
         return 0;
     }

@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * Everything in one JVM, for a laptop: broker, registry, topology, ingest, optional simulated traffic, and the emnify
@@ -69,9 +68,8 @@ public final class LocalCommand implements Callable<Integer> {
                 new LocalStack.Ports(kafkaPort, registryPort, webhook.port, topology.queryPort), topics, partitions,
                 topology.topologyConfig(topics), topology.processingGuarantee, topology.commitInterval,
                 webhook.config(), pollerConfig(Clock.systemUTC()));
-        CountDownLatch stop = new CountDownLatch(1);
+        ShutdownSignal shutdown = ShutdownSignal.install();
         try (LocalStack stack = LocalStack.start(settings, new SimpleMeterRegistry())) {
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "fleetstream-shutdown"));
             printBanner(stack, settings.poller());
             Simulator simulator = null;
             if (simulatedDevices > 0) {
@@ -84,12 +82,14 @@ public final class LocalCommand implements Callable<Integer> {
                 System.out.printf("  simulator   %d devices at %.0fx speed posting to the webhook%n", simulatedDevices, speed);
             }
             try {
-                stop.await();
+                shutdown.await();
             } finally {
                 if (simulator != null) {
                     simulator.close();
                 }
             }
+        } finally {
+            shutdown.closed();
         }
         return 0;
     }

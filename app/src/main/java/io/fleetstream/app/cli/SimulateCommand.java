@@ -9,7 +9,6 @@ import picocli.CommandLine.Option;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /** Simulated Data Streamer traffic against any fleetstream ingest. */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
@@ -46,11 +45,22 @@ public final class SimulateCommand implements Callable<Integer> {
             config = config.withDuration(duration);
         }
         config = WebhookOptions.authorizationHeader(bearerToken, basicAuth).map(config::withAuthorization).orElse(config);
-        CountDownLatch stop = new CountDownLatch(1);
+        ShutdownSignal shutdown = ShutdownSignal.install();
         try (Simulator simulator = new Simulator(config, DeliveryListener.NONE)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "fleetstream-shutdown"));
             simulator.start();
-            stop.await();
+            if (duration != null) {
+                // a bounded run ends by itself once everything was delivered
+                while (!shutdown.await(Duration.ofSeconds(1))) {
+                    if (simulator.awaitCompletion(Duration.ZERO)) {
+                        System.out.println("simulated " + duration + ": " + simulator.stats());
+                        return 0;
+                    }
+                }
+            } else {
+                shutdown.await();
+            }
+        } finally {
+            shutdown.closed();
         }
         return 0;
     }

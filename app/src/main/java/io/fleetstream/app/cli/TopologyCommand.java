@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -34,10 +35,17 @@ public final class TopologyCommand implements Callable<Integer> {
         }
         TopologyService.Settings settings = settings(kafka, topology, topology.stateDirOr(Path.of("data", "streams")),
                 kafka.replicationFactor);
+        ShutdownSignal shutdown = ShutdownSignal.install();
         try (TopologyService service = TopologyService.start(settings)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(service::close, "fleetstream-shutdown"));
-            service.awaitStopped();
-            return service.failed() ? 1 : 0;
+            // stop on a signal, or when Kafka Streams stops by itself (a fatal error: exit non-zero)
+            while (!shutdown.await(Duration.ofSeconds(1))) {
+                if (service.stopped()) {
+                    return 1;
+                }
+            }
+            return 0;
+        } finally {
+            shutdown.closed();
         }
     }
 
@@ -45,6 +53,6 @@ public final class TopologyCommand implements Callable<Integer> {
         return new TopologyService.Settings(kafka.bootstrapServers, kafka.kafkaProperties, kafka.schemaRegistryUrl,
                 kafka.schemaRegistryUserInfo, kafka.autoRegisterSchemas, t.applicationId, stateDir,
                 t.processingGuarantee, t.standbyReplicas, t.streamThreads, replicationFactor, t.commitInterval,
-                t.queryHost, t.queryPort, t.advertisedHost, t.topologyConfig(kafka.topics()));
+                t.queryHost, t.queryPort, t.advertisedHost, t.groupInstanceId, t.topologyConfig(kafka.topics()));
     }
 }

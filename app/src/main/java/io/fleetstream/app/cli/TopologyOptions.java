@@ -43,6 +43,11 @@ public final class TopologyOptions {
             description = "host name other instances use to reach this one's query API (default: ${DEFAULT-VALUE})")
     public String advertisedHost;
 
+    @Option(names = "--group-instance-id",
+            description = "static group membership id, stable per instance (e.g. the pod name): a stopped instance "
+                    + "leaves the group at once, a restarted one rejoins without a rebalance (default: dynamic membership)")
+    public String groupInstanceId;
+
     @Option(names = "--dedupe-retention", defaultValue = "7d", converter = DurationConverter.class,
             description = "how long an event id is remembered for deduplication (default: ${DEFAULT-VALUE})")
     public Duration dedupeRetention;

@@ -6,10 +6,12 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,12 +74,30 @@ public final class TopicProvisioner {
 
     private void reportPartitionMismatch(List<Topics.Spec> specs, int partitions)
             throws InterruptedException, ExecutionException, TimeoutException {
-        Map<String, TopicDescription> descriptions = admin.describeTopics(specs.stream().map(Topics.Spec::name).toList())
-                .allTopicNames().get(30, TimeUnit.SECONDS);
+        Map<String, TopicDescription> descriptions = describe(admin, specs.stream().map(Topics.Spec::name).toList());
         descriptions.values().stream()
                 .filter(d -> d.partitions().size() != partitions)
                 .forEach(d -> log.warn("topic {} has {} partitions, fleetstream expects {}", d.name(),
                         d.partitions().size(), partitions));
+    }
+
+    /**
+     * Describes topics, waiting for ones created a moment ago: a new topic takes a moment to reach
+     * the broker's metadata cache, and until then it is "unknown".
+     */
+    public static Map<String, TopicDescription> describe(Admin admin, Collection<String> topics)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
     }
 
     private static Map<String, String> configsFor(Topics.Spec spec) {

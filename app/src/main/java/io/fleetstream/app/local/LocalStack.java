@@ -26,8 +26,9 @@ import java.util.Optional;
 
 /**
  * Everything in one JVM: a real KRaft broker, the embedded Schema Registry, the topology with its
- * query API, and ingest (the webhook, and the emnify REST API poller when configured). The {@code local} command and the end-to-end tests both run this, so the
- * tests exercise exactly what a user starts.
+ * query API, and ingest (the webhook, and the emnify REST API poller when configured). The
+ * {@code local} command and the end-to-end tests both run this, so the tests exercise exactly what a
+ * user starts.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -101,7 +102,7 @@ public final class LocalStack implements AutoCloseable {
             TopologyService topology = TopologyService.start(new TopologyService.Settings(kafka.bootstrapServers(),
                     Map.of(), registry.url(), null, true, "fleetstream", settings.dataDir().resolve("streams"),
                     settings.processingGuarantee(), 0, 1, 1, settings.commitInterval(), "127.0.0.1",
-                    settings.ports().query(), "localhost", settings.topology()));
+                    settings.ports().query(), "localhost", "fleetstream-local", settings.topology()));
             started.add(topology);
             IngestService.Settings ingestSettings = new IngestService.Settings(kafka.bootstrapServers(), Map.of(),
                     registry.url(), null, true, settings.topics(), settings.webhook().withPort(settings.ports().ingest()));

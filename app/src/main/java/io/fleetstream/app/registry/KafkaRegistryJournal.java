@@ -1,5 +1,6 @@
 package io.fleetstream.app.registry;
 
+import io.fleetstream.app.kafka.TopicProvisioner;
 import io.fleetstream.schemas.registry.RegistryChange;
 import io.fleetstream.schemas.registry.RegistryJournal;
 import io.fleetstream.schemas.registry.SchemaRegistryException;
@@ -19,7 +20,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -130,23 +130,6 @@ public final class KafkaRegistryJournal implements RegistryJournal {
         producer.close(Duration.ofSeconds(5));
     }
 
-    /** A topic just created may take a moment to reach the broker's metadata cache. */
-    private static TopicDescription describeOnceKnown(Admin admin, String topic)
-            throws InterruptedException, ExecutionException, TimeoutException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (true) {
-            try {
-                return admin.describeTopics(List.of(topic)).allTopicNames()
-                        .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(50);
-            }
-        }
-    }
-
     private static void ensureTopic(String bootstrapServers, String topic, short replicationFactor) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis()))) {
@@ -160,7 +143,7 @@ public final class KafkaRegistryJournal implements RegistryJournal {
                             + ": " + e.getCause().getMessage(), e.getCause());
                 }
             }
-            TopicDescription description = describeOnceKnown(admin, topic);
+            TopicDescription description = TopicProvisioner.describe(admin, List.of(topic)).get(topic);
             if (description.partitions().size() != 1) {
                 throw new IllegalStateException("the schema journal topic '" + topic + "' has " + description.partitions().size()
                         + " partitions; it needs exactly one to keep changes in order: use another topic or recreate it with one partition");

@@ -6,6 +6,7 @@ import io.fleetstream.schemas.serde.AvroSerdes;
 import io.fleetstream.topology.FleetTopology;
 import io.fleetstream.topology.TopologyConfig;
 import io.fleetstream.topology.query.QueryServer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -31,13 +32,15 @@ public final class TopologyService implements AutoCloseable {
     /**
      * Everything the role needs, built from flags and environment in one place.
      *
-     * @param advertisedHost the host other instances use to reach this one's query API ({@code application.server})
+     * @param advertisedHost  the host other instances use to reach this one's query API ({@code application.server})
+     * @param groupInstanceId static group membership (null: dynamic); a stable id per instance lets it leave the
+     *                        group when it stops and rejoin without a rebalance when it restarts quickly
      */
     public record Settings(String bootstrapServers, Map<String, String> kafkaProperties, String schemaRegistryUrl,
                            String schemaRegistryUserInfo, boolean autoRegisterSchemas, String applicationId,
                            Path stateDir, String processingGuarantee, int standbyReplicas, int streamThreads,
                            int replicationFactor, Duration commitInterval, String queryHost, int queryPort,
-                           String advertisedHost, TopologyConfig topology) {
+                           String advertisedHost, String groupInstanceId, TopologyConfig topology) {
         public Settings {
             Objects.requireNonNull(bootstrapServers, "bootstrapServers");
             Objects.requireNonNull(schemaRegistryUrl, "schemaRegistryUrl");
@@ -102,6 +105,10 @@ public final class TopologyService implements AutoCloseable {
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, s.replicationFactor());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, s.commitInterval().toMillis());
         p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, s.advertisedHost() + ":" + s.queryPort());
+        if (s.groupInstanceId() != null && !s.groupInstanceId().isBlank()) {
+            // Kafka Streams appends the thread index to it
+            p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), s.groupInstanceId());
+        }
         return p;
     }
 
@@ -127,18 +134,16 @@ public final class TopologyService implements AutoCloseable {
         return false;
     }
 
-    /** Blocks until Kafka Streams stops (error or shutdown). */
-    public void awaitStopped() throws InterruptedException {
-        stopped.await();
-    }
-
-    public boolean failed() {
-        return streams.state() == KafkaStreams.State.ERROR;
+    /** Whether Kafka Streams has stopped by itself (a fatal error) or was closed. */
+    public boolean stopped() {
+        return stopped.getCount() == 0;
     }
 
     @Override
     public void close() {
         queryServer.close();
-        streams.close(Duration.ofSeconds(30));
+        // a static member leaves the group, so the next instance (or this one restarted) takes the
+        // tasks at once instead of after the session timeout; Kafka Streams never leaves for dynamic members
+        streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
     }
 }

@@ -3,6 +3,9 @@ package io.fleetstream.topology.quota;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetstream.avro.EmnifyEvent;
+import io.fleetstream.avro.IngestSource;
+import io.fleetstream.schemas.emnify.EmnifyEventReader;
+import io.fleetstream.schemas.emnify.ReadResult;
 import io.fleetstream.avro.QuotaDetail;
 import io.fleetstream.schemas.json.Json;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -145,5 +148,19 @@ class QuotaExamplesTest {
     private static Instant instant(JsonNode fields, String... keys) {
         JsonNode node = field(fields, keys);
         return node == null ? null : Instant.parse(node.asText());
+    }
+
+    @ParameterizedTest
+    @MethodSource("examples")
+    void theIngestReaderProducesTheSameQuotaViewAndTheLedgerTheSameState(QuotaExamples.Example example) throws IOException {
+        EmnifyEvent handBuilt = example.event();
+        ReadResult result = new EmnifyEventReader().read(read(example.file()), IngestSource.STREAMER,
+                handBuilt.getIngest().getReceivedAt());
+
+        assertThat(result).isInstanceOf(ReadResult.Accepted.class);
+        EmnifyEvent fromReader = ((ReadResult.Accepted) result).event();
+        assertThat(fromReader.getQuota()).isEqualTo(handBuilt.getQuota());
+        QuotaLedger ledger = new QuotaLedger();
+        assertThat(ledger.apply(null, fromReader)).isEqualTo(ledger.apply(null, handBuilt));
     }
 }
