@@ -99,7 +99,12 @@ public final class IngestService implements AutoCloseable {
                 PollerConfig config = settings.poller().get();
                 KafkaPollerLease lease = KafkaPollerLease.create(settings.bootstrapServers(), settings.kafkaProperties(),
                         settings.topics(), config.pollerId(), settings.webhook().ackTimeout());
-                poller = EmnifyPoller.create(config, publisher::publish, lease, meters, Clock.systemUTC()).start();
+                try {
+                    poller = EmnifyPoller.create(config, publisher::publish, lease, meters, Clock.systemUTC()).start();
+                } catch (RuntimeException e) {
+                    lease.close();
+                    throw e;
+                }
             }
         } catch (RuntimeException e) {
             if (webhook != null) {

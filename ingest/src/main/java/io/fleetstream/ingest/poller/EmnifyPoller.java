@@ -227,8 +227,8 @@ public final class EmnifyPoller implements AutoCloseable {
                 }
                 page++;
             } else if (result instanceof FetchResult.RateLimited limited) {
-                failures++;
-                Duration delay = limited.retryAfter().orElseGet(() -> backoff.delay(1));
+                int attempt = ++failures;
+                Duration delay = limited.retryAfter().orElseGet(() -> backoff.delay(attempt));
                 log.warn("emnify answered 429 (too many requests) for page {} of {}: waiting {} as asked, then slower"
                         + " than {} requests/s for a while", page, window, delay, config.requestsPerSecond());
                 pauseHolding(delay);

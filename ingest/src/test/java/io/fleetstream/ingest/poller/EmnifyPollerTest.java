@@ -211,6 +211,12 @@ class EmnifyPollerTest {
                 assertThat(r.status()).isEqualTo(200));
         assertThat(api.authentications()).allSatisfy(r -> assertThat(r.status()).isEqualTo(200));
 
+        // a long-lived JWT from the next renewal on, so no renewal by the clock can come before the 401
+        api.jwtLifetime(Duration.ofHours(1));
+        int renewals = api.authentications().size();
+        await().atMost(PATIENCE).until(() -> api.authentications().size() > renewals);
+        String longLived = "Bearer " + api.issuedJwts().get(api.issuedJwts().size() - 1);
+        await().atMost(PATIENCE).until(() -> api.eventRequests().stream().anyMatch(r -> longLived.equals(r.authorization())));
         int served = api.served().size();
         api.revokeIssuedJwts();
         api.add(List.of(FakeEmnifyApi.event(4_000, now(), 20_000_005L)));
@@ -268,6 +274,23 @@ class EmnifyPollerTest {
         assertThat(sink.ids()).doesNotHaveDuplicates();
         assertThat(meters.get(PollerMetrics.REQUESTS).tags("call", "events", "outcome", "rate_limited").counter().count())
                 .isEqualTo(1);
+    }
+
+    @Test
+    void a429WithoutRetryAfterBacksOffWithGrowingDelays() {
+        Instant now = now();
+        api.add(FakeEmnifyApi.spread(1_000, 5, now.minus(Duration.ofMinutes(20)), now.minusSeconds(5)));
+        api.failNextEventRequests(3, 429, null);
+        start(config().withBackfill(new BackfillStart.Ago(Duration.ofMinutes(20))), lease());
+
+        await().atMost(PATIENCE).until(() -> sink.ids().size() == 5);
+        List<FakeEmnifyApi.Served> requests = api.eventRequests();
+        assertThat(requests).extracting(FakeEmnifyApi.Served::status).startsWith(429, 429, 429, 200);
+        long[] least = {50, 100, 200};
+        for (int i = 0; i < least.length; i++) {
+            assertThat(Duration.between(requests.get(i).at(), requests.get(i + 1).at()))
+                    .as("delay after 429 number %d", i + 1).isGreaterThanOrEqualTo(Duration.ofMillis(least[i] - 5));
+        }
     }
 
     @Test

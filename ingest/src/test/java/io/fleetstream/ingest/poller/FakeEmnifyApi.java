@@ -25,7 +25,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -69,7 +69,7 @@ public final class FakeEmnifyApi implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     private final WireMockServer server;
     private final List<ObjectNode> events = new ArrayList<>();
-    private final Map<String, Jwt> issued = new HashMap<>();
+    private final Map<String, Jwt> issued = new LinkedHashMap<>();
     private final Deque<Fault> faults = new ArrayDeque<>();
     private final List<Served> served = new ArrayList<>();
     private Duration jwtLifetime = Duration.ofHours(1);
