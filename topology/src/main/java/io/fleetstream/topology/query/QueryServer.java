@@ -19,6 +19,8 @@ import io.fleetstream.topology.quota.QuotaStateProcessor;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
+import io.javalin.router.EndpointNotFound;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -152,11 +154,10 @@ public final class QueryServer implements AutoCloseable {
             log.error("unexpected failure answering {} {}", ctx.method(), ctx.path(), e);
             error(ctx, 500, "the query failed unexpectedly (" + e.getClass().getSimpleName() + "); see this instance's log", null);
         });
-        app.error(404, ctx -> {
-            if (ctx.result() == null || ctx.result().isEmpty()) {
-                error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path() + "; see /openapi.yaml", null);
-            }
-        });
+        app.exception(EndpointNotFound.class, (e, ctx) -> error(ctx, 404,
+                "no such endpoint: " + ctx.method() + " " + ctx.path() + "; see /openapi.yaml", null));
+        app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(),
+                e.getMessage() + " (" + ctx.method() + " " + ctx.path() + "); see /openapi.yaml", null));
     }
 
     public QueryServer start() {
