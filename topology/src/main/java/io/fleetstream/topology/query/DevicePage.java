@@ -1,7 +1,6 @@
 package io.fleetstream.topology.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetstream.schemas.json.Json;
 
@@ -17,8 +16,8 @@ import java.util.List;
  */
 public record DevicePage(List<Listed> devices, boolean more) {
 
-    /** A listed device: its store key (the order of the listing) and its state as JSON. */
-    public record Listed(String key, ObjectNode json) {
+    /** A listed device: its store key (the order of the listing) and its state as JSON text. */
+    public record Listed(String key, String json) {
     }
 
     public DevicePage {
@@ -46,18 +45,23 @@ public record DevicePage(List<Listed> devices, boolean more) {
 
     public ObjectNode toJson() {
         ObjectNode root = Json.mapper().createObjectNode();
-        ArrayNode list = root.putArray("devices");
-        devices.forEach(d -> list.add(d.json()));
+        root.set("devices", JsonItems.array(devices.stream().map(Listed::json).toList()));
         root.put("next_cursor", more && !devices.isEmpty() ? DeviceQuery.encodeCursor(devices.get(devices.size() - 1).key()) : null);
         return root;
     }
 
     /** Reads what {@link #toJson()} wrote (another instance's part). */
-    public static DevicePage fromJson(JsonNode json) {
+    public static DevicePage fromJson(byte[] json) {
         List<Listed> devices = new ArrayList<>();
-        for (JsonNode device : json.path("devices")) {
-            devices.add(new Listed(device.path("endpoint_id").asText(), (ObjectNode) device));
+        for (JsonItems.Item item : JsonItems.of(json, "devices")) {
+            devices.add(new Listed(item.parsed().path("endpoint_id").asText(), item.text()));
         }
-        return new DevicePage(devices, !json.path("next_cursor").isNull() && !json.path("next_cursor").isMissingNode());
+        JsonNode cursor;
+        try {
+            cursor = Json.mapper().readTree(json).path("next_cursor");
+        } catch (java.io.IOException e) {
+            throw new PeerFailureException(502, "another instance answered with a device page that is not JSON: " + e.getMessage());
+        }
+        return new DevicePage(devices, cursor.isTextual());
     }
 }

@@ -2,8 +2,6 @@ package io.fleetstream.topology.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fleetstream.schemas.json.Json;
 import io.fleetstream.topology.history.HistoryOrder;
 
 import java.time.Instant;
@@ -16,8 +14,8 @@ import java.util.List;
  */
 public record EventSlice(long total, List<Listed> events) {
 
-    /** An event with the time and id it is ordered by. */
-    public record Listed(long timeMillis, long id, ObjectNode json) {
+    /** An event with the time and id it is ordered by, and its JSON text. */
+    public record Listed(long timeMillis, long id, String json) {
     }
 
     public EventSlice {
@@ -49,17 +47,16 @@ public record EventSlice(long total, List<Listed> events) {
     }
 
     public ArrayNode toJson() {
-        ArrayNode array = Json.mapper().createArrayNode();
-        events.forEach(e -> array.add(e.json()));
-        return array;
+        return JsonItems.array(events.stream().map(Listed::json).toList());
     }
 
     /** Reads another instance's part: the JSON array of events and its X-Total-Count. */
-    public static EventSlice fromJson(JsonNode array, long total) {
+    public static EventSlice fromJson(byte[] array, long total) {
         List<Listed> events = new ArrayList<>();
-        for (JsonNode event : array) {
+        for (JsonItems.Item item : JsonItems.of(array, null)) {
+            JsonNode event = item.parsed();
             events.add(new Listed(Instant.parse(event.path("timestamp").asText()).toEpochMilli(),
-                    event.path("id").asLong(), (ObjectNode) event));
+                    event.path("id").asLong(), item.text()));
         }
         return new EventSlice(total, events);
     }

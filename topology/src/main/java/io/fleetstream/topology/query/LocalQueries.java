@@ -80,7 +80,7 @@ final class LocalQueries {
                         more = true;
                         break;
                     }
-                    found.add(new DevicePage.Listed(entry.key, DeviceStateJson.of(entry.value)));
+                    found.add(new DevicePage.Listed(entry.key, JsonItems.text(DeviceStateJson.of(entry.value))));
                 }
             }
             parts.add(new DevicePage(found, more));
@@ -105,7 +105,7 @@ final class LocalQueries {
     private EventSlice slice(HistoryPage page) {
         List<EventSlice.Listed> events = new ArrayList<>(page.events().size());
         for (StoredEvent e : page.events()) {
-            events.add(new EventSlice.Listed(e.timeMillis(), e.eventId(), writer.write(e.event())));
+            events.add(new EventSlice.Listed(e.timeMillis(), e.eventId(), JsonItems.text(writer.write(e.event()))));
         }
         return new EventSlice(page.total(), events);
     }

@@ -162,7 +162,7 @@ public final class QueryServer implements AutoCloseable {
 
     public QueryServer start() {
         app.start();
-        log.info("query API listening on port {} (this instance is {})", port(), cluster.self());
+        log.info("query API listening on port {}", port());
         return this;
     }
 
@@ -283,7 +283,7 @@ public final class QueryServer implements AutoCloseable {
         long upToEndOfPage = query.offset() + query.perPage();
         Gathered<EventSlice> gathered = gather(ctx,
                 reads -> local.first(scope, query.filter(), query.order(), upToEndOfPage, reads),
-                reply -> EventSlice.fromJson(body(reply), reply.header("X-Total-Count").map(Long::parseLong).orElse(0L)));
+                reply -> EventSlice.fromJson(reply.body(), reply.header("X-Total-Count").map(Long::parseLong).orElse(0L)));
         EventSlice merged = EventSlice.merge(gathered.parts(), query.order(), upToEndOfPage);
         if (internal.isPresent()) {
             send(ctx, new Answer(200, merged.toJson(), Map.of("X-Total-Count", Long.toString(merged.total()))),
@@ -297,7 +297,7 @@ public final class QueryServer implements AutoCloseable {
 
     private void devices(Context ctx) {
         DeviceQuery query = DeviceQuery.parse(parameters(ctx));
-        Gathered<DevicePage> gathered = gather(ctx, reads -> local.devices(query, reads), reply -> DevicePage.fromJson(body(reply)));
+        Gathered<DevicePage> gathered = gather(ctx, reads -> local.devices(query, reads), reply -> DevicePage.fromJson(reply.body()));
         send(ctx, Answer.ok(DevicePage.merge(gathered.parts(), query.limit()).toJson()), gathered.stale());
     }
 

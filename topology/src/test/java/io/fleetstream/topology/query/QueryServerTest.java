@@ -98,6 +98,7 @@ class QueryServerTest {
     @AfterEach
     void runningAgain() {
         instance.state("RUNNING");
+        instance.storesReady(true);
         instance.rebalancing(false);
         instance.holding(Set.of(0, 1), Set.of());
     }
@@ -565,13 +566,12 @@ class QueryServerTest {
 
     @Test
     void aPartitionThisInstanceOwnsButCannotReadYetIs503() {
-        int partition = fleet.partitionOf("6001");
-        instance.holding(Set.of(1 - partition), Set.of());
-        TestInstance.group(instance);
-        // the metadata still names this instance as owner, the store is gone (restoring after a rebalance)
-        Http.Response response = Http.get(instance.port(), "/v1/devices/6001",
-                Map.of(QueryServer.PARTITIONS_HEADER, Integer.toString(partition)));
-        assertThat(response.status()).isEqualTo(503);
-        assertThat(response.header("Retry-After")).contains("2");
+        instance.storesReady(false);
+        for (String path : List.of("/v1/devices/6001", "/v1/devices/999999", "/v1/devices/6001/events",
+                "/v1/devices", "/v1/fleet/summary")) {
+            Http.Response response = get(path);
+            assertThat(response.status()).as(path).isEqualTo(503);
+            assertThat(response.header("Retry-After")).as(path).contains("2");
+        }
     }
 }

@@ -33,12 +33,16 @@ final class TestInstance implements Cluster, LocalStores, AutoCloseable {
     private final List<TestInstance> group = new CopyOnWriteArrayList<>();
     private volatile String state = "RUNNING";
     private volatile boolean rebalancing;
+    private volatile boolean storesReady = true;
+    /** kept: the assignment still names this instance after its server stopped, as Kafka Streams' metadata does */
+    private final int port;
 
     TestInstance(PartitionedFleet fleet) {
         this.fleet = fleet;
         this.server = new QueryServer(new QueryServer.Config("127.0.0.1", 0, Duration.ofSeconds(2)), this, this,
                 fleet.historyReader(), EventCatalog.standard(), meters);
         server.start();
+        port = server.port();
     }
 
     /** Every partition active here, nothing anywhere else. */
@@ -76,8 +80,13 @@ final class TestInstance implements Cluster, LocalStores, AutoCloseable {
         this.rebalancing = rebalancing;
     }
 
+    /** Stores not queryable while the assignment still names this instance: restoring after a rebalance. */
+    void storesReady(boolean ready) {
+        this.storesReady = ready;
+    }
+
     int port() {
-        return server.port();
+        return port;
     }
 
     QueryServer server() {
@@ -97,7 +106,7 @@ final class TestInstance implements Cluster, LocalStores, AutoCloseable {
 
     @Override
     public Instance self() {
-        return new Instance("127.0.0.1", server.port());
+        return new Instance("127.0.0.1", port);
     }
 
     @Override
@@ -160,6 +169,9 @@ final class TestInstance implements Cluster, LocalStores, AutoCloseable {
     }
 
     private <S> S held(PartitionRead read, Function<Integer, S> store) {
+        if (!storesReady) {
+            throw new NotQueryableException("the stores of " + self() + " are restoring");
+        }
         if (active.contains(read.partition()) || (read.staleAllowed() && standby.contains(read.partition()))) {
             return store.apply(read.partition());
         }
