@@ -18,7 +18,7 @@ import io.fleetstream.topology.quota.QuotaManagementProcessor;
 import io.fleetstream.topology.quota.QuotaStateProcessor;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.http.HandlerType;
+import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import io.javalin.router.EndpointNotFound;
 import io.micrometer.core.instrument.Counter;
@@ -34,7 +34,6 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -95,8 +94,8 @@ public final class QueryServer implements AutoCloseable {
         }
     }
 
-    /** A route as registered: what the OpenAPI document must describe. */
-    public record Route(String method, String path) {
+    /** A route as registered, with the query parameters it accepts: what the OpenAPI document must describe. */
+    public record Route(String method, String path, Set<String> queryParameters) {
     }
 
     private final Cluster cluster;
@@ -105,7 +104,7 @@ public final class QueryServer implements AutoCloseable {
     private final PrometheusMeterRegistry meters;
     private final PeerClient peers;
     private final byte[] openApi;
-    private final List<Route> routes = Collections.synchronizedList(new ArrayList<>());
+    private final List<Route> routes = new ArrayList<>();
     private final Javalin app;
 
     public QueryServer(Config config, Cluster cluster, LocalStores stores, EventHistoryReader history,
@@ -121,27 +120,22 @@ public final class QueryServer implements AutoCloseable {
             c.jetty.defaultHost = config.host();
             c.jetty.defaultPort = config.port();
             c.http.prefer405over404 = true;
-            c.events(events -> events.handlerAdded(h -> {
-                if (h.getHttpMethod().isHttpMethod() && h.getHttpMethod() != HandlerType.HEAD) {
-                    routes.add(new Route(h.getHttpMethod().name(), h.getPath()));
-                }
-            }));
             c.requestLogger.http((ctx, ms) -> requestTimer(ctx).record(Duration.ofNanos((long) (ms * 1_000_000))));
         });
 
-        app.get("/health/live", ctx -> json(ctx, 200, Json.mapper().createObjectNode().put("status", "UP")));
-        app.get("/health/ready", this::ready);
-        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(meters.scrape()));
-        app.get("/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
-        app.get("/v1/event-types", this::eventTypes);
-        app.get("/v1/instances", this::instances);
-        app.get("/v1/devices", this::devices);
-        app.get("/v1/devices/{endpoint_id}", this::device);
-        app.get("/v1/devices/{endpoint_id}/quota", this::quota);
-        app.get("/v1/devices/{endpoint_id}/events", this::deviceEvents);
-        app.get("/v1/organisations/{organisation_id}/quota-management", this::quotaManagement);
-        app.get("/v1/organisations/{organisation_id}/events", this::organisationEvents);
-        app.get("/v1/fleet/summary", this::summary);
+        get("/health/live", Set.of(), ctx -> json(ctx, 200, Json.mapper().createObjectNode().put("status", "UP")));
+        get("/health/ready", Set.of(), this::ready);
+        get("/metrics", Set.of(), ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(meters.scrape()));
+        get("/openapi.yaml", Set.of(), ctx -> ctx.contentType("application/yaml").result(openApi));
+        get("/v1/event-types", Set.of(), this::eventTypes);
+        get("/v1/instances", Set.of(), this::instances);
+        get("/v1/devices", DeviceQuery.PARAMETERS, this::devices);
+        get("/v1/devices/{endpoint_id}", Set.of(), this::device);
+        get("/v1/devices/{endpoint_id}/quota", Set.of(), this::quota);
+        get("/v1/devices/{endpoint_id}/events", EventQuery.PARAMETERS, this::deviceEvents);
+        get("/v1/organisations/{organisation_id}/quota-management", Set.of(), this::quotaManagement);
+        get("/v1/organisations/{organisation_id}/events", EventQuery.PARAMETERS, this::organisationEvents);
+        get("/v1/fleet/summary", Set.of(), this::summary);
 
         app.exception(BadRequestException.class, (e, ctx) -> error(ctx, 400, e.getMessage(), e.parameter()));
         app.exception(NotQueryableException.class, (e, ctx) -> unavailable(ctx, e.getMessage()));
@@ -172,14 +166,21 @@ public final class QueryServer implements AutoCloseable {
 
     /** Every route this server answers, as registered. */
     public List<Route> routes() {
-        synchronized (routes) {
-            return List.copyOf(routes);
-        }
+        return List.copyOf(routes);
     }
 
     @Override
     public void close() {
         app.stop();
+    }
+
+    /** Registers a GET route that refuses any query parameter it does not name. */
+    private void get(String path, Set<String> queryParameters, Handler handler) {
+        routes.add(new Route("GET", path, Set.copyOf(queryParameters)));
+        app.get(path, ctx -> {
+            parameters(ctx).acceptOnly(queryParameters);
+            handler.handle(ctx);
+        });
     }
 
     // ---- handlers: parse, route, render
@@ -195,7 +196,6 @@ public final class QueryServer implements AutoCloseable {
     }
 
     private void eventTypes(Context ctx) {
-        parameters(ctx).acceptOnly(Set.of());
         ArrayNode types = Json.mapper().createArrayNode();
         catalog.all().forEach(t -> types.addObject()
                 .put("id", t.id())
@@ -205,7 +205,6 @@ public final class QueryServer implements AutoCloseable {
     }
 
     private void instances(Context ctx) {
-        parameters(ctx).acceptOnly(Set.of());
         List<InstanceMembership> members = cluster.members();
         Map<Instance, CompletableFuture<Optional<PeerClient.Reply>>> states = new LinkedHashMap<>();
         for (InstanceMembership m : members) {
@@ -230,7 +229,6 @@ public final class QueryServer implements AutoCloseable {
     }
 
     private void device(Context ctx) {
-        parameters(ctx).acceptOnly(Set.of());
         long id = RequestParameters.id("endpoint_id", ctx.pathParam("endpoint_id"));
         String key = Long.toString(id);
         keyed(ctx, DeviceStateProcessor.STATE_STORE, key, read -> {
@@ -242,7 +240,6 @@ public final class QueryServer implements AutoCloseable {
     }
 
     private void quota(Context ctx) {
-        parameters(ctx).acceptOnly(Set.of());
         long id = RequestParameters.id("endpoint_id", ctx.pathParam("endpoint_id"));
         String key = Long.toString(id);
         keyed(ctx, QuotaStateProcessor.STATE_STORE, key, read -> {
@@ -254,7 +251,6 @@ public final class QueryServer implements AutoCloseable {
     }
 
     private void quotaManagement(Context ctx) {
-        parameters(ctx).acceptOnly(Set.of());
         long id = RequestParameters.id("organisation_id", ctx.pathParam("organisation_id"));
         String key = QuotaManagementProcessor.storeKey(id);
         keyed(ctx, QuotaManagementProcessor.MANAGEMENT_STORE, key, read -> {
@@ -302,7 +298,6 @@ public final class QueryServer implements AutoCloseable {
     }
 
     private void summary(Context ctx) {
-        parameters(ctx).acceptOnly(Set.of());
         Gathered<FleetSummary> gathered = gather(ctx, local::summary, reply -> FleetSummary.fromJson(body(reply)));
         FleetSummary total = new FleetSummary();
         gathered.parts().forEach(total::add);
