@@ -43,6 +43,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -70,6 +71,7 @@ public final class QueryServer implements AutoCloseable {
     public static final String STALE_HEADER = "X-Fleetstream-Stale";
     static final int RETRY_AFTER_SECONDS = 2;
     static final String JSON = "application/json";
+    private static final Duration UNREACHABLE_LOG_INTERVAL = Duration.ofSeconds(10);
     private static final String OPENAPI = "/io/fleetstream/topology/query/openapi.yaml";
     /** Headers of another instance's answer that are part of the answer itself. */
     private static final List<String> RELAYED_HEADERS = List.of("Content-Type", "Retry-After", "Link", "X-Total-Count",
@@ -105,6 +107,8 @@ public final class QueryServer implements AutoCloseable {
     private final PeerClient peers;
     private final byte[] openApi;
     private final List<Route> routes = new ArrayList<>();
+    /** When each unreachable instance was last reported, so an outage is logged every few seconds, not per request. */
+    private final Map<Instance, Long> unreachableReported = new ConcurrentHashMap<>();
     private final Javalin app;
 
     public QueryServer(Config config, Cluster cluster, LocalStores stores, EventHistoryReader history,
@@ -346,8 +350,8 @@ public final class QueryServer implements AutoCloseable {
                 relay(ctx, reply.get());
                 return;
             }
-            log.warn("instance {} ({} of partition {}) is unreachable; {}", candidate, stale ? "a standby" : "the active owner",
-                    owners.partition(), "trying the next copy");
+            warnUnreachable(candidate, (stale ? "a standby" : "the active owner") + " of partition " + owners.partition()
+                    + "; trying the next copy");
         }
         throw new NotQueryableException("partition " + owners.partition() + ", which holds '" + key + "', cannot be read: "
                 + "its active owner " + owners.active() + " is unreachable and "
@@ -406,7 +410,7 @@ public final class QueryServer implements AutoCloseable {
                 Optional<PeerClient.Reply> reply = replies.get(ask).join();
                 forwarded(ask.fromStandby(), reply.isPresent());
                 if (reply.isEmpty()) {
-                    log.warn("instance {} is unreachable; asking other copies of partitions {}", ask.target(), partitions);
+                    warnUnreachable(ask.target(), "asking other copies of partitions " + partitions);
                     partitions.forEach(p -> pending.get(p).removeFirst());
                     continue;
                 }
@@ -536,6 +540,16 @@ public final class QueryServer implements AutoCloseable {
         return reply.join()
                 .map(r -> body(r).path("streams").asText("UNKNOWN"))
                 .orElse("UNREACHABLE");
+    }
+
+    private void warnUnreachable(Instance instance, String consequence) {
+        long now = System.nanoTime();
+        Long last = unreachableReported.get(instance);
+        if (last == null || now - last > UNREACHABLE_LOG_INTERVAL.toNanos()) {
+            unreachableReported.put(instance, now);
+            log.warn("instance {} is unreachable ({}); reported again in {} s at the earliest, counted in "
+                    + "fleetstream_query_forwarded_total", instance, consequence, UNREACHABLE_LOG_INTERVAL.toSeconds());
+        }
     }
 
     // ---- metrics
