@@ -19,6 +19,7 @@ import io.fleetstream.topology.quota.QuotaStateProcessor;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.router.EndpointNotFound;
 import io.micrometer.core.instrument.Counter;
@@ -44,6 +45,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /**
@@ -106,7 +108,9 @@ public final class QueryServer implements AutoCloseable {
     private final PrometheusMeterRegistry meters;
     private final PeerClient peers;
     private final byte[] openApi;
-    private final List<Route> routes = new ArrayList<>();
+    /** Every GET route Javalin registered (also one added without {@link #get}), in order. */
+    private final List<String> registered = new CopyOnWriteArrayList<>();
+    private final Map<String, Set<String>> queryParameters = new ConcurrentHashMap<>();
     /** When each unreachable instance was last reported, so an outage is logged every few seconds, not per request. */
     private final Map<Instance, Long> unreachableReported = new ConcurrentHashMap<>();
     private final Javalin app;
@@ -124,6 +128,11 @@ public final class QueryServer implements AutoCloseable {
             c.jetty.defaultHost = config.host();
             c.jetty.defaultPort = config.port();
             c.http.prefer405over404 = true;
+            c.events(events -> events.handlerAdded(h -> {
+                if (h.getHttpMethod() == HandlerType.GET) {
+                    registered.add(h.getPath());
+                }
+            }));
             c.requestLogger.http((ctx, ms) -> requestTimer(ctx).record(Duration.ofNanos((long) (ms * 1_000_000))));
         });
 
@@ -168,9 +177,11 @@ public final class QueryServer implements AutoCloseable {
         return app.port();
     }
 
-    /** Every route this server answers, as registered. */
+    /** Every route this server answers, as Javalin registered it, with the query parameters it accepts. */
     public List<Route> routes() {
-        return List.copyOf(routes);
+        return registered.stream()
+                .map(path -> new Route("GET", path, queryParameters.getOrDefault(path, Set.of())))
+                .toList();
     }
 
     @Override
@@ -180,9 +191,10 @@ public final class QueryServer implements AutoCloseable {
 
     /** Registers a GET route that refuses any query parameter it does not name. */
     private void get(String path, Set<String> queryParameters, Handler handler) {
-        routes.add(new Route("GET", path, Set.copyOf(queryParameters)));
+        Set<String> accepted = Set.copyOf(queryParameters);
+        this.queryParameters.put(path, accepted);
         app.get(path, ctx -> {
-            parameters(ctx).acceptOnly(queryParameters);
+            parameters(ctx).acceptOnly(accepted);
             handler.handle(ctx);
         });
     }
