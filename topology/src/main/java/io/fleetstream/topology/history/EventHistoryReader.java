@@ -86,7 +86,7 @@ public final class EventHistoryReader {
                 }
             }
         }
-        positions.sort((a, b) -> order.compare(a[0], a[1], b[0], b[1])));
+        positions.sort((a, b) -> order.compare(a[0], a[1], b[0], b[1]));
         List<StoredEvent> events = new ArrayList<>();
         for (long i = offset; i < positions.size() && i - offset < limit; i++) {
             long[] position = positions.get((int) i);
