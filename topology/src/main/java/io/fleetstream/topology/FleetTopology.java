@@ -5,6 +5,7 @@ import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.schemas.catalog.EventCatalog;
 import io.fleetstream.schemas.serde.AvroSerdes;
 import io.fleetstream.topology.device.DeviceTopology;
+import io.fleetstream.topology.history.HistoryTopology;
 import io.fleetstream.topology.quota.QuotaTopology;
 import io.fleetstream.topology.routing.CategoryRouter;
 import io.fleetstream.topology.routing.EventDeduplicator;
@@ -16,7 +17,8 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The fleetstream topology: raw events → decode (poison pills to the dead-letter topic) → dedupe by
- * event id → one topic per category, and → device state and presence. Pure: it builds a {@link Topology} and does no I/O; the caller
+ * event id → one topic per category, and → device state and presence, quota state, and the
+ * per-device and per-organisation event history. Pure: it builds a {@link Topology} and does no I/O; the caller
  * wires configuration, HTTP and lifecycle.
  */
 public final class FleetTopology {
@@ -55,6 +57,7 @@ public final class FleetTopology {
 
         DeviceTopology.addTo(topology, config, serdes, DEDUPE);
         QuotaTopology.addTo(topology, config, serdes, DEDUPE);
+        HistoryTopology.addTo(topology, config, serdes, DEDUPE);
         return topology;
     }
 }
