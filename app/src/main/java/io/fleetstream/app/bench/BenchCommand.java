@@ -31,7 +31,7 @@ public final class BenchCommand implements Callable<Integer> {
     Path workDir;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
         Path dir = workDir != null ? workDir : Files.createTempDirectory("fleetstream-bench");
         BenchReport report = new BenchReport(System.out);
         Runtime rt = Runtime.getRuntime();
@@ -42,7 +42,8 @@ public final class BenchCommand implements Callable<Integer> {
                 ReaderBench.run(report, events);
             }
             if (scenario == Scenario.ALL || scenario == Scenario.TOPOLOGY) {
-                TopologyBench.run(report, events, dir);
+                TopologyBench.run(report, events, dir, "at_least_once");
+                TopologyBench.run(report, events, dir, "exactly_once_v2");
             }
             if (scenario == Scenario.ALL || scenario == Scenario.DEVICES) {
                 new DeviceStateBench().run(report, devices, dir);

@@ -114,16 +114,7 @@ final class DeviceStateBench {
 
         // one event ten minutes later moves stream time past every due time: every device goes offline
         start = System.nanoTime();
-        processor.process(new Record<>("0", event(1, 0, deletes.plus(Duration.ofMinutes(10))), 0L));
-        long fired = context.forwarded("presence").size();
-        for (var forward : context.forwarded()) {
-            if (forward.record().value() instanceof DeviceState s) {
-                stateOut.serialize("emnify.device.state", s);
-            } else if (forward.record().value() instanceof PresenceChange p) {
-                presenceOut.serialize("emnify.device.presence", p);
-            }
-        }
-        context.resetForwards();
+        int fired = process(processor, context, stateOut, presenceOut, event(1, 0, deletes.plus(Duration.ofMinutes(10))));
         report.rate("offline fired by stream time (per device)", fired, System.nanoTime() - start);
         report.heap("after every device went offline");
         processor.close();
@@ -132,18 +123,21 @@ final class DeviceStateBench {
         clock.close();
     }
 
-    /** One event, and the Avro encoding a sink would do of what it emitted. */
-    private static void process(DeviceStateProcessor processor, MockProcessorContext<String, Object> context,
+    /** One event, and the Avro encoding a sink would do of what it emitted; returns the presence changes. */
+    private static int process(DeviceStateProcessor processor, MockProcessorContext<String, Object> context,
                                 Serializer<DeviceState> stateOut, Serializer<PresenceChange> presenceOut, EmnifyEvent event) {
         processor.process(new Record<>(Long.toString(event.getEndpoint().getId()), event, event.getTimestamp().toEpochMilli()));
+        int presence = 0;
         for (var forward : context.forwarded()) {
             Object value = forward.record().value();
             if (value instanceof DeviceState s) {
                 stateOut.serialize("emnify.device.state", s);
             } else if (value instanceof PresenceChange p) {
                 presenceOut.serialize("emnify.device.presence", p);
+                presence++;
             }
         }
         context.resetForwards();
+        return presence;
     }
 }

@@ -1,15 +1,10 @@
 package io.fleetstream.app.cli;
 
 import io.fleetstream.app.ingest.IngestService;
-import io.fleetstream.app.kafka.TopicProvisioner;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** The ingest role against a real cluster and registry. */
@@ -25,13 +20,7 @@ public final class IngestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (kafka.createTopics) {
-            Map<String, Object> admin = new HashMap<>(kafka.kafkaProperties);
-            admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers);
-            try (Admin client = Admin.create(admin)) {
-                new TopicProvisioner(client).ensure(kafka.topics().all(), kafka.partitions, kafka.replicationFactor);
-            }
-        }
+        kafka.createTopicsIfAsked();
         IngestService.Settings settings = new IngestService.Settings(kafka.bootstrapServers, kafka.kafkaProperties,
                 kafka.schemaRegistryUrl, kafka.schemaRegistryUserInfo, kafka.autoRegisterSchemas, kafka.topics(),
                 webhook.config());
