@@ -1,12 +1,11 @@
 package io.fleetstream.topology;
 
 import io.fleetstream.avro.DeadLetter;
-import io.fleetstream.avro.DeviceState;
 import io.fleetstream.avro.EmnifyEvent;
-import io.fleetstream.avro.PresenceChange;
 import io.fleetstream.schemas.catalog.EventCatalog;
 import io.fleetstream.schemas.serde.AvroSerdes;
-import io.fleetstream.topology.device.DeviceStateProcessor;
+import io.fleetstream.topology.device.DeviceTopology;
+import io.fleetstream.topology.history.HistoryTopology;
 import io.fleetstream.topology.quota.QuotaTopology;
 import io.fleetstream.topology.routing.CategoryRouter;
 import io.fleetstream.topology.routing.EventDeduplicator;
@@ -18,7 +17,8 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The fleetstream topology: raw events → decode (poison pills to the dead-letter topic) → dedupe by
- * event id → one topic per category, and → device state and presence. Pure: it builds a {@link Topology} and does no I/O; the caller
+ * event id → one topic per category, and → device state and presence, quota state, and the
+ * per-device and per-organisation event history. Pure: it builds a {@link Topology} and does no I/O; the caller
  * wires configuration, HTTP and lifecycle.
  */
 public final class FleetTopology {
@@ -29,9 +29,6 @@ public final class FleetTopology {
     public static final String DEDUPE = "dedupe-events";
     public static final String CATEGORY_SINK = "category-topics-sink";
     public static final String DEAD_LETTER_SINK = "dead-letters-sink";
-    public static final String DEVICE_STATE = "device-state-processor";
-    public static final String DEVICE_STATE_SINK = "device-state-sink";
-    public static final String DEVICE_PRESENCE_SINK = "device-presence-sink";
 
     private FleetTopology() {
     }
@@ -58,22 +55,9 @@ public final class FleetTopology {
         topology.addSink(CATEGORY_SINK, new CategoryRouter(EventCatalog.standard(), config.topics()),
                 Serdes.String().serializer(), events.serializer(), DEDUPE);
 
-        Serde<DeviceState> deviceStates = serdes.forValue(DeviceState.class);
-        Serde<PresenceChange> presenceChanges = serdes.forValue(PresenceChange.class);
-        topology.addProcessor(DEVICE_STATE,
-                () -> new DeviceStateProcessor(config.deviceTimers(), DEVICE_STATE_SINK, DEVICE_PRESENCE_SINK), DEDUPE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(DeviceStateProcessor.STATE_STORE), Serdes.String(), deviceStates), DEVICE_STATE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(DeviceStateProcessor.TIMER_STORE), Serdes.Bytes(), Serdes.ByteArray()), DEVICE_STATE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(DeviceStateProcessor.CLOCK_STORE), Serdes.String(), Serdes.Long()), DEVICE_STATE);
-        topology.addSink(DEVICE_STATE_SINK, config.topics().deviceState(), Serdes.String().serializer(),
-                deviceStates.serializer(), DEVICE_STATE);
-        topology.addSink(DEVICE_PRESENCE_SINK, config.topics().devicePresence(), Serdes.String().serializer(),
-                presenceChanges.serializer(), DEVICE_STATE);
-
+        DeviceTopology.addTo(topology, config, serdes, DEDUPE);
         QuotaTopology.addTo(topology, config, serdes, DEDUPE);
+        HistoryTopology.addTo(topology, config, serdes, DEDUPE);
         return topology;
     }
 }

@@ -2,6 +2,7 @@ package io.fleetstream.topology;
 
 import io.fleetstream.schemas.Topics;
 import io.fleetstream.topology.device.DeviceStateProcessor;
+import io.fleetstream.topology.history.EventHistoryProcessor;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -15,9 +16,10 @@ import java.util.Objects;
  *                             arriving later than this is routed again
  * @param dedupePurgeInterval  how often (wall clock) remembered ids past their retention are forgotten
  * @param deviceTimers         the offline window and when pending offlines fire
+ * @param history              how long events stay in the queryable history and how often it is purged
  */
 public record TopologyConfig(Topics topics, Duration dedupeRetention, Duration dedupePurgeInterval,
-                             DeviceStateProcessor.Timers deviceTimers) {
+                             DeviceStateProcessor.Timers deviceTimers, EventHistoryProcessor.Retention history) {
 
     public static final Duration DEFAULT_DEDUPE_RETENTION = Duration.ofDays(7);
     public static final Duration DEFAULT_DEDUPE_PURGE_INTERVAL = Duration.ofMinutes(1);
@@ -29,11 +31,24 @@ public record TopologyConfig(Topics topics, Duration dedupeRetention, Duration d
         Objects.requireNonNull(deviceTimers, "deviceTimers");
         requirePositive(deviceTimers.offlineWindow(), "offline window");
         requirePositive(deviceTimers.punctuationInterval(), "offline timer interval");
+        Objects.requireNonNull(history, "history");
+        requirePositive(history.retention(), "history retention");
+        requirePositive(history.purgeInterval(), "history purge interval");
+    }
+
+    /** With the default history retention. */
+    public TopologyConfig(Topics topics, Duration dedupeRetention, Duration dedupePurgeInterval,
+                          DeviceStateProcessor.Timers deviceTimers) {
+        this(topics, dedupeRetention, dedupePurgeInterval, deviceTimers, EventHistoryProcessor.Retention.defaults());
     }
 
     public static TopologyConfig defaults(Topics topics) {
         return new TopologyConfig(topics, DEFAULT_DEDUPE_RETENTION, DEFAULT_DEDUPE_PURGE_INTERVAL,
                 DeviceStateProcessor.Timers.defaults());
+    }
+
+    public TopologyConfig withHistory(EventHistoryProcessor.Retention retention) {
+        return new TopologyConfig(topics, dedupeRetention, dedupePurgeInterval, deviceTimers, retention);
     }
 
     private static void requirePositive(Duration d, String what) {

@@ -1,18 +1,13 @@
 package io.fleetstream.app.cli;
 
 import io.fleetstream.app.ingest.IngestService;
-import io.fleetstream.app.kafka.TopicProvisioner;
 import io.fleetstream.ingest.poller.PollerConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.Clock;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -38,13 +33,7 @@ public final class IngestCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         IngestService.Settings settings = settings(Clock.systemUTC());
-        if (kafka.createTopics) {
-            Map<String, Object> admin = new HashMap<>(kafka.kafkaProperties);
-            admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers);
-            try (Admin client = Admin.create(admin)) {
-                new TopicProvisioner(client).ensure(kafka.topics().all(), kafka.partitions, kafka.replicationFactor);
-            }
-        }
+        kafka.createTopicsIfAsked();
         ShutdownSignal shutdown = ShutdownSignal.install();
         try (IngestService service = IngestService.start(settings, new SimpleMeterRegistry())) {
             System.out.printf("fleetstream ingest: %s, publishing to %s%n", describe(service, settings),

@@ -1,8 +1,12 @@
 package io.fleetstream.app.cli;
 
+import io.fleetstream.app.kafka.TopicProvisioner;
 import io.fleetstream.schemas.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Option;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -45,5 +49,17 @@ public final class KafkaOptions {
 
     public Topics topics() {
         return new Topics(topicPrefix);
+    }
+
+    /** With {@code --create-topics}, creates the topics fleetstream needs that are missing. */
+    public void createTopicsIfAsked() {
+        if (!createTopics) {
+            return;
+        }
+        Map<String, Object> admin = new HashMap<>(kafkaProperties);
+        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin client = Admin.create(admin)) {
+            new TopicProvisioner(client).ensure(topics().all(), partitions, replicationFactor);
+        }
     }
 }

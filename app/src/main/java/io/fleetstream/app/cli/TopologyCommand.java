@@ -1,16 +1,11 @@
 package io.fleetstream.app.cli;
 
-import io.fleetstream.app.kafka.TopicProvisioner;
 import io.fleetstream.app.topology.TopologyService;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** The topology role against a real cluster and registry. */
@@ -26,13 +21,7 @@ public final class TopologyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (kafka.createTopics) {
-            Map<String, Object> admin = new HashMap<>(kafka.kafkaProperties);
-            admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers);
-            try (Admin client = Admin.create(admin)) {
-                new TopicProvisioner(client).ensure(kafka.topics().all(), kafka.partitions, kafka.replicationFactor);
-            }
-        }
+        kafka.createTopicsIfAsked();
         TopologyService.Settings settings = settings(kafka, topology, topology.stateDirOr(Path.of("data", "streams")),
                 kafka.replicationFactor);
         ShutdownSignal shutdown = ShutdownSignal.install();

@@ -3,6 +3,7 @@ package io.fleetstream.app.cli;
 import io.fleetstream.schemas.Topics;
 import io.fleetstream.topology.TopologyConfig;
 import io.fleetstream.topology.device.DeviceStateProcessor;
+import io.fleetstream.topology.history.EventHistoryProcessor;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -64,6 +65,10 @@ public final class TopologyOptions {
             description = "on an idle partition, a due offline fires when the wall clock passes it by this much (default: ${DEFAULT-VALUE})")
     public Duration offlineWallClockAllowance;
 
+    @Option(names = "--history-retention", defaultValue = "90d", converter = DurationConverter.class,
+            description = "how long events stay in the queryable per-device and per-organisation history, counted from their own time (default: ${DEFAULT-VALUE})")
+    public Duration historyRetention;
+
     public Path stateDirOr(Path fallback) {
         return stateDir != null ? stateDir : fallback;
     }
@@ -71,6 +76,7 @@ public final class TopologyOptions {
     public TopologyConfig topologyConfig(Topics topics) {
         return new TopologyConfig(topics, dedupeRetention, TopologyConfig.DEFAULT_DEDUPE_PURGE_INTERVAL,
                 new DeviceStateProcessor.Timers(offlineWindow, offlineStreamTimeGrace, offlineWallClockAllowance,
-                        Duration.ofSeconds(5)));
+                        Duration.ofSeconds(5)),
+                new EventHistoryProcessor.Retention(historyRetention, EventHistoryProcessor.Retention.DEFAULT_PURGE_INTERVAL));
     }
 }

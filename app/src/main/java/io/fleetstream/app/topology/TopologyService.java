@@ -1,11 +1,21 @@
 package io.fleetstream.app.topology;
 
+import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.schemas.catalog.EventCatalog;
 import io.fleetstream.schemas.registry.HttpSchemaRegistryClient;
 import io.fleetstream.schemas.serde.AvroSerdes;
 import io.fleetstream.topology.FleetTopology;
 import io.fleetstream.topology.TopologyConfig;
+import io.fleetstream.topology.history.EventHistoryReader;
+import io.fleetstream.topology.query.Instance;
 import io.fleetstream.topology.query.QueryServer;
+import io.fleetstream.topology.query.StreamsCluster;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -13,6 +23,10 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -61,21 +75,35 @@ public final class TopologyService implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final QueryServer queryServer;
+    private final KafkaStreamsMetrics streamsMetrics;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private TopologyService(KafkaStreams streams, QueryServer queryServer) {
+    private TopologyService(KafkaStreams streams, QueryServer queryServer, KafkaStreamsMetrics streamsMetrics) {
         this.streams = streams;
         this.queryServer = queryServer;
+        this.streamsMetrics = streamsMetrics;
     }
 
     public static TopologyService start(Settings settings) {
         AvroSerdes serdes = new AvroSerdes(new HttpSchemaRegistryClient(settings.schemaRegistryUrl(),
                 settings.schemaRegistryUserInfo(), HttpSchemaRegistryClient.DEFAULT_REQUEST_TIMEOUT),
                 settings.autoRegisterSchemas());
-        KafkaStreams streams = new KafkaStreams(FleetTopology.build(settings.topology(), serdes), streamsProperties(settings));
-        QueryServer query = new QueryServer(new QueryServer.Config(settings.queryHost(), settings.queryPort()), streams,
-                EventCatalog.standard());
-        TopologyService service = new TopologyService(streams, query);
+        // application.server must name the real port before Kafka Streams starts: port 0 (tests) picks one now
+        int queryPort = settings.queryPort() == 0 ? freePort(settings.queryHost()) : settings.queryPort();
+        KafkaStreams streams = new KafkaStreams(FleetTopology.build(settings.topology(), serdes),
+                streamsProperties(settings, queryPort));
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(meters);
+        new JvmMemoryMetrics().bindTo(meters);
+        new JvmThreadMetrics().bindTo(meters);
+        new ProcessorMetrics().bindTo(meters);
+        String rawTopic = settings.topology().topics().raw();
+        StreamsCluster cluster = new StreamsCluster(streams, new Instance(settings.advertisedHost(), queryPort), rawTopic);
+        QueryServer query = new QueryServer(new QueryServer.Config(settings.queryHost(), queryPort), cluster, cluster,
+                new EventHistoryReader(serdes.forValue(EmnifyEvent.class).deserializer(), rawTopic),
+                EventCatalog.standard(), meters);
+        TopologyService service = new TopologyService(streams, query, streamsMetrics);
         streams.setUncaughtExceptionHandler(e -> {
             // a processing error that is not a bad record (those are dead-lettered) is a bug or a broken
             // cluster: stop this client so the orchestrator restarts it, rather than spin on the same record
@@ -93,7 +121,7 @@ public final class TopologyService implements AutoCloseable {
         return service;
     }
 
-    static Properties streamsProperties(Settings s) {
+    static Properties streamsProperties(Settings s, int queryPort) {
         Properties p = new Properties();
         p.putAll(s.kafkaProperties());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, s.applicationId());
@@ -104,12 +132,22 @@ public final class TopologyService implements AutoCloseable {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, s.streamThreads());
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, s.replicationFactor());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, s.commitInterval().toMillis());
-        p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, s.advertisedHost() + ":" + s.queryPort());
+        p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, s.advertisedHost() + ":" + queryPort);
         if (s.groupInstanceId() != null && !s.groupInstanceId().isBlank()) {
             // Kafka Streams appends the thread index to it
             p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), s.groupInstanceId());
         }
         return p;
+    }
+
+    private static int freePort(String host) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(host, 0));
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free TCP port for the query API on " + host, e);
+        }
     }
 
     public KafkaStreams streams() {
@@ -145,5 +183,6 @@ public final class TopologyService implements AutoCloseable {
         // a static member leaves the group, so the next instance (or this one restarted) takes the
         // tasks at once instead of after the session timeout; Kafka Streams never leaves for dynamic members
         streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
+        streamsMetrics.close();
     }
 }

@@ -35,6 +35,7 @@ public final class DeviceStateProcessor implements Processor<String, EmnifyEvent
     public static final String CLOCK_STORE = "device-event-clock";
     static final String EVENT_TIME_KEY = "max-event-time";
     private static final byte[] EMPTY = new byte[0];
+    private static final int FIRE_CHUNK = 10_000;
 
     /** Settings of the presence timers. */
     public record Timers(Duration offlineWindow, Duration streamTimeGrace, Duration wallClockAllowance,
@@ -60,6 +61,7 @@ public final class DeviceStateProcessor implements Processor<String, EmnifyEvent
     private KeyValueStore<Bytes, byte[]> timerIndex;
     private KeyValueStore<String, Long> clock;
     private long maxEventTime;
+    private long persistedEventTime;
     /** The earliest due time in the index, kept in memory so an event costs no index read. */
     private long nextDue;
 
@@ -78,6 +80,7 @@ public final class DeviceStateProcessor implements Processor<String, EmnifyEvent
         this.clock = context.getStateStore(CLOCK_STORE);
         Long persisted = clock.get(EVENT_TIME_KEY);
         this.maxEventTime = persisted == null ? Long.MIN_VALUE : persisted;
+        this.persistedEventTime = maxEventTime;
         this.nextDue = earliestDue();
         context.schedule(timers.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, this::tick);
     }
@@ -125,8 +128,9 @@ public final class DeviceStateProcessor implements Processor<String, EmnifyEvent
         fireDue(now - timers.wallClockAllowance().toMillis(), now);
         // persisted on the tick, not per event: a restart may resume a few seconds behind, which
         // only delays event-time firing until the next events move the clock again
-        if (maxEventTime != Long.MIN_VALUE) {
+        if (maxEventTime != persistedEventTime) {
             clock.put(EVENT_TIME_KEY, maxEventTime);
+            persistedEventTime = maxEventTime;
         }
     }
 
@@ -135,23 +139,27 @@ public final class DeviceStateProcessor implements Processor<String, EmnifyEvent
         if (nextDue > limitMillis) {
             return;
         }
-        List<Bytes> due = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = timerIndex.range(OfflineTimers.lowerBound(), OfflineTimers.upperBound(limitMillis))) {
-            while (it.hasNext()) {
-                due.add(it.next().key);
-            }
-        }
         Instant limit = Instant.ofEpochMilli(limitMillis);
-        for (Bytes entry : due) {
-            timerIndex.delete(entry);
-            String key = Long.toString(OfflineTimers.endpointId(entry));
-            DeviceState state = states.get(key);
-            DeviceStateMachine.Outcome outcome = machine.expire(state, limit);
-            if (outcome.changed()) {
-                // the index entry is already gone; the state's due time is now null
-                store(key, outcome, null, timestamp);
+        List<Bytes> due = new ArrayList<>(FIRE_CHUNK);
+        do {
+            // in chunks, so that a million devices going offline at once needs no million keys on the heap
+            due.clear();
+            try (KeyValueIterator<Bytes, byte[]> it = timerIndex.range(OfflineTimers.lowerBound(),
+                    OfflineTimers.upperBound(limitMillis))) {
+                while (it.hasNext() && due.size() < FIRE_CHUNK) {
+                    due.add(it.next().key);
+                }
             }
-        }
+            for (Bytes entry : due) {
+                timerIndex.delete(entry);
+                String key = Long.toString(OfflineTimers.endpointId(entry));
+                DeviceStateMachine.Outcome outcome = machine.expire(states.get(key), limit);
+                if (outcome.changed()) {
+                    // the index entry is already gone; the state's due time is now null
+                    store(key, outcome, null, timestamp);
+                }
+            }
+        } while (due.size() == FIRE_CHUNK);
         nextDue = earliestDue();
     }
 

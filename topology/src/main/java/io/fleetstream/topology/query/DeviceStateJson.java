@@ -1,14 +1,14 @@
 package io.fleetstream.topology.query;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetstream.avro.ClosedSession;
 import io.fleetstream.avro.DeviceState;
 import io.fleetstream.avro.Location;
 import io.fleetstream.avro.OpenSession;
 import io.fleetstream.avro.Rejection;
+import io.fleetstream.schemas.json.Json;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** A device's state as the query API shows it: snake_case fields, ISO-8601 UTC times. */
 final class DeviceStateJson {
@@ -16,17 +16,17 @@ final class DeviceStateJson {
     private DeviceStateJson() {
     }
 
-    static Map<String, Object> of(DeviceState s) {
-        Map<String, Object> m = new LinkedHashMap<>();
+    static ObjectNode of(DeviceState s) {
+        ObjectNode m = Json.mapper().createObjectNode();
         m.put("endpoint_id", s.getEndpointId());
         m.put("organisation_id", s.getOrganisationId());
         m.put("status", s.getStatus().name());
         m.put("online", s.getOnline());
         m.put("offline_due_at", time(s.getOfflineDueAt()));
-        m.put("session", session(s.getSession()));
-        m.put("last_session", lastSession(s.getLastSession()));
-        m.put("location", location(s.getLocation()));
-        m.put("last_rejection", rejection(s.getLastRejection()));
+        m.set("session", session(s.getSession()));
+        m.set("last_session", lastSession(s.getLastSession()));
+        m.set("location", location(s.getLocation()));
+        m.set("last_rejection", rejection(s.getLastRejection()));
         m.put("last_event_id", s.getLastEventId());
         m.put("last_event_at", time(s.getLastEventAt()));
         m.put("presence_changed_at", time(s.getPresenceChangedAt()));
@@ -35,11 +35,11 @@ final class DeviceStateJson {
         return m;
     }
 
-    private static Map<String, Object> session(OpenSession s) {
+    private static ObjectNode session(OpenSession s) {
         if (s == null) {
             return null;
         }
-        Map<String, Object> m = new LinkedHashMap<>();
+        ObjectNode m = Json.mapper().createObjectNode();
         m.put("session_id", s.getSessionId());
         m.put("started_at", time(s.getStartedAt()));
         m.put("apn", s.getApn());
@@ -47,14 +47,15 @@ final class DeviceStateJson {
         m.put("ue_ip_address", s.getUeIpAddress());
         m.put("operator", s.getOperator());
         m.put("country", s.getCountry());
+        m.put("event_id", s.getEventId());
         return m;
     }
 
-    private static Map<String, Object> lastSession(ClosedSession s) {
+    private static ObjectNode lastSession(ClosedSession s) {
         if (s == null) {
             return null;
         }
-        Map<String, Object> m = new LinkedHashMap<>();
+        ObjectNode m = Json.mapper().createObjectNode();
         m.put("session_id", s.getSessionId());
         m.put("started_at", time(s.getStartedAt()));
         m.put("ended_at", time(s.getEndedAt()));
@@ -63,20 +64,20 @@ final class DeviceStateJson {
         m.put("rat_type", s.getRatType());
         m.put("operator", s.getOperator());
         m.put("country", s.getCountry());
-        Map<String, Object> volume = new LinkedHashMap<>();
-        volume.put("rx", s.getVolumeRx());
-        volume.put("tx", s.getVolumeTx());
-        volume.put("total", s.getVolumeTotal());
-        m.put("volume", volume);
+        m.putObject("volume")
+                .put("rx", s.getVolumeRx())
+                .put("tx", s.getVolumeTx())
+                .put("total", s.getVolumeTotal());
         m.put("end_reason", s.getEndReason().name());
+        m.put("event_id", s.getEventId());
         return m;
     }
 
-    private static Map<String, Object> location(Location l) {
+    private static ObjectNode location(Location l) {
         if (l == null) {
             return null;
         }
-        Map<String, Object> m = new LinkedHashMap<>();
+        ObjectNode m = Json.mapper().createObjectNode();
         m.put("operator_id", l.getOperatorId());
         m.put("operator", l.getOperator());
         m.put("country", l.getCountry());
@@ -87,18 +88,18 @@ final class DeviceStateJson {
         return m;
     }
 
-    private static Map<String, Object> rejection(Rejection r) {
+    private static ObjectNode rejection(Rejection r) {
         if (r == null) {
             return null;
         }
-        Map<String, Object> m = new LinkedHashMap<>();
+        ObjectNode m = Json.mapper().createObjectNode();
         m.put("at", time(r.getAt()));
         m.put("reason", r.getReason());
         m.put("event_id", r.getEventId());
         return m;
     }
 
-    private static String time(Instant t) {
+    static String time(Instant t) {
         return t == null ? null : t.toString();
     }
 }

@@ -1,0 +1,143 @@
+package io.fleetstream.app.bench;
+
+import io.fleetstream.avro.CodedValue;
+import io.fleetstream.avro.DetailEncoding;
+import io.fleetstream.avro.DeviceState;
+import io.fleetstream.avro.EmnifyEvent;
+import io.fleetstream.avro.Endpoint;
+import io.fleetstream.avro.IngestMetadata;
+import io.fleetstream.avro.IngestSource;
+import io.fleetstream.avro.Organisation;
+import io.fleetstream.avro.PdpSession;
+import io.fleetstream.avro.PresenceChange;
+import io.fleetstream.avro.VisitedOperator;
+import io.fleetstream.schemas.registry.InMemorySchemaRegistry;
+import io.fleetstream.schemas.serde.AvroSerdes;
+import io.fleetstream.topology.device.DeviceStateProcessor;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Properties;
+
+/**
+ * The device-state processor alone on a fleet of up to millions of devices, with its real RocksDB
+ * stores (changelogging off: that cost belongs to the broker round trip, measured elsewhere): the
+ * cost of one event including the Avro encoding of what it emits, of firing pending offlines, and
+ * of a punctuator tick with nothing due; and the heap, which must not grow with the number of
+ * devices because RocksDB holds the state off-heap.
+ */
+final class DeviceStateBench {
+
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    private long nextId = 1;
+
+    private EmnifyEvent event(int type, long endpoint, Instant at) {
+        return EmnifyEvent.newBuilder()
+                .setId(nextId++)
+                .setTimestamp(at)
+                .setEventType(new CodedValue(type, type == 3 ? "Create PDP Context" : type == 5 ? "Delete PDP Context" : "Update location"))
+                .setEventSource(new CodedValue(0, "Network"))
+                .setOrganisation(new Organisation(42L, "bench"))
+                .setEndpoint(Endpoint.newBuilder().setId(endpoint).build())
+                .setOperator(VisitedOperator.newBuilder().setId(3L).setName("Vodafone").setCountryName("Germany")
+                        .setMcc("262").setMnc("02").build())
+                .setPdp(type == 1 ? null : PdpSession.newBuilder().setSessionId("s-" + endpoint).setApn("em").setRatType(6)
+                        .setTunnelCreated(T0).setVolumeTotal(type == 5 ? 1.5 : null).build())
+                .setDetailEncoding(DetailEncoding.NONE)
+                .setIngest(new IngestMetadata(IngestSource.SIMULATOR, at))
+                .build();
+    }
+
+    void run(BenchReport report, int devices, Path workDir) {
+        report.section("device state: " + String.format("%,d", devices) + " devices (processor + RocksDB stores)");
+        AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistry(), true);
+        Serializer<DeviceState> stateOut = serdes.forValue(DeviceState.class).serializer();
+        Serializer<PresenceChange> presenceOut = serdes.forValue(PresenceChange.class).serializer();
+        Properties config = new Properties();
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "fleetstream-bench");
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        MockProcessorContext<String, Object> context = new MockProcessorContext<>(config, new TaskId(0, 0),
+                workDir.resolve("devices").toFile());
+        KeyValueStore<String, DeviceState> states = Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(DeviceStateProcessor.STATE_STORE), Serdes.String(),
+                serdes.forValue(DeviceState.class)).withLoggingDisabled().withCachingDisabled().build();
+        KeyValueStore<Bytes, byte[]> timers = Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(DeviceStateProcessor.TIMER_STORE), Serdes.Bytes(), Serdes.ByteArray())
+                .withLoggingDisabled().withCachingDisabled().build();
+        KeyValueStore<String, Long> clock = Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(DeviceStateProcessor.CLOCK_STORE), Serdes.String(), Serdes.Long())
+                .withLoggingDisabled().withCachingDisabled().build();
+        for (KeyValueStore<?, ?> store : java.util.List.of(states, timers, clock)) {
+            store.init(context.getStateStoreContext(), store);
+            context.addStateStore(store);
+        }
+        DeviceStateProcessor processor = new DeviceStateProcessor(DeviceStateProcessor.Timers.defaults(), "state", "presence");
+        context.setCurrentSystemTimeMs(T0.toEpochMilli());
+        processor.init(context);
+
+        report.heap("before");
+        // every device creates a session (all within one second of event time)
+        long start = System.nanoTime();
+        for (long d = 1; d <= devices; d++) {
+            process(processor, context, stateOut, presenceOut, event(3, d, T0.plusMillis(d / 1000)));
+        }
+        report.rate("Create PDP Context, new device (goes online)", devices, System.nanoTime() - start);
+        report.heap("after " + String.format("%,d", devices) + " devices");
+
+        // every session ends: a pending offline per device in the due-time index
+        Instant deletes = T0.plus(Duration.ofHours(1));
+        start = System.nanoTime();
+        for (long d = 1; d <= devices; d++) {
+            process(processor, context, stateOut, presenceOut, event(5, d, deletes.plusMillis(d / 1000)));
+        }
+        report.rate("Delete PDP Context (pending offline indexed)", devices, System.nanoTime() - start);
+
+        // idle punctuator ticks: nothing is due yet, so a tick must cost next to nothing
+        var tick = context.scheduledPunctuators().get(0).getPunctuator();
+        int ticks = 10_000;
+        start = System.nanoTime();
+        for (int i = 0; i < ticks; i++) {
+            tick.punctuate(deletes.plusMillis(i).toEpochMilli()); // well before the first due time
+        }
+        report.rate("wall-clock tick, " + String.format("%,d", devices) + " pending, none due", ticks, System.nanoTime() - start);
+
+        // one event ten minutes later moves stream time past every due time: every device goes offline
+        start = System.nanoTime();
+        int fired = process(processor, context, stateOut, presenceOut, event(1, 0, deletes.plus(Duration.ofMinutes(10))));
+        report.rate("offline fired by stream time (per device)", fired, System.nanoTime() - start);
+        report.heap("after every device went offline");
+        processor.close();
+        states.close();
+        timers.close();
+        clock.close();
+    }
+
+    /** One event, and the Avro encoding a sink would do of what it emitted; returns the presence changes. */
+    private static int process(DeviceStateProcessor processor, MockProcessorContext<String, Object> context,
+                                Serializer<DeviceState> stateOut, Serializer<PresenceChange> presenceOut, EmnifyEvent event) {
+        processor.process(new Record<>(Long.toString(event.getEndpoint().getId()), event, event.getTimestamp().toEpochMilli()));
+        int presence = 0;
+        for (var forward : context.forwarded()) {
+            Object value = forward.record().value();
+            if (value instanceof DeviceState s) {
+                stateOut.serialize("emnify.device.state", s);
+            } else if (value instanceof PresenceChange p) {
+                presenceOut.serialize("emnify.device.presence", p);
+                presence++;
+            }
+        }
+        context.resetForwards();
+        return presence;
+    }
+}

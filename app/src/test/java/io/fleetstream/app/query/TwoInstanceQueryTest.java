@@ -1,0 +1,309 @@
+package io.fleetstream.app.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fleetstream.app.kafka.EmbeddedKafka;
+import io.fleetstream.app.kafka.TopicProvisioner;
+import io.fleetstream.app.registry.EmbeddedSchemaRegistry;
+import io.fleetstream.app.registry.KafkaRegistryJournal;
+import io.fleetstream.app.topology.TopologyService;
+import io.fleetstream.avro.EmnifyEvent;
+import io.fleetstream.schemas.Topics;
+import io.fleetstream.schemas.emnify.EventKeys;
+import io.fleetstream.schemas.registry.HttpSchemaRegistryClient;
+import io.fleetstream.schemas.serde.AvroSerdes;
+import io.fleetstream.topology.TopologyConfig;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.StreamSupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Two topology instances in one JVM on the embedded broker, each with its own state directory and
+ * query port, one standby replica: every key answered identically by both; history paging and
+ * filters; the fleet summary equals the sum over devices; while the group rebalances every answer is
+ * right or a 503, never a wrong 404 or empty list; after one instance stops, the other answers every
+ * key.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TwoInstanceQueryTest {
+
+    private static final int DEVICES = 24;
+    private static final Topics topics = Topics.withDefaultPrefix();
+    private static Path dataDir;
+    private static EmbeddedKafka kafka;
+    private static EmbeddedSchemaRegistry registry;
+    private static TopologyService first;
+    private static TopologyService second;
+    private static QueryClient a;
+    private static QueryClient b;
+    private static SimulatedFleet fleet;
+    /** The answers of the settled group, each question asked of both instances. */
+    private static final Map<String, JsonNode> settled = new TreeMap<>();
+
+    @BeforeAll
+    static void start() throws IOException {
+        dataDir = Files.createTempDirectory("fleetstream-query-e2e");
+        kafka = EmbeddedKafka.start(dataDir, 0);
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            new TopicProvisioner(admin).ensure(topics.all(), 3, (short) 1);
+        }
+        registry = EmbeddedSchemaRegistry.start(new EmbeddedSchemaRegistry.Config(EmbeddedSchemaRegistry.DEFAULT_HOST, 0,
+                kafka.bootstrapServers(), KafkaRegistryJournal.DEFAULT_TOPIC, (short) 1));
+        fleet = new SimulatedFleet(Instant.now().truncatedTo(ChronoUnit.SECONDS), DEVICES);
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        for (AutoCloseable part : new AutoCloseable[]{second, first, registry, kafka}) {
+            if (part != null) {
+                try {
+                    part.close();
+                } catch (Exception e) {
+                    // best effort: the next part must still stop
+                }
+            }
+        }
+        if (dataDir != null) {
+            try (var paths = Files.walk(dataDir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static TopologyService instance(String name) {
+        Map<String, String> kafkaProperties = new HashMap<>();
+        // a stopped instance is noticed after 6 s (the broker's minimum) instead of 45 s
+        kafkaProperties.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "6000");
+        kafkaProperties.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "1000");
+        return TopologyService.start(new TopologyService.Settings(kafka.bootstrapServers(), kafkaProperties,
+                registry.url(), null, true, "fleetstream-query-e2e", dataDir.resolve(name), "at_least_once", 1, 1, 1,
+                Duration.ofMillis(100), "127.0.0.1", 0, "127.0.0.1", null, TopologyConfig.defaults(topics)));
+    }
+
+    private static void produce(List<EmnifyEvent> events) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        AvroSerdes serdes = new AvroSerdes(new HttpSchemaRegistryClient(registry.url()), true);
+        try (KafkaProducer<String, EmnifyEvent> producer = new KafkaProducer<>(props, new StringSerializer(),
+                serdes.forValue(EmnifyEvent.class).serializer())) {
+            for (EmnifyEvent event : events) {
+                producer.send(new ProducerRecord<>(topics.raw(), null, event.getIngest().getReceivedAt().toEpochMilli(),
+                        EventKeys.keyOf(event), event));
+            }
+            producer.flush();
+        }
+    }
+
+    /** Every question a user may ask about this fleet. */
+    private static List<String> questions() {
+        List<String> paths = new ArrayList<>();
+        for (long id : fleet.deviceIds()) {
+            paths.add("/v1/devices/" + id);
+            paths.add("/v1/devices/" + id + "/events");
+            paths.add("/v1/devices/" + id + "/events?type=3,5&sort=timestamp");
+            if ((id - SimulatedFleet.FIRST_DEVICE + 1) % 6 == 0) {
+                paths.add("/v1/devices/" + id + "/quota");
+            }
+        }
+        paths.addAll(List.of("/v1/organisations/11/quota-management", "/v1/organisations/12/quota-management",
+                "/v1/organisations/11/events?per_page=7&page=2", "/v1/organisations/12/events?alert=true",
+                "/v1/devices?limit=10", "/v1/devices?status=ATTACHED", "/v1/fleet/summary"));
+        return paths;
+    }
+
+    private static long processedEvents(QueryClient client) {
+        long total = 0;
+        for (long org : List.of(11L, 12L)) {
+            QueryClient.Answer answer = client.get("/v1/organisations/" + org + "/events?per_page=1");
+            if (answer.status() != 200) {
+                return -1;
+            }
+            total += Long.parseLong(answer.header("X-Total-Count").orElse("0"));
+        }
+        return total;
+    }
+
+    private static List<Long> ids(JsonNode events) {
+        return StreamSupport.stream(events.spliterator(), false).map(e -> e.get("id").asLong()).toList();
+    }
+
+    @Test
+    @Order(1)
+    void aJoiningInstanceAnswers503UntilItKnowsTheAssignmentNeverNotFound() throws InterruptedException {
+        first = instance("first");
+        assertThat(first.awaitRunning(Duration.ofSeconds(60))).isTrue();
+        a = new QueryClient(first.queryPort());
+        produce(fleet.events());
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> processedEvents(a) == fleet.events().size());
+        long known = fleet.deviceIds().get(0);
+        JsonNode expected = a.get("/v1/devices/" + known).json();
+
+        second = instance("second");
+        b = new QueryClient(second.queryPort());
+        List<Integer> statuses = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!(second.streams().state() == KafkaStreams.State.RUNNING
+                && first.streams().state() == KafkaStreams.State.RUNNING) && System.nanoTime() < deadline) {
+            for (QueryClient client : List.of(b, a)) {
+                QueryClient.Answer answer = client.get("/v1/devices/" + known);
+                statuses.add(answer.status());
+                if (answer.status() == 200) {
+                    assertThat(answer.withoutStale()).isEqualTo(expected);
+                } else {
+                    assertThat(answer.status()).as(answer.body()).isEqualTo(503);
+                    assertThat(answer.header("Retry-After")).isPresent();
+                    assertThat(answer.json().get("error").asText()).isNotBlank();
+                }
+            }
+            Thread.sleep(20);
+        }
+        assertThat(second.streams().state()).isEqualTo(KafkaStreams.State.RUNNING);
+        assertThat(statuses.get(0)).as("the joining instance's first answer: it knows no assignment yet").isEqualTo(503);
+        assertThat(statuses).containsOnly(200, 503);
+    }
+
+    @Test
+    @Order(2)
+    void bothInstancesAnswerEveryQuestionIdentically() {
+        for (String path : questions()) {
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+                QueryClient.Answer fromA = a.get(path);
+                QueryClient.Answer fromB = b.get(path);
+                assertThat(fromA.status()).as(path + " " + fromA.body()).isEqualTo(200);
+                assertThat(fromB.status()).as(path + " " + fromB.body()).isEqualTo(200);
+                assertThat(fromA.stale()).isFalse();
+                assertThat(fromA.body()).as(path).isEqualTo(fromB.body());
+                for (String header : List.of("X-Total-Count", "X-Total-Pages", "X-Current-Page", "Link")) {
+                    assertThat(fromA.header(header)).as(path + " " + header).isEqualTo(fromB.header(header));
+                }
+                settled.put(path, fromA.json());
+            });
+        }
+        JsonNode instances = a.get("/v1/instances").json().get("instances");
+        assertThat(instances).hasSize(2);
+        List<Integer> actives = new ArrayList<>();
+        instances.forEach(i -> i.get("active_partitions").forEach(p -> actives.add(p.asInt())));
+        assertThat(actives).containsExactlyInAnyOrder(0, 1, 2);
+        instances.forEach(i -> assertThat(i.get("state").asText()).isEqualTo("RUNNING"));
+    }
+
+    @Test
+    @Order(3)
+    void devicesAndHistoryAreWhatTheEventsSay() {
+        for (long id : fleet.deviceIds()) {
+            assertThat(settled.get("/v1/devices/" + id).get("status").asText()).as("device " + id)
+                    .isEqualTo(fleet.statusOf(id));
+            assertThat(ids(settled.get("/v1/devices/" + id + "/events"))).as("device " + id)
+                    .containsExactlyElementsOf(fleet.deviceHistory(id, null));
+            List<Long> sessions = new ArrayList<>(fleet.deviceHistory(id, List.of(3, 5)));
+            java.util.Collections.reverse(sessions);
+            assertThat(ids(settled.get("/v1/devices/" + id + "/events?type=3,5&sort=timestamp"))).as("device " + id)
+                    .containsExactlyElementsOf(sessions);
+        }
+        List<Long> org11 = fleet.organisationHistory(11);
+        QueryClient.Answer page2 = b.get("/v1/organisations/11/events?per_page=7&page=2");
+        assertThat(ids(page2.json())).containsExactlyElementsOf(org11.subList(7, 14));
+        assertThat(page2.header("X-Total-Count")).contains(Integer.toString(org11.size()));
+        assertThat(page2.header("X-Total-Pages")).contains(Integer.toString((org11.size() + 6) / 7));
+        assertThat(page2.header("Link")).hasValueSatisfying(link -> assertThat(link)
+                .contains("</v1/organisations/11/events?per_page=7&page=3>; rel=\"next\""));
+        assertThat(settled.get("/v1/organisations/12/events?alert=true")).allSatisfy(e ->
+                assertThat(e.get("alert").asBoolean()).isTrue());
+        assertThat(settled.get("/v1/organisations/11/quota-management").get("service_profiles").get(0)
+                .get("data").get("status").asText()).isEqualTo("ENABLED");
+
+        List<Long> listed = new ArrayList<>();
+        String cursor = null;
+        do {
+            JsonNode page = a.get("/v1/devices?limit=5" + (cursor == null ? "" : "&cursor=" + cursor)).json();
+            page.get("devices").forEach(d -> listed.add(d.get("endpoint_id").asLong()));
+            cursor = page.get("next_cursor").isNull() ? null : page.get("next_cursor").asText();
+        } while (cursor != null);
+        assertThat(listed).containsExactlyInAnyOrderElementsOf(fleet.deviceIds());
+    }
+
+    @Test
+    @Order(4)
+    void theFleetSummaryIsTheSumOverDevices() {
+        JsonNode summary = settled.get("/v1/fleet/summary");
+        Map<String, Integer> byStatus = new HashMap<>();
+        int online = 0;
+        int dataActive = 0;
+        for (long id : fleet.deviceIds()) {
+            JsonNode device = settled.get("/v1/devices/" + id);
+            byStatus.merge(device.get("status").asText(), 1, Integer::sum);
+            online += device.get("online").asBoolean() ? 1 : 0;
+            JsonNode quota = settled.get("/v1/devices/" + id + "/quota");
+            if (quota != null && quota.get("data").get("status").asText().equals("ACTIVE")) {
+                dataActive++;
+            }
+        }
+        assertThat(summary.get("devices").get("total").asInt()).isEqualTo(DEVICES);
+        assertThat(summary.get("devices").get("online").asInt()).isEqualTo(online);
+        byStatus.forEach((status, n) -> assertThat(summary.get("devices").get("by_status").get(status).asInt())
+                .as(status).isEqualTo(n));
+        assertThat(summary.get("quotas").get("data").get("ACTIVE").asInt()).isEqualTo(dataActive);
+        assertThat(summary.get("partitions").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    @Order(5)
+    void afterOneInstanceStopsTheOtherAnswersEveryKeyAndNeverWrongly() throws InterruptedException {
+        second.close();
+        List<String> keyed = questions().stream().filter(p -> !p.startsWith("/v1/devices?")).toList();
+        Map<Integer, Integer> seen = new TreeMap<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        boolean allFresh = false;
+        while (!allFresh && System.nanoTime() < deadline) {
+            allFresh = true;
+            for (String path : keyed) {
+                QueryClient.Answer answer = a.get(path);
+                seen.merge(answer.status(), 1, Integer::sum);
+                if (answer.status() == 200) {
+                    assertThat(answer.withoutStale()).as(path).isEqualTo(settled.get(path));
+                    allFresh &= !answer.stale();
+                } else {
+                    assertThat(answer.status()).as(path + " " + answer.body()).isEqualTo(503);
+                    assertThat(answer.header("Retry-After")).as(path).isPresent();
+                    allFresh = false;
+                }
+            }
+            Thread.sleep(50);
+        }
+        assertThat(allFresh).as("every key answered from an active copy within 60 s; answers seen: " + seen).isTrue();
+        assertThat(seen.keySet()).containsAnyOf(200).isSubsetOf(200, 503);
+        JsonNode instances = a.get("/v1/instances").json().get("instances");
+        assertThat(instances).hasSize(1);
+        assertThat(instances.get(0).get("active_partitions").toString()).isEqualTo("[0,1,2]");
+    }
+}

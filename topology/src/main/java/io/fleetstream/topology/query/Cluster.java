@@ -1,0 +1,33 @@
+package io.fleetstream.topology.query;
+
+import java.util.List;
+
+/** What the query API needs to know about the running application: who owns which partition. */
+public interface Cluster {
+
+    /** This instance, as the others reach it. */
+    Instance self();
+
+    /** The Kafka Streams state of this instance (CREATED, REBALANCING, RUNNING, ...). */
+    String state();
+
+    /** Whether this instance is processing (Kafka Streams RUNNING): the readiness of the instance. */
+    boolean running();
+
+    /**
+     * The partition of {@code key} in {@code store} and its owners.
+     *
+     * @throws NotQueryableException when the key has no active owner right now
+     */
+    PartitionOwners ownersOf(String store, String key);
+
+    /**
+     * The owners of every partition of the application's stores, ordered by partition.
+     *
+     * @throws NotQueryableException when some partition has no active owner right now
+     */
+    List<PartitionOwners> owners();
+
+    /** Every instance of the application and what it holds. */
+    List<InstanceMembership> members();
+}

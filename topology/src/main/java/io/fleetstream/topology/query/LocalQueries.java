@@ -1,0 +1,112 @@
+package io.fleetstream.topology.query;
+
+import io.fleetstream.avro.DeviceState;
+import io.fleetstream.avro.QuotaManagementState;
+import io.fleetstream.avro.QuotaState;
+import io.fleetstream.schemas.emnify.EmnifyEventWriter;
+import io.fleetstream.topology.history.EventFilter;
+import io.fleetstream.topology.history.EventHistoryReader;
+import io.fleetstream.topology.history.HistoryOrder;
+import io.fleetstream.topology.history.HistoryPage;
+import io.fleetstream.topology.history.HistoryScope;
+import io.fleetstream.topology.history.StoredEvent;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Answers from the partitions this instance holds; no routing, no HTTP. The query server decides
+ * which partitions to read here and gathers the rest from other instances.
+ */
+final class LocalQueries {
+
+    private final LocalStores stores;
+    private final EventHistoryReader history;
+    private final EmnifyEventWriter writer = new EmnifyEventWriter();
+
+    LocalQueries(LocalStores stores, EventHistoryReader history) {
+        this.stores = stores;
+        this.history = history;
+    }
+
+    DeviceState device(String key, PartitionRead read) {
+        return stores.devices(read).get(key);
+    }
+
+    QuotaState quota(String key, PartitionRead read) {
+        return stores.quotas(read).get(key);
+    }
+
+    QuotaManagementState quotaManagement(String key, PartitionRead read) {
+        return stores.quotaManagement(read).get(key);
+    }
+
+    /** One page of a scope held by one partition (a device's history); a page past the end is the last page. */
+    EventSlice page(HistoryScope scope, EventQuery query, PartitionRead read) {
+        ReadOnlyKeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> store = stores.history(read);
+        HistoryPage page = history.read(store, scope, query.filter(), query.order(), query.offset(), query.perPage());
+        Paging served = Paging.served(query.page(), page.total(), query.perPage());
+        if (served.page() != query.page()) {
+            page = history.read(store, scope, query.filter(), query.order(), served.offset(), query.perPage());
+        }
+        return slice(page);
+    }
+
+    /** The first {@code n} events of a scope spread over partitions (an organisation), and how many match in all. */
+    EventSlice first(HistoryScope scope, EventFilter filter, HistoryOrder order, long n, List<PartitionRead> reads) {
+        int limit = (int) Math.min(n, Integer.MAX_VALUE);
+        List<EventSlice> parts = new ArrayList<>(reads.size());
+        for (PartitionRead read : reads) {
+            parts.add(slice(history.read(stores.history(read), scope, filter, order, 0, limit)));
+        }
+        return EventSlice.merge(parts, order, n);
+    }
+
+    DevicePage devices(DeviceQuery query, List<PartitionRead> reads) {
+        List<DevicePage> parts = new ArrayList<>(reads.size());
+        for (PartitionRead read : reads) {
+            List<DevicePage.Listed> found = new ArrayList<>();
+            boolean more = false;
+            try (KeyValueIterator<String, DeviceState> it = stores.devices(read).range(query.after(), null)) {
+                while (it.hasNext()) {
+                    KeyValue<String, DeviceState> entry = it.next();
+                    if (entry.key.equals(query.after()) || !query.matches(entry.value)) {
+                        continue;
+                    }
+                    if (found.size() == query.limit()) {
+                        more = true;
+                        break;
+                    }
+                    found.add(new DevicePage.Listed(entry.key, JsonItems.text(DeviceStateJson.of(entry.value))));
+                }
+            }
+            parts.add(new DevicePage(found, more));
+        }
+        return DevicePage.merge(parts, query.limit());
+    }
+
+    FleetSummary summary(List<PartitionRead> reads) {
+        FleetSummary summary = new FleetSummary();
+        for (PartitionRead read : reads) {
+            try (KeyValueIterator<String, DeviceState> it = stores.devices(read).all()) {
+                it.forEachRemaining(entry -> summary.countDevice(entry.value));
+            }
+            try (KeyValueIterator<String, QuotaState> it = stores.quotas(read).all()) {
+                it.forEachRemaining(entry -> summary.countQuota(entry.value));
+            }
+            summary.countPartition();
+        }
+        return summary;
+    }
+
+    private EventSlice slice(HistoryPage page) {
+        List<EventSlice.Listed> events = new ArrayList<>(page.events().size());
+        for (StoredEvent e : page.events()) {
+            events.add(new EventSlice.Listed(e.timeMillis(), e.eventId(), JsonItems.text(writer.write(e.event()))));
+        }
+        return new EventSlice(page.total(), events);
+    }
+}

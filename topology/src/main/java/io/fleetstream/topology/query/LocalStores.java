@@ -1,0 +1,23 @@
+package io.fleetstream.topology.query;
+
+import io.fleetstream.avro.DeviceState;
+import io.fleetstream.avro.QuotaManagementState;
+import io.fleetstream.avro.QuotaState;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * This instance's copy of one partition of each queryable store. Each method throws
+ * {@link NotQueryableException} when this instance does not hold the partition (as active, or as
+ * standby when stale reads are allowed) or the store is not ready.
+ */
+public interface LocalStores {
+
+    ReadOnlyKeyValueStore<String, DeviceState> devices(PartitionRead read);
+
+    ReadOnlyKeyValueStore<String, QuotaState> quotas(PartitionRead read);
+
+    ReadOnlyKeyValueStore<String, QuotaManagementState> quotaManagement(PartitionRead read);
+
+    ReadOnlyKeyValueStore<Bytes, byte[]> history(PartitionRead read);
+}

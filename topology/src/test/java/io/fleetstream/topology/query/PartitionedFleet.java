@@ -1,0 +1,97 @@
+package io.fleetstream.topology.query;
+
+import io.fleetstream.avro.DeviceState;
+import io.fleetstream.avro.EmnifyEvent;
+import io.fleetstream.avro.QuotaManagementState;
+import io.fleetstream.avro.QuotaState;
+import io.fleetstream.schemas.Topics;
+import io.fleetstream.schemas.emnify.EventKeys;
+import io.fleetstream.schemas.registry.InMemorySchemaRegistry;
+import io.fleetstream.schemas.serde.AvroSerdes;
+import io.fleetstream.topology.TopologyConfig;
+import io.fleetstream.topology.device.DeviceStateProcessor;
+import io.fleetstream.topology.history.EventHistoryProcessor;
+import io.fleetstream.topology.history.EventHistoryReader;
+import io.fleetstream.topology.quota.QuotaManagementProcessor;
+import io.fleetstream.topology.quota.QuotaStateProcessor;
+import io.fleetstream.topology.testing.TopologyFixture;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The real topology split over partitions the way Kafka splits it: one {@link TopologyTestDriver}
+ * per partition, each fed the events whose key the default partitioner puts there. Its stores are
+ * what the query server reads through the {@link LocalStores} of a test instance.
+ */
+final class PartitionedFleet implements AutoCloseable {
+
+    final Topics topics = Topics.withDefaultPrefix();
+    final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+    private final List<TopologyFixture> partitions = new ArrayList<>();
+    private final List<EmnifyEvent> sent = new ArrayList<>();
+
+    PartitionedFleet(int count, Path stateDir, Instant wallClock) {
+        for (int p = 0; p < count; p++) {
+            Path dir = stateDir.resolve("partition-" + p);
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            partitions.add(new TopologyFixture(TopologyConfig.defaults(topics), dir, wallClock, registry));
+        }
+    }
+
+    int count() {
+        return partitions.size();
+    }
+
+    /** The partition Kafka's default partitioner gives a string key. */
+    int partitionOf(String key) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions.size();
+    }
+
+    void send(EmnifyEvent event) {
+        partitions.get(partitionOf(EventKeys.keyOf(event))).send(event);
+        sent.add(event);
+    }
+
+    List<EmnifyEvent> sent() {
+        return List.copyOf(sent);
+    }
+
+    EventHistoryReader historyReader() {
+        return new EventHistoryReader(new AvroSerdes(registry, false).forValue(EmnifyEvent.class).deserializer(), topics.raw());
+    }
+
+    KeyValueStore<String, DeviceState> devices(int partition) {
+        return partitions.get(partition).driver.getKeyValueStore(DeviceStateProcessor.STATE_STORE);
+    }
+
+    KeyValueStore<String, QuotaState> quotas(int partition) {
+        return partitions.get(partition).driver.getKeyValueStore(QuotaStateProcessor.STATE_STORE);
+    }
+
+    KeyValueStore<String, QuotaManagementState> quotaManagement(int partition) {
+        return partitions.get(partition).driver.getKeyValueStore(QuotaManagementProcessor.MANAGEMENT_STORE);
+    }
+
+    KeyValueStore<Bytes, byte[]> history(int partition) {
+        return partitions.get(partition).driver.getKeyValueStore(EventHistoryProcessor.HISTORY_STORE);
+    }
+
+    @Override
+    public void close() {
+        partitions.forEach(TopologyFixture::close);
+    }
+}

@@ -1,0 +1,180 @@
+package io.fleetstream.topology.query;
+
+import io.fleetstream.avro.DeviceState;
+import io.fleetstream.avro.QuotaManagementState;
+import io.fleetstream.avro.QuotaState;
+import io.fleetstream.schemas.catalog.EventCatalog;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+/**
+ * A query server over a {@link PartitionedFleet}, with an assignment the test sets: which partitions
+ * it holds as active and as standby, who owns the others, whether Kafka Streams is running or
+ * rebalancing. The routing and gathering run for real, over HTTP, between test instances.
+ */
+final class TestInstance implements Cluster, LocalStores, AutoCloseable {
+
+    private final PartitionedFleet fleet;
+    private final QueryServer server;
+    final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Set<Integer> active = ConcurrentHashMap.newKeySet();
+    private final Set<Integer> standby = ConcurrentHashMap.newKeySet();
+    private final List<TestInstance> group = new CopyOnWriteArrayList<>();
+    private volatile String state = "RUNNING";
+    private volatile boolean rebalancing;
+    private volatile boolean storesReady = true;
+    /** kept: the assignment still names this instance after its server stopped, as Kafka Streams' metadata does */
+    private final int port;
+
+    TestInstance(PartitionedFleet fleet) {
+        this.fleet = fleet;
+        this.server = new QueryServer(new QueryServer.Config("127.0.0.1", 0, Duration.ofSeconds(2)), this, this,
+                fleet.historyReader(), EventCatalog.standard(), meters);
+        server.start();
+        port = server.port();
+    }
+
+    /** Every partition active here, nothing anywhere else. */
+    static TestInstance alone(PartitionedFleet fleet) {
+        TestInstance instance = new TestInstance(fleet);
+        for (int p = 0; p < fleet.count(); p++) {
+            instance.active.add(p);
+        }
+        instance.group.add(instance);
+        return instance;
+    }
+
+    /** The instances of one application: each knows the others' assignments. */
+    static void group(TestInstance... instances) {
+        for (TestInstance i : instances) {
+            i.group.clear();
+            i.group.addAll(List.of(instances));
+        }
+    }
+
+    TestInstance holding(Set<Integer> activePartitions, Set<Integer> standbyPartitions) {
+        active.clear();
+        active.addAll(activePartitions);
+        standby.clear();
+        standby.addAll(standbyPartitions);
+        return this;
+    }
+
+    void state(String streamsState) {
+        this.state = streamsState;
+    }
+
+    /** Ownership unknown: what Kafka Streams' metadata says between the revocation and the new assignment. */
+    void rebalancing(boolean rebalancing) {
+        this.rebalancing = rebalancing;
+    }
+
+    /** Stores not queryable while the assignment still names this instance: restoring after a rebalance. */
+    void storesReady(boolean ready) {
+        this.storesReady = ready;
+    }
+
+    int port() {
+        return port;
+    }
+
+    QueryServer server() {
+        return server;
+    }
+
+    void stop() {
+        server.close();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+
+    // ---- Cluster
+
+    @Override
+    public Instance self() {
+        return new Instance("127.0.0.1", port);
+    }
+
+    @Override
+    public String state() {
+        return state;
+    }
+
+    @Override
+    public boolean running() {
+        return state.equals("RUNNING");
+    }
+
+    @Override
+    public PartitionOwners ownersOf(String store, String key) {
+        return owners().get(fleet.partitionOf(key));
+    }
+
+    @Override
+    public List<PartitionOwners> owners() {
+        if (rebalancing) {
+            throw new NotQueryableException("the test group is rebalancing");
+        }
+        List<PartitionOwners> owners = new ArrayList<>();
+        for (int p = 0; p < fleet.count(); p++) {
+            int partition = p;
+            Instance owner = group.stream().filter(i -> i.active.contains(partition)).map(TestInstance::self)
+                    .findFirst().orElseThrow(() -> new NotQueryableException("partition " + partition + " has no owner"));
+            owners.add(new PartitionOwners(p, owner,
+                    group.stream().filter(i -> i.standby.contains(partition)).map(TestInstance::self).toList()));
+        }
+        return owners;
+    }
+
+    @Override
+    public List<InstanceMembership> members() {
+        return group.stream().map(i -> new InstanceMembership(i.self(), new TreeSet<>(i.active), new TreeSet<>(i.standby)))
+                .toList();
+    }
+
+    // ---- LocalStores
+
+    @Override
+    public ReadOnlyKeyValueStore<String, DeviceState> devices(PartitionRead read) {
+        return held(read, fleet::devices);
+    }
+
+    @Override
+    public ReadOnlyKeyValueStore<String, QuotaState> quotas(PartitionRead read) {
+        return held(read, fleet::quotas);
+    }
+
+    @Override
+    public ReadOnlyKeyValueStore<String, QuotaManagementState> quotaManagement(PartitionRead read) {
+        return held(read, fleet::quotaManagement);
+    }
+
+    @Override
+    public ReadOnlyKeyValueStore<Bytes, byte[]> history(PartitionRead read) {
+        return held(read, fleet::history);
+    }
+
+    private <S> S held(PartitionRead read, Function<Integer, S> store) {
+        if (!storesReady) {
+            throw new NotQueryableException("the stores of " + self() + " are restoring");
+        }
+        if (active.contains(read.partition()) || (read.staleAllowed() && standby.contains(read.partition()))) {
+            return store.apply(read.partition());
+        }
+        throw new NotQueryableException("partition " + read.partition() + " is not held by " + self());
+    }
+}
