@@ -1,9 +1,5 @@
 package io.fleetstream.app.poller;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.IThrowableProxy;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetstream.app.ingest.IngestService;
 import io.fleetstream.app.kafka.EmbeddedKafka;
@@ -12,6 +8,7 @@ import io.fleetstream.app.registry.EmbeddedSchemaRegistry;
 import io.fleetstream.app.testing.TopicReader;
 import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.avro.IngestSource;
+import io.fleetstream.ingest.testing.CapturedLogs;
 import io.fleetstream.ingest.poller.ApplicationToken;
 import io.fleetstream.ingest.poller.BackfillStart;
 import io.fleetstream.ingest.poller.FakeEmnifyApi;
@@ -36,7 +33,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -140,7 +136,7 @@ class PollerEndToEndTest {
     @Test
     void everyPolledEventReachesTheRawTopicOnceAndARestartResumesFromTheCheckpointInKafka() throws Exception {
         provision(3);
-        ListAppender<ILoggingEvent> logs = capture();
+        CapturedLogs logs = CapturedLogs.start();
         try {
             Instant now = now();
             List<ObjectNode> history = new ArrayList<>(FakeEmnifyApi.spread(10_000, 80, now.minus(Duration.ofHours(3)),
@@ -180,12 +176,12 @@ class PollerEndToEndTest {
                     .as("resumed from the checkpoint minus the overlap, not from the backfill start")
                     .startsWith("from:" + stored.windowEnd().minus(PollerConfig.DEFAULT_OVERLAP) + ",");
         } finally {
-            release(logs);
+            logs.close();
         }
         List<String> secrets = new ArrayList<>(api.issuedJwts());
         secrets.add(TOKEN);
         assertThat(secrets).hasSizeGreaterThanOrEqualTo(3);
-        List<String> lines = lines(logs);
+        List<String> lines = logs.lines();
         assertThat(lines).hasSizeGreaterThan(10);
         for (String secret : secrets) {
             assertThat(lines).as("no log line carries the token or a JWT").noneMatch(line -> line.contains(secret));
@@ -251,28 +247,5 @@ class PollerEndToEndTest {
             }
             return latest;
         }
-    }
-
-    private static ListAppender<ILoggingEvent> capture() {
-        ListAppender<ILoggingEvent> logs = new ListAppender<>();
-        logs.start();
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
-        return logs;
-    }
-
-    private static void release(ListAppender<ILoggingEvent> logs) {
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
-    }
-
-    private static List<String> lines(ListAppender<ILoggingEvent> logs) {
-        List<String> out = new ArrayList<>();
-        for (ILoggingEvent event : List.copyOf(logs.list)) {
-            StringBuilder line = new StringBuilder(event.getLoggerName()).append(' ').append(event.getFormattedMessage());
-            for (IThrowableProxy t = event.getThrowableProxy(); t != null; t = t.getCause()) {
-                line.append(" | ").append(t.getClassName()).append(": ").append(t.getMessage());
-            }
-            out.add(line.toString());
-        }
-        return out;
     }
 }

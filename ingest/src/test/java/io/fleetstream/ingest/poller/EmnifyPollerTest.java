@@ -1,9 +1,6 @@
 package io.fleetstream.ingest.poller;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.IThrowableProxy;
-import ch.qos.logback.core.read.ListAppender;
+import io.fleetstream.ingest.testing.CapturedLogs;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetstream.avro.DeadLetter;
 import io.fleetstream.avro.IngestSource;
@@ -13,7 +10,6 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -234,7 +230,7 @@ class EmnifyPollerTest {
 
     @Test
     void aRefusedTokenIsReportedWithWhatToDoAndRetriedSlowly() {
-        ListAppender<ILoggingEvent> logs = capture();
+        CapturedLogs logs = CapturedLogs.start();
         try {
             PollerConfig wrong = PollerConfig.defaults(new ApplicationToken("not-the-token-SECRET-91"))
                     .withBaseUrl(api.baseUrl()).withPollInterval(Duration.ofMillis(200))
@@ -247,11 +243,11 @@ class EmnifyPollerTest {
             assertThat(Duration.between(attempts.get(0).at(), attempts.get(2).at()))
                     .as("backs off: 100-200ms, then 200-400ms").isGreaterThanOrEqualTo(Duration.ofMillis(290));
             assertThat(api.eventRequests()).isEmpty();
-            assertThat(messages(logs)).anySatisfy(m -> assertThat(m)
+            assertThat(logs.lines()).anySatisfy(m -> assertThat(m)
                     .contains("emnify refused the application token (HTTP 401)")
                     .contains("--emnify-token"));
         } finally {
-            release(logs);
+            logs.close();
         }
     }
 
@@ -357,7 +353,7 @@ class EmnifyPollerTest {
 
     @Test
     void theApplicationTokenAndTheJwtsNeverAppearInLogsOrMetrics() {
-        ListAppender<ILoggingEvent> logs = capture();
+        CapturedLogs logs = CapturedLogs.start();
         List<String> jwts;
         try {
             api.jwtLifetime(Duration.ofSeconds(2));
@@ -377,16 +373,16 @@ class EmnifyPollerTest {
                     new SimpleMeterRegistry(), Clock.systemUTC());
             toClose.add(0, refused);
             refused.start();
-            await().atMost(PATIENCE).until(() -> messages(logs).stream().anyMatch(m -> m.contains("refused the application token")));
+            await().atMost(PATIENCE).until(() -> logs.lines().stream().anyMatch(m -> m.contains("refused the application token")));
             jwts = api.issuedJwts();
         } finally {
-            release(logs);
+            logs.close();
         }
 
         assertThat(jwts).hasSizeGreaterThanOrEqualTo(3);
         List<String> secrets = new ArrayList<>(jwts);
         secrets.add(TOKEN);
-        List<String> lines = messages(logs);
+        List<String> lines = logs.lines();
         assertThat(lines).as("something was logged").hasSizeGreaterThan(5);
         for (String secret : secrets) {
             assertThat(lines).noneMatch(line -> line.contains(secret));
@@ -397,30 +393,5 @@ class EmnifyPollerTest {
         assertThat(config().toString()).doesNotContain(TOKEN);
         List<String> meterIds = meters.getMeters().stream().map(Meter::getId).map(Object::toString).toList();
         assertThat(meterIds).noneMatch(id -> secrets.stream().anyMatch(id::contains));
-    }
-
-    private static ListAppender<ILoggingEvent> capture() {
-        ListAppender<ILoggingEvent> logs = new ListAppender<>();
-        logs.start();
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
-        return logs;
-    }
-
-    private static void release(ListAppender<ILoggingEvent> logs) {
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
-    }
-
-    /** Every captured line with its exception chain, as a log file would show it. */
-    private static List<String> messages(ListAppender<ILoggingEvent> logs) {
-        List<String> out = new ArrayList<>();
-        for (ILoggingEvent event : List.copyOf(logs.list)) {
-            StringBuilder line = new StringBuilder(event.getLoggerName()).append(' ').append(event.getFormattedMessage());
-            for (IThrowableProxy t = event.getThrowableProxy(); t != null; t = t.getCause()) {
-                line.append(" | ").append(t.getClassName()).append(": ").append(t.getMessage());
-            }
-            event.getMDCPropertyMap().forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
-            out.add(line.toString());
-        }
-        return out;
     }
 }
