@@ -186,4 +186,71 @@ class DevicePresenceTopologyTest {
             assertThat(f.deviceStates.isEmpty()).isTrue();
         }
     }
+
+    @Test
+    void purgeWhileOnlineIsAnImmediateOfflineAndAPendingOfflineIsCancelled() {
+        try (TopologyFixture f = start()) {
+            f.send(a.createPdp(at(0, 0), "s1"));
+            f.send(a.purge(at(3, 0)));
+            f.send(b.createPdp(at(0, 0), "t1"));
+            f.send(b.deletePdp(at(1, 0), "t1", at(0, 0), 1, 1));
+            f.send(b.purgeGprs(at(2, 0)));
+            f.send(b.updateLocation(at(30, 0))); // far past b's old due time: nothing more may fire
+
+            List<PresenceChange> changes = f.presence.readValuesToList();
+            assertThat(changes).extracting(c -> c.getEndpointId() + " " + c.getTo() + " " + c.getReason())
+                    .containsExactly("1001 ONLINE PDP_CREATED", "1001 OFFLINE PURGED",
+                            "2002 ONLINE PDP_CREATED", "2002 OFFLINE PURGED");
+            var states = f.deviceStates.readKeyValuesToMap();
+            assertThat(states.get(a.key()).getStatus()).isEqualTo(ConnectivityStatus.OFFLINE);
+            assertThat(states.get(b.key()).getStatus()).isEqualTo(ConnectivityStatus.ATTACHED);
+        }
+    }
+
+    @Test
+    void blockedThenUnblockedByANewSession() {
+        try (TopologyFixture f = start()) {
+            f.send(a.createPdp(at(0, 0), "s1"));
+            f.send(a.blocked(at(1, 0)));
+            f.send(a.deletePdp(at(1, 1), "s1", at(0, 0), 5, 5));
+            f.send(a.createPdp(at(20, 0), "s2"));
+
+            List<DeviceState> states = f.deviceStates.readValuesToList();
+            assertThat(states).extracting(DeviceState::getStatus).containsExactly(ConnectivityStatus.ONLINE,
+                    ConnectivityStatus.BLOCKED, ConnectivityStatus.BLOCKED, ConnectivityStatus.ONLINE);
+            assertThat(f.presence.readValuesToList()).extracting(PresenceChange::getReason)
+                    .containsExactly(PresenceReason.PDP_CREATED, PresenceReason.PDP_TIMEOUT, PresenceReason.PDP_CREATED);
+        }
+    }
+
+    @Test
+    void rejectedCreateWhileOfflineAndADeleteOfAnOlderSessionChangeNoPresence() {
+        try (TopologyFixture f = start()) {
+            f.send(a.updateLocation(at(0, 0)));
+            f.send(a.rejectedCreate(at(1, 0)));
+            f.send(a.createPdp(at(2, 0), "s1"));
+            f.send(a.createPdp(at(3, 0), "s2"));
+            f.send(a.deletePdp(at(4, 0), "s1", at(2, 0), 1, 1));
+
+            assertThat(f.presence.readValuesToList()).singleElement()
+                    .satisfies(c -> assertThat(c.getAt()).isEqualTo(at(2, 0)));
+            DeviceState last = f.deviceStates.readKeyValuesToMap().get(a.key());
+            assertThat(last.getRejections()).isEqualTo(1);
+            assertThat(last.getLastRejection().getReason()).contains("no quota");
+            assertThat(last.getSession().getSessionId()).isEqualTo("s2");
+            assertThat(last.getOfflineDueAt()).isNull();
+        }
+    }
+
+    @Test
+    void platformDeviceOfflineTakesAnOnlineDeviceOffline() {
+        try (TopologyFixture f = start()) {
+            f.send(a.createPdp(at(0, 0), "s1"));
+            f.send(a.deviceOffline(at(2, 0)));
+
+            assertThat(f.presence.readValuesToList()).extracting(PresenceChange::getReason)
+                    .containsExactly(PresenceReason.PDP_CREATED, PresenceReason.PLATFORM);
+            assertThat(f.deviceStates.readKeyValuesToMap().get(a.key()).getStatus()).isEqualTo(ConnectivityStatus.ATTACHED);
+        }
+    }
 }
