@@ -3,17 +3,15 @@ package io.fleetstream.topology.device;
 import io.fleetstream.avro.DeviceState;
 import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.avro.PresenceChange;
-import org.apache.kafka.common.utils.Bytes;
+import io.fleetstream.topology.timeindex.TimeIndex;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -58,7 +56,7 @@ public final class DeviceStateProcessor implements Processor<String, EmnifyEvent
     private final String presenceChild;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, DeviceState> states;
-    private KeyValueStore<Bytes, byte[]> timerIndex;
+    private TimeIndex timerIndex;
     private KeyValueStore<String, Long> clock;
     private long maxEventTime;
     private long persistedEventTime;
@@ -76,12 +74,12 @@ public final class DeviceStateProcessor implements Processor<String, EmnifyEvent
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.states = context.getStateStore(STATE_STORE);
-        this.timerIndex = context.getStateStore(TIMER_STORE);
+        this.timerIndex = new TimeIndex(context.getStateStore(TIMER_STORE));
         this.clock = context.getStateStore(CLOCK_STORE);
         Long persisted = clock.get(EVENT_TIME_KEY);
         this.maxEventTime = persisted == null ? Long.MIN_VALUE : persisted;
         this.persistedEventTime = maxEventTime;
-        this.nextDue = earliestDue();
+        this.nextDue = timerIndex.earliest();
         context.schedule(timers.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, this::tick);
     }
 
@@ -111,10 +109,10 @@ public final class DeviceStateProcessor implements Processor<String, EmnifyEvent
         Instant dueAfter = state.getOfflineDueAt();
         if (!Objects.equals(dueBefore, dueAfter)) {
             if (dueBefore != null) {
-                timerIndex.delete(OfflineTimers.key(dueBefore, state.getEndpointId()));
+                timerIndex.delete(dueBefore.toEpochMilli(), state.getEndpointId());
             }
             if (dueAfter != null) {
-                timerIndex.put(OfflineTimers.key(dueAfter, state.getEndpointId()), EMPTY);
+                timerIndex.put(dueAfter.toEpochMilli(), state.getEndpointId(), EMPTY);
                 nextDue = Math.min(nextDue, dueAfter.toEpochMilli());
             }
         }
@@ -140,19 +138,13 @@ public final class DeviceStateProcessor implements Processor<String, EmnifyEvent
             return;
         }
         Instant limit = Instant.ofEpochMilli(limitMillis);
-        List<Bytes> due = new ArrayList<>(FIRE_CHUNK);
+        List<TimeIndex.Entry> due;
         do {
-            // in chunks, so that a million devices going offline at once needs no million keys on the heap
-            due.clear();
-            try (KeyValueIterator<Bytes, byte[]> it = timerIndex.range(OfflineTimers.lowerBound(),
-                    OfflineTimers.upperBound(limitMillis))) {
-                while (it.hasNext() && due.size() < FIRE_CHUNK) {
-                    due.add(it.next().key);
-                }
-            }
-            for (Bytes entry : due) {
-                timerIndex.delete(entry);
-                String key = Long.toString(OfflineTimers.endpointId(entry));
+            // in chunks, so that a million devices going offline at once needs no million entries on the heap
+            due = timerIndex.upTo(limitMillis, FIRE_CHUNK);
+            for (TimeIndex.Entry entry : due) {
+                timerIndex.delete(entry.time(), entry.id());
+                String key = Long.toString(entry.id());
                 DeviceStateMachine.Outcome outcome = machine.expire(states.get(key), limit);
                 if (outcome.changed()) {
                     // the index entry is already gone; the state's due time is now null
@@ -160,12 +152,6 @@ public final class DeviceStateProcessor implements Processor<String, EmnifyEvent
                 }
             }
         } while (due.size() == FIRE_CHUNK);
-        nextDue = earliestDue();
-    }
-
-    private long earliestDue() {
-        try (KeyValueIterator<Bytes, byte[]> it = timerIndex.range(OfflineTimers.lowerBound(), OfflineTimers.upperBound(Long.MAX_VALUE))) {
-            return it.hasNext() ? OfflineTimers.dueMillis(it.next().key) : Long.MAX_VALUE;
-        }
+        nextDue = timerIndex.earliest();
     }
 }

@@ -1,20 +1,17 @@
 package io.fleetstream.topology.history;
 
 import io.fleetstream.avro.EmnifyEvent;
+import io.fleetstream.topology.timeindex.TimeIndex;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -69,7 +66,7 @@ public final class EventHistoryProcessor implements Processor<String, EmnifyEven
     private final String subjectTopic;
     private ProcessorContext<Void, Void> context;
     private KeyValueStore<Bytes, byte[]> history;
-    private KeyValueStore<Bytes, byte[]> expiry;
+    private TimeIndex expiry;
 
     /**
      * @param serializer   the event value serializer (Confluent wire format)
@@ -86,7 +83,7 @@ public final class EventHistoryProcessor implements Processor<String, EmnifyEven
     public void init(ProcessorContext<Void, Void> context) {
         this.context = context;
         this.history = context.getStateStore(HISTORY_STORE);
-        this.expiry = context.getStateStore(EXPIRY_STORE);
+        this.expiry = new TimeIndex(context.getStateStore(EXPIRY_STORE));
         context.schedule(retention.purgeInterval(), PunctuationType.WALL_CLOCK_TIME, this::purge);
     }
 
@@ -114,7 +111,7 @@ public final class EventHistoryProcessor implements Processor<String, EmnifyEven
                     ? HistoryEntry.deviceReference(event, endpointId)
                     : HistoryEntry.event(event, wireFormat));
         }
-        expiry.put(HistoryKeys.expiry(time, id), ByteBuffer.allocate(1 + 2 * Long.BYTES)
+        expiry.put(time, id, ByteBuffer.allocate(1 + 2 * Long.BYTES)
                 .put((byte) ((hasDevice ? HAS_DEVICE : 0) | (hasOrganisation ? HAS_ORGANISATION : 0)))
                 .putLong(endpointId)
                 .putLong(organisationId)
@@ -123,18 +120,10 @@ public final class EventHistoryProcessor implements Processor<String, EmnifyEven
 
     private void purge(long now) {
         long cutoff = now - retention.retention().toMillis();
-        List<KeyValue<Bytes, byte[]>> expired = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = expiry.range(HistoryKeys.expiry(Long.MIN_VALUE, Long.MIN_VALUE),
-                HistoryKeys.expiry(cutoff - 1, Long.MAX_VALUE))) {
-            while (it.hasNext() && expired.size() < MAX_PURGE_PER_TICK) {
-                expired.add(it.next());
-            }
-        }
-        for (KeyValue<Bytes, byte[]> entry : expired) {
-            byte[] key = entry.key.get();
-            long time = HistoryKeys.expiryTimeMillis(key);
-            long id = HistoryKeys.expiryEventId(key);
-            ByteBuffer scopes = ByteBuffer.wrap(entry.value);
+        for (TimeIndex.Entry entry : expiry.upTo(cutoff - 1, MAX_PURGE_PER_TICK)) {
+            long time = entry.time();
+            long id = entry.id();
+            ByteBuffer scopes = ByteBuffer.wrap(entry.value());
             byte flags = scopes.get();
             long endpointId = scopes.getLong();
             long organisationId = scopes.getLong();
@@ -144,7 +133,7 @@ public final class EventHistoryProcessor implements Processor<String, EmnifyEven
             if ((flags & HAS_ORGANISATION) != 0) {
                 history.delete(HistoryKeys.entry(HistoryScope.organisation(organisationId), time, id));
             }
-            expiry.delete(entry.key);
+            expiry.delete(time, id);
         }
     }
 }

@@ -12,8 +12,7 @@ import java.nio.ByteBuffer;
  * time range are one contiguous key range, so "newest first within [from, until]" for a device is a
  * single bounded reverse range scan, and ties on the same millisecond are ordered by event id.
  *
- * <p>Expiry index: {@code (event time, event id)}, so everything past the retention is one range
- * scan from the start of the index that touches only what expires.
+ * <p>The expiry index is a {@link io.fleetstream.topology.timeindex.TimeIndex} of (event time, event id).
  *
  * <p>Every long is stored with its sign bit flipped: unsigned byte order then equals signed numeric
  * order, so even a (nonsensical) time before 1970 sorts correctly instead of after every other.
@@ -21,7 +20,6 @@ import java.nio.ByteBuffer;
 final class HistoryKeys {
 
     static final int ENTRY_KEY_LENGTH = 1 + 3 * Long.BYTES;
-    static final int EXPIRY_KEY_LENGTH = 2 * Long.BYTES;
     private static final int TIME_OFFSET = 1 + Long.BYTES;
     private static final int EVENT_ID_OFFSET = 1 + 2 * Long.BYTES;
 
@@ -53,21 +51,6 @@ final class HistoryKeys {
 
     static long eventId(byte[] entryKey) {
         return flip(ByteBuffer.wrap(entryKey).getLong(EVENT_ID_OFFSET));
-    }
-
-    static Bytes expiry(long timeMillis, long eventId) {
-        return Bytes.wrap(ByteBuffer.allocate(EXPIRY_KEY_LENGTH)
-                .putLong(flip(timeMillis))
-                .putLong(flip(eventId))
-                .array());
-    }
-
-    static long expiryTimeMillis(byte[] expiryKey) {
-        return flip(ByteBuffer.wrap(expiryKey).getLong(0));
-    }
-
-    static long expiryEventId(byte[] expiryKey) {
-        return flip(ByteBuffer.wrap(expiryKey).getLong(Long.BYTES));
     }
 
     private static long flip(long value) {

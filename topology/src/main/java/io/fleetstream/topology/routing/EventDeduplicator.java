@@ -1,18 +1,14 @@
 package io.fleetstream.topology.routing;
 
 import io.fleetstream.avro.EmnifyEvent;
-import org.apache.kafka.common.utils.Bytes;
+import io.fleetstream.topology.timeindex.TimeIndex;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Passes each event id on once. The Data Streamer is at-least-once and the REST poller overlaps it,
@@ -38,7 +34,7 @@ public final class EventDeduplicator implements Processor<String, EmnifyEvent, S
     private final Duration purgeInterval;
     private ProcessorContext<String, EmnifyEvent> context;
     private KeyValueStore<Long, Long> seen;
-    private KeyValueStore<Bytes, byte[]> expiry;
+    private TimeIndex expiry;
 
     public EventDeduplicator(Duration retention, Duration purgeInterval) {
         this.retention = retention;
@@ -49,7 +45,7 @@ public final class EventDeduplicator implements Processor<String, EmnifyEvent, S
     public void init(ProcessorContext<String, EmnifyEvent> context) {
         this.context = context;
         this.seen = context.getStateStore(SEEN_STORE);
-        this.expiry = context.getStateStore(EXPIRY_STORE);
+        this.expiry = new TimeIndex(context.getStateStore(EXPIRY_STORE));
         context.schedule(purgeInterval, PunctuationType.WALL_CLOCK_TIME, this::purge);
     }
 
@@ -61,7 +57,7 @@ public final class EventDeduplicator implements Processor<String, EmnifyEvent, S
         }
         long now = context.currentSystemTimeMs();
         seen.put(id, now);
-        expiry.put(expiryKey(now, id), EMPTY);
+        expiry.put(now, id, EMPTY);
         context.forward(record);
     }
 
@@ -70,20 +66,9 @@ public final class EventDeduplicator implements Processor<String, EmnifyEvent, S
         if (cutoff <= 0) {
             return;
         }
-        List<Bytes> expired = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = expiry.range(expiryKey(0, 0), expiryKey(cutoff - 1, Long.MAX_VALUE))) {
-            while (it.hasNext() && expired.size() < MAX_PURGE_PER_TICK) {
-                expired.add(it.next().key);
-            }
+        for (TimeIndex.Entry expired : expiry.upTo(cutoff - 1, MAX_PURGE_PER_TICK)) {
+            seen.delete(expired.id());
+            expiry.delete(expired.time(), expired.id());
         }
-        for (Bytes key : expired) {
-            seen.delete(ByteBuffer.wrap(key.get()).getLong(Long.BYTES));
-            expiry.delete(key);
-        }
-    }
-
-    /** Big-endian (time, id): byte order equals time order for the non-negative values used here. */
-    static Bytes expiryKey(long firstSeenMillis, long eventId) {
-        return Bytes.wrap(ByteBuffer.allocate(2 * Long.BYTES).putLong(firstSeenMillis).putLong(eventId).array());
     }
 }

@@ -47,8 +47,5 @@ class HistoryKeysTest {
         byte[] key = HistoryKeys.entry(DEVICE, -5, 10_000_000_000_000_000L).get();
         assertThat(HistoryKeys.timeMillis(key)).isEqualTo(-5);
         assertThat(HistoryKeys.eventId(key)).isEqualTo(10_000_000_000_000_000L);
-        byte[] expiry = HistoryKeys.expiry(1_700_000_000_000L, 77).get();
-        assertThat(HistoryKeys.expiryTimeMillis(expiry)).isEqualTo(1_700_000_000_000L);
-        assertThat(HistoryKeys.expiryEventId(expiry)).isEqualTo(77);
     }
 }

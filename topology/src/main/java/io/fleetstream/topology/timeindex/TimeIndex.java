@@ -1,0 +1,75 @@
+package io.fleetstream.topology.timeindex;
+
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Entries ordered by time over a key-value store: what expires (dedupe ids, history), what is due
+ * (pending offlines). Keys are {@code (time, id)} big-endian with the sign bit flipped, so the
+ * store's unsigned byte order is numeric order and "everything at or before t" is one range scan
+ * that touches only those entries, never the whole table.
+ */
+public final class TimeIndex {
+
+    /** One indexed entry and the value kept with it. */
+    public record Entry(long time, long id, byte[] value) {
+    }
+
+    private static final int KEY_LENGTH = 2 * Long.BYTES;
+
+    private final KeyValueStore<Bytes, byte[]> store;
+
+    public TimeIndex(KeyValueStore<Bytes, byte[]> store) {
+        this.store = store;
+    }
+
+    public void put(long time, long id, byte[] value) {
+        store.put(key(time, id), value);
+    }
+
+    public void delete(long time, long id) {
+        store.delete(key(time, id));
+    }
+
+    /** At most {@code max} entries with a time at or before {@code limit}, oldest first. */
+    public List<Entry> upTo(long limit, int max) {
+        List<Entry> entries = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = store.range(key(Long.MIN_VALUE, Long.MIN_VALUE), key(limit, Long.MAX_VALUE))) {
+            while (it.hasNext() && entries.size() < max) {
+                KeyValue<Bytes, byte[]> next = it.next();
+                entries.add(new Entry(time(next.key.get()), id(next.key.get()), next.value));
+            }
+        }
+        return entries;
+    }
+
+    /** The earliest time in the index, or {@link Long#MAX_VALUE} when it is empty. */
+    public long earliest() {
+        try (KeyValueIterator<Bytes, byte[]> it = store.range(key(Long.MIN_VALUE, Long.MIN_VALUE),
+                key(Long.MAX_VALUE, Long.MAX_VALUE))) {
+            return it.hasNext() ? time(it.next().key.get()) : Long.MAX_VALUE;
+        }
+    }
+
+    static Bytes key(long time, long id) {
+        return Bytes.wrap(ByteBuffer.allocate(KEY_LENGTH).putLong(flip(time)).putLong(flip(id)).array());
+    }
+
+    static long time(byte[] key) {
+        return flip(ByteBuffer.wrap(key).getLong(0));
+    }
+
+    static long id(byte[] key) {
+        return flip(ByteBuffer.wrap(key).getLong(Long.BYTES));
+    }
+
+    private static long flip(long value) {
+        return value ^ Long.MIN_VALUE;
+    }
+}

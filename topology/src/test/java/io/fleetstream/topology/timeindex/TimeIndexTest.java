@@ -1,0 +1,65 @@
+package io.fleetstream.topology.timeindex;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+class TimeIndexTest {
+
+    private KeyValueStore<Bytes, byte[]> store;
+    private TimeIndex index;
+
+    @BeforeEach
+    void open() {
+        store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("index"), Serdes.Bytes(), Serdes.ByteArray())
+                .withLoggingDisabled().build();
+        MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
+        store.init(context.getStateStoreContext(), store);
+        index = new TimeIndex(store);
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    @Test
+    void timeAndIdReadBackFromKeys() {
+        byte[] key = TimeIndex.key(1_700_000_000_000L, 77).get();
+        assertThat(TimeIndex.time(key)).isEqualTo(1_700_000_000_000L);
+        assertThat(TimeIndex.id(key)).isEqualTo(77);
+    }
+
+    @Test
+    void entriesComeBackOldestFirstUpToTheLimitAndTheMaximum() {
+        index.put(300, 1, new byte[]{3});
+        index.put(-5, 9, new byte[]{0});
+        index.put(100, 2, new byte[]{1});
+        index.put(100, 1, new byte[]{2});
+        index.put(301, 1, new byte[]{4});
+
+        assertThat(index.upTo(300, 10)).extracting(TimeIndex.Entry::time, TimeIndex.Entry::id)
+                .containsExactly(tuple(-5L, 9L), tuple(100L, 1L),
+                        tuple(100L, 2L), tuple(300L, 1L));
+        assertThat(index.upTo(300, 2)).hasSize(2);
+        assertThat(index.upTo(99, 10)).singleElement().satisfies(e -> assertThat(e.value()).containsExactly(0));
+        assertThat(index.earliest()).isEqualTo(-5);
+    }
+
+    @Test
+    void deletedEntriesAreGoneAndAnEmptyIndexHasNoEarliest() {
+        index.put(10, 1, new byte[0]);
+        index.delete(10, 1);
+
+        assertThat(index.upTo(Long.MAX_VALUE, 10)).isEmpty();
+        assertThat(index.earliest()).isEqualTo(Long.MAX_VALUE);
+    }
+}
