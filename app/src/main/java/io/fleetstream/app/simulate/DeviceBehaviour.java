@@ -89,7 +89,7 @@ final class DeviceBehaviour implements TrafficSource {
 
     private final SimulatedDevice device;
     private final SplittableRandom random;
-    private final EmnifyEventWriter writer;
+    private final StreamerEvents writer;
     private final PriorityQueue<Step> agenda =
             new PriorityQueue<>(Comparator.comparingLong(Step::at).thenComparingLong(Step::order));
     private final double megabytesPerMinute;
@@ -108,7 +108,7 @@ final class DeviceBehaviour implements TrafficSource {
     private OpenSession session;
     private boolean rejectedSinceLastSession;
 
-    DeviceBehaviour(SimulatedDevice device, SplittableRandom random, long start, EmnifyEventWriter writer) {
+    DeviceBehaviour(SimulatedDevice device, SplittableRandom random, long start, StreamerEvents writer) {
         this.device = device;
         this.random = random;
         this.writer = writer;
@@ -187,12 +187,12 @@ final class DeviceBehaviour implements TrafficSource {
         if (data.status != QuotaStatus.NONE && data.status != QuotaStatus.ACTIVE
                 && data.grant.onExhaustion() == QuotaGrant.Exhaustion.BLOCK) {
             schedule(at + random.nextLong(2 * MINUTE, 10 * MINUTE), Kind.CREATE_PDP);
-            return writer.pdpContextRejected(at, device, EmnifyEventWriter.NO_QUOTA);
+            return writer.pdpContextRejected(at, device, StreamerEvents.NO_QUOTA);
         }
         if (!rejectedSinceLastSession && random.nextDouble() < OCCASIONAL_REJECTION) {
             rejectedSinceLastSession = true;
             schedule(at + random.nextLong(5 * SECOND, 45 * SECOND), Kind.CREATE_PDP);
-            String reason = data.status == QuotaStatus.ACTIVE ? OTHER_REJECTION : EmnifyEventWriter.NO_QUOTA;
+            String reason = data.status == QuotaStatus.ACTIVE ? OTHER_REJECTION : StreamerEvents.NO_QUOTA;
             return writer.pdpContextRejected(at, device, reason);
         }
         long sinceLastSession = at - lastSessionEndedAt;

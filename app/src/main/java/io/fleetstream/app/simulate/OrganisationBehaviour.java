@@ -14,12 +14,12 @@ final class OrganisationBehaviour implements TrafficSource {
 
     private final SimulatedOrganisation organisation;
     private final SplittableRandom random;
-    private final EmnifyEventWriter writer;
+    private final StreamerEvents writer;
     private boolean dataQuotaManagement;
     private boolean smsQuotaManagement;
     private long next;
 
-    OrganisationBehaviour(SimulatedOrganisation organisation, SplittableRandom random, long start, EmnifyEventWriter writer) {
+    OrganisationBehaviour(SimulatedOrganisation organisation, SplittableRandom random, long start, StreamerEvents writer) {
         this.organisation = organisation;
         this.random = random;
         this.writer = writer;

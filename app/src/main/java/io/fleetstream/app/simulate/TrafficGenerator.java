@@ -45,7 +45,7 @@ public final class TrafficGenerator {
     public TrafficGenerator(TrafficProfile profile) {
         this.profile = profile;
         SplittableRandom root = new SplittableRandom(profile.seed());
-        EmnifyEventWriter writer = new EmnifyEventWriter(new EventIdSequence(root.split()));
+        StreamerEvents writer = new StreamerEvents(new EventIdSequence(root.split()));
         this.drift = new FormatDrift(profile.driftFraction(), root.split());
         this.resendRandom = root.split();
         this.roster = FleetRoster.enrol(profile, root.split());

@@ -3,6 +3,7 @@ package io.fleetstream.app.simulate;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetstream.schemas.emnify.EmnifyTimestamps;
 import io.fleetstream.schemas.json.Json;
 
 import java.math.BigDecimal;
@@ -16,12 +17,10 @@ import java.util.Locale;
  * {@code tags: null}, no {@code detail} key where emnify sends none), one method per kind of event.
  * Every event gets the next id of the sequence, so ids increase in the order events are written.
  */
-final class EmnifyEventWriter {
+final class StreamerEvents {
 
     static final String NO_QUOTA = "PDP Context Request rejected, because endpoint has no quota.";
 
-    private static final DateTimeFormatter EVENT_TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
     /** {@code pdp_context.tunnel_created} carries no zone in emnify's payloads; it is UTC. */
     private static final DateTimeFormatter TUNNEL_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
@@ -53,7 +52,7 @@ final class EmnifyEventWriter {
     private final ObjectMapper mapper = Json.mapper();
     private final EventIdSequence ids;
 
-    EmnifyEventWriter(EventIdSequence ids) {
+    StreamerEvents(EventIdSequence ids) {
         this.ids = ids;
     }
 
@@ -217,12 +216,12 @@ final class EmnifyEventWriter {
         ObjectNode sim = event.putObject("sim");
         sim.put("id", device.sim().id());
         sim.put("iccid", device.sim().iccid());
-        sim.put("production_date", EVENT_TIME.format(device.sim().productionDate()));
+        sim.put("production_date", EmnifyTimestamps.format(device.sim().productionDate()));
         sim.put("msisdn", device.sim().msisdn());
         ObjectNode imsi = event.putObject("imsi");
         imsi.put("id", device.imsi().id());
         imsi.put("imsi", device.imsi().imsi());
-        imsi.put("import_date", EVENT_TIME.format(device.imsi().importDate()));
+        imsi.put("import_date", EmnifyTimestamps.format(device.imsi().importDate()));
         return event;
     }
 
@@ -230,7 +229,7 @@ final class EmnifyEventWriter {
                                 boolean alert, String description, SimulatedOrganisation organisation) {
         ObjectNode event = mapper.createObjectNode();
         event.put("id", ids.next());
-        event.put("timestamp", EVENT_TIME.format(Instant.ofEpochMilli(at)));
+        event.put("timestamp", EmnifyTimestamps.format(Instant.ofEpochMilli(at)));
         ObjectNode eventType = event.putObject("event_type");
         eventType.put("id", type);
         eventType.put("description", typeDescription);
