@@ -131,19 +131,11 @@ public final class QuotaLedger {
         QuotaDetail d = detail != null ? detail : new QuotaDetail();
         quota.setStatus(statusOf(d).orElse(QuotaStatus.ACTIVE));
         quota.setRemainingVolume(d.getVolume());
-        quota.setAssignedVolume(d.getVolume());
-        quota.setLastVolumeAdded(d.getLastVolumeAdded());
         quota.setThresholdPercentage(d.getThresholdPercentage());
         quota.setThresholdVolume(d.getThresholdVolume());
         quota.setThresholdReached(false);
         quota.setThresholdReachedAt(null);
-        quota.setExpiry(d.getExpiry());
-        quota.setActionOnExhaustion(actionOf(d).orElse(null));
-        quota.setPeakThroughput(d.getPeakThroughput());
-        quota.setAutoRefill(d.getAutoRefill());
-        quota.setEndpointQuotaId(d.getEndpointQuotaId());
-        quota.setPlatformStatusChangedAt(d.getLastStatusChange());
-        quota.setAssignedAt(at);
+        takeAssignmentSettings(quota, d, at);
     }
 
     /**
@@ -170,6 +162,11 @@ public final class QuotaLedger {
         if (quota.getThresholdVolume() == null) {
             quota.setThresholdVolume(d.getThresholdVolume());
         }
+        takeAssignmentSettings(quota, d, at);
+    }
+
+    /** What an assignment decides whether it is the current one or arrived late: its settings and volume. */
+    private static void takeAssignmentSettings(EndpointQuota quota, QuotaDetail d, Instant at) {
         quota.setAssignedVolume(d.getVolume());
         quota.setLastVolumeAdded(d.getLastVolumeAdded());
         quota.setExpiry(d.getExpiry());
