@@ -1,6 +1,7 @@
 package io.fleetstream.schemas.json;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,7 +11,8 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /**
  * The one JSON configuration of fleetstream: tolerant when reading (unknown properties are kept or
- * ignored by the caller, never an error), ISO-8601 UTC times when writing, nulls written out.
+ * ignored by the caller, never an error), ISO-8601 UTC times and plain decimals when writing, nulls
+ * written out.
  */
 public final class Json {
 
@@ -20,6 +22,8 @@ public final class Json {
             // keeps numbers such as -0.00120000000000009 or 1e16 exactly as sent
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            // exact decimals are normalised when read (500.000000 becomes 5E+2); written plainly they stay "500"
+            .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
             .serializationInclusion(JsonInclude.Include.ALWAYS)
             .build();
 
