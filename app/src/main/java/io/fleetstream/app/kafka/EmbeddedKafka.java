@@ -42,12 +42,10 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private final KafkaRaftServer server;
     private final String bootstrapServers;
-    private final Path logDir;
 
-    private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers, Path logDir) {
+    private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers) {
         this.server = server;
         this.bootstrapServers = bootstrapServers;
-        this.logDir = logDir;
     }
 
     /**
@@ -75,7 +73,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
         server.startup();
         String bootstrap = advertisedHost + ":" + brokerPort;
-        EmbeddedKafka kafka = new EmbeddedKafka(server, bootstrap, logDir);
+        EmbeddedKafka kafka = new EmbeddedKafka(server, bootstrap);
         try {
             kafka.awaitReady(Duration.ofSeconds(60));
         } catch (RuntimeException e) {
@@ -89,10 +87,6 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     public String bootstrapServers() {
         return bootstrapServers;
-    }
-
-    public Path logDir() {
-        return logDir;
     }
 
     /** Admin client properties for this broker. */

@@ -58,10 +58,6 @@ public final class DeviceStateMachine {
         this.offlineWindow = offlineWindow;
     }
 
-    public Duration offlineWindow() {
-        return offlineWindow;
-    }
-
     /** Whether the event can change a device's state: a connectivity event with an endpoint. */
     public static boolean isRelevant(EmnifyEvent event) {
         if (event.getEndpoint() == null) {
