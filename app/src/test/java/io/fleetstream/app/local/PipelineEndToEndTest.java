@@ -3,6 +3,7 @@ package io.fleetstream.app.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetstream.app.testing.TopicReader;
+import io.fleetstream.app.testing.WebhookPoster;
 import io.fleetstream.avro.DeadLetter;
 import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.avro.IngestSource;
@@ -23,9 +24,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,7 +56,6 @@ class PipelineEndToEndTest {
     private static Path dataDir;
     private static LocalStack stack;
     private static TopicReader reader;
-    private static final HttpClient http = HttpClient.newHttpClient();
     private static final Topics topics = Topics.withDefaultPrefix();
     private static final EventCatalog catalog = EventCatalog.standard();
     /** the example events plus one new event, each once: what the category topics must hold */
@@ -84,9 +81,7 @@ class PipelineEndToEndTest {
     }
 
     private static HttpResponse<String> post(byte[] body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + stack.ingestPort() + "/v1/events"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return WebhookPoster.post(stack.ingestPort(), body);
     }
 
     private static byte[] array(List<byte[]> elements) {

@@ -1,12 +1,12 @@
 package io.fleetstream.app.local;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetstream.app.simulate.SimulatedDevice;
 import io.fleetstream.app.simulate.Simulator;
 import io.fleetstream.app.simulate.SimulatorConfig;
 import io.fleetstream.app.testing.FleetExpectation;
 import io.fleetstream.app.testing.TopicReader;
+import io.fleetstream.app.testing.WebhookPoster;
 import io.fleetstream.avro.DeadLetter;
 import io.fleetstream.avro.DeviceState;
 import io.fleetstream.avro.EmnifyEvent;
@@ -26,8 +26,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -100,7 +98,8 @@ class SimulatedFleetEndToEndTest {
         // one event per partition an hour after the end moves every partition's stream time past all due offlines
         Instant streamTime = start.plus(SIMULATED).plus(Duration.ofHours(1));
         List<ObjectNode> sentinels = sentinelsOnEveryPartition(streamTime);
-        post(webhook, sentinels);
+        HttpResponse<String> answer = WebhookPoster.post(stack.ingestPort(), sentinels);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         expected.accept(sent);
         expected.compute(streamTime.minus(GRACE));
     }
@@ -228,13 +227,5 @@ class SimulatedFleetEndToEndTest {
             }
         }
         return events;
-    }
-
-    private static void post(URI webhook, List<ObjectNode> events) throws Exception {
-        ArrayNode body = Json.mapper().createArrayNode().addAll(events);
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(webhook)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.mapper().writeValueAsBytes(body))).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     }
 }

@@ -1,8 +1,8 @@
 package io.fleetstream.app.poller;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetstream.app.local.LocalStack;
+import io.fleetstream.app.testing.WebhookPoster;
 import io.fleetstream.app.testing.TopicReader;
 import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.avro.IngestSource;
@@ -13,16 +13,11 @@ import io.fleetstream.ingest.poller.PollerConfig;
 import io.fleetstream.ingest.webhook.WebhookConfig;
 import io.fleetstream.schemas.Topics;
 import io.fleetstream.schemas.catalog.EventCategory;
-import io.fleetstream.schemas.json.Json;
 import io.fleetstream.topology.TopologyConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,7 +66,7 @@ class WebhookAndPollerDedupeTest {
                 // the streamer delivers what was already polled, and new events the API lists only afterwards
                 List<ObjectNode> everything = new ArrayList<>(polledFirst);
                 everything.addAll(postedFirst);
-                assertThat(post(stack.ingestPort(), everything).statusCode()).isEqualTo(200);
+                assertThat(WebhookPoster.post(stack.ingestPort(), everything).statusCode()).isEqualTo(200);
                 api.add(postedFirst);
 
                 Map<Long, EventCategory> expected = new HashMap<>();
@@ -96,14 +91,5 @@ class WebhookAndPollerDedupeTest {
                 });
             }
         }
-    }
-
-    private static HttpResponse<String> post(int port, List<ObjectNode> events) throws Exception {
-        ArrayNode body = Json.mapper().createArrayNode();
-        events.forEach(body::add);
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/events"))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
-                HttpResponse.BodyHandlers.ofString());
     }
 }
