@@ -1,5 +1,6 @@
 package io.fleetstream.app.kafka;
 
+import io.fleetstream.app.net.FreePort;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -18,8 +19,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,8 +63,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the Kafka data directory " + logDir, e);
         }
-        int brokerPort = port == 0 ? freePort() : port;
-        int controllerPort = freePort();
+        int brokerPort = port == 0 ? FreePort.on("127.0.0.1") : port;
+        int controllerPort = FreePort.on("127.0.0.1");
         Properties props = brokerProperties(logDir, brokerPort, controllerPort, advertisedHost);
 
         format(logDir);
@@ -211,17 +210,6 @@ public final class EmbeddedKafka implements AutoCloseable {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** A port that was free a moment ago, on loopback. */
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free TCP port on loopback", e);
         }
     }
 }

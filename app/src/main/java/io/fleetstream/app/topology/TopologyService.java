@@ -1,5 +1,6 @@
 package io.fleetstream.app.topology;
 
+import io.fleetstream.app.net.FreePort;
 import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.schemas.catalog.EventCatalog;
 import io.fleetstream.schemas.registry.HttpSchemaRegistryClient;
@@ -23,10 +24,6 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -89,7 +86,7 @@ public final class TopologyService implements AutoCloseable {
                 settings.schemaRegistryUserInfo(), HttpSchemaRegistryClient.DEFAULT_REQUEST_TIMEOUT),
                 settings.autoRegisterSchemas());
         // application.server must name the real port before Kafka Streams starts: port 0 (tests) picks one now
-        int queryPort = settings.queryPort() == 0 ? freePort(settings.queryHost()) : settings.queryPort();
+        int queryPort = settings.queryPort() == 0 ? FreePort.on(settings.queryHost()) : settings.queryPort();
         KafkaStreams streams = new KafkaStreams(FleetTopology.build(settings.topology(), serdes),
                 streamsProperties(settings, queryPort));
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -140,15 +137,6 @@ public final class TopologyService implements AutoCloseable {
         return p;
     }
 
-    private static int freePort(String host) {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(host, 0));
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free TCP port for the query API on " + host, e);
-        }
-    }
 
     public KafkaStreams streams() {
         return streams;
