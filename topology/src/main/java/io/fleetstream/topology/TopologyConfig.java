@@ -47,6 +47,10 @@ public record TopologyConfig(Topics topics, Duration dedupeRetention, Duration d
                 DeviceStateProcessor.Timers.defaults());
     }
 
+    public TopologyConfig withDeviceTimers(DeviceStateProcessor.Timers timers) {
+        return new TopologyConfig(topics, dedupeRetention, dedupePurgeInterval, timers, history);
+    }
+
     public TopologyConfig withHistory(EventHistoryProcessor.Retention retention) {
         return new TopologyConfig(topics, dedupeRetention, dedupePurgeInterval, deviceTimers, retention);
     }

@@ -57,13 +57,21 @@ public final class TopologyOptions {
             description = "a device is offline when no session starts this long after its last one ended (default: ${DEFAULT-VALUE})")
     public Duration offlineWindow;
 
-    @Option(names = "--offline-stream-time-grace", defaultValue = "30s", converter = DurationConverter.class,
-            description = "how far event time must pass a due offline before it fires, for events arriving slightly out of order (default: ${DEFAULT-VALUE})")
-    public Duration offlineStreamTimeGrace;
+    @Option(names = "--event-lateness", defaultValue = "30s", converter = DurationConverter.class,
+            description = "how far behind its source's latest event an event may arrive and still be applied to device "
+                    + "state in event-time order; device state and presence lag the sources by this much (default: ${DEFAULT-VALUE})")
+    public Duration eventLateness;
 
     @Option(names = "--offline-wall-clock-allowance", defaultValue = "2m", converter = DurationConverter.class,
-            description = "on an idle partition, a due offline fires when the wall clock passes it by this much (default: ${DEFAULT-VALUE})")
+            description = "a partition with no record for this long is idle, and its event-time clock follows the wall "
+                    + "clock minus this much, so its due offlines still fire (default: ${DEFAULT-VALUE})")
     public Duration offlineWallClockAllowance;
+
+    @Option(names = "--source-idle-timeout", defaultValue = "2m", converter = DurationConverter.class,
+            description = "an ingest source (webhook, poller) that delivered nothing on a partition for this long, in "
+                    + "ingest time, stops holding that partition's event-time clock back; keep it above the poll "
+                    + "interval (default: ${DEFAULT-VALUE})")
+    public Duration sourceIdleTimeout;
 
     @Option(names = "--history-retention", defaultValue = "90d", converter = DurationConverter.class,
             description = "how long events stay in the queryable per-device and per-organisation history, counted from their own time (default: ${DEFAULT-VALUE})")
@@ -75,8 +83,8 @@ public final class TopologyOptions {
 
     public TopologyConfig topologyConfig(Topics topics) {
         return new TopologyConfig(topics, dedupeRetention, TopologyConfig.DEFAULT_DEDUPE_PURGE_INTERVAL,
-                new DeviceStateProcessor.Timers(offlineWindow, offlineStreamTimeGrace, offlineWallClockAllowance,
-                        Duration.ofSeconds(5)),
+                new DeviceStateProcessor.Timers(offlineWindow, eventLateness, offlineWallClockAllowance,
+                        sourceIdleTimeout, DeviceStateProcessor.Timers.DEFAULT_PUNCTUATION_INTERVAL),
                 new EventHistoryProcessor.Retention(historyRetention, EventHistoryProcessor.Retention.DEFAULT_PURGE_INTERVAL));
     }
 }

@@ -14,12 +14,12 @@ import io.fleetstream.avro.PresenceReason;
 import io.fleetstream.avro.Rejection;
 import io.fleetstream.avro.SessionEndReason;
 import io.fleetstream.avro.VisitedOperator;
+import io.fleetstream.topology.EventOrder;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * A device's connectivity status and debounced online/offline presence, derived one event at a time
@@ -42,8 +42,15 @@ public final class DeviceStateMachine {
     static final int DEVICE_OFFLINE = 49;
     private static final int SOURCE_NETWORK = 0;
 
-    /** What one call did: the state (possibly the same object), whether it changed, and the presence changes in order. */
-    public record Outcome(DeviceState state, boolean changed, List<PresenceChange> presenceChanges) {
+    /**
+     * What one call did: the state (possibly the same object), whether it changed, the presence changes
+     * in order, and whether the event came too late to be applied ({@link #isLate}).
+     */
+    public record Outcome(DeviceState state, boolean changed, List<PresenceChange> presenceChanges, boolean late) {
+        Outcome(DeviceState state, boolean changed, List<PresenceChange> presenceChanges) {
+            this(state, changed, presenceChanges, false);
+        }
+
         static Outcome unchanged(DeviceState state) {
             return new Outcome(state, false, List.of());
         }
@@ -80,23 +87,38 @@ public final class DeviceStateMachine {
     }
 
     /**
+     * Whether the device's state has already moved past the event: it does not follow the last event
+     * applied in {@link EventOrder} (event time, then id; the same id again is a repeat), or it lies
+     * before the last presence change, which for an expired offline window is the window's end.
+     * Applied now, such an event could not give what applying it in order would have given, and its
+     * presence change would be stamped before one already emitted.
+     */
+    public static boolean isLate(DeviceState state, EmnifyEvent event) {
+        if (state == null) {
+            return false;
+        }
+        if (!EventOrder.follows(state.getLastEventAt(), state.getLastEventId(), event)) {
+            return true;
+        }
+        Instant changed = state.getPresenceChangedAt();
+        return changed != null && event.getTimestamp().isBefore(changed);
+    }
+
+    /**
      * Applies one event of the device. {@code state} is null for a device never seen. The pending
      * offline is checked first: an event stamped after it means the window passed without a new
-     * session, so the device went offline at the due time, before this event happened.
+     * session, so the device went offline at the due time, before this event happened. An event that
+     * {@link #isLate is late} changes nothing and is reported as late.
      */
     public Outcome apply(DeviceState state, EmnifyEvent event) {
         if (!isRelevant(event)) {
             return Outcome.unchanged(state);
         }
+        if (isLate(state, event)) {
+            return new Outcome(state, false, List.of(), true);
+        }
         DeviceState s = state != null ? state : unknown(event.getEndpoint().getId());
-        boolean changed = state == null;
         Instant at = event.getTimestamp();
-        if (s.getLastEventAt() != null && at.isBefore(s.getLastEventAt())) {
-            return new Outcome(s, changed, List.of()); // older than what was applied: history only
-        }
-        if (Objects.equals(s.getLastEventId(), event.getId())) {
-            return new Outcome(s, changed, List.of());
-        }
         List<PresenceChange> presence = new ArrayList<>(2);
         boolean acceptedCreate = event.getEventType().getId() == CREATE_PDP_CONTEXT && isAccepted(event);
         Instant due = s.getOfflineDueAt();

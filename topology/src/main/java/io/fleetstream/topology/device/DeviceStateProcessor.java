@@ -2,13 +2,19 @@ package io.fleetstream.topology.device;
 
 import io.fleetstream.avro.DeviceState;
 import io.fleetstream.avro.EmnifyEvent;
+import io.fleetstream.avro.IngestMetadata;
 import io.fleetstream.avro.PresenceChange;
 import io.fleetstream.topology.timeindex.TimeIndex;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -16,56 +22,122 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Thin adapter around {@link DeviceStateMachine}: reads a device's state from its store, applies
- * the event, writes it back, and emits the state and presence changes.
+ * Thin adapter around {@link DeviceStateMachine} that applies every device's events in event-time
+ * order, whatever order, batching or mix of sources they arrive in.
  *
- * <p>Pending offlines fire two ways. On event time: once the latest event time seen by this task
- * passes a due time (plus a small grace for events of other devices arriving slightly out of
- * order), so a replay produces the same changes. On wall-clock time: a punctuator fires what is due
- * by now minus an allowance for delivery delay, so a device on an idle partition still goes
- * offline. Both read the due-time index, never the whole device table.
+ * <ul>
+ *   <li><b>Clock.</b> The partition's {@link PartitionClock}: the earliest watermark of the ingest
+ *       sources active on it, minus the lateness bound. It moves on every event of the partition.</li>
+ *   <li><b>Reorder buffer.</b> A connectivity event ahead of the clock waits in the store
+ *       {@value #REORDER_STORE}, ordered by (event time, event id); once the clock passes it, it is
+ *       applied in that order. An event that arrives behind the clock is applied at once.</li>
+ *   <li><b>Offline timers.</b> A pending offline fires when the clock passes its due time, after every
+ *       event up to the clock has been applied, so a reconnect inside the window always cancels it.</li>
+ *   <li><b>Wall clock.</b> Only a partition that received no record for the wall-clock allowance (it
+ *       has no backlog) lets the wall clock minus the allowance move its clock, so a device on an idle
+ *       partition still goes offline, and a bulk delivery being read never fires a timer early.</li>
+ *   <li><b>Late events.</b> An event for a device whose state has already moved past it
+ *       ({@link DeviceStateMachine#isLate}) changes no state and emits nothing: it is counted in the
+ *       metric {@code late-event-total} and logged. It is still in its category topic and in history.</li>
+ * </ul>
+ * Every piece of this is in changelogged stores, so a restart resumes exactly where the last commit was.
  */
 public final class DeviceStateProcessor implements Processor<String, EmnifyEvent, String, Object> {
 
     public static final String STATE_STORE = "device-state";
     public static final String TIMER_STORE = "device-offline-timers";
-    /** Per task: the latest event time seen (key {@link #EVENT_TIME_KEY}), so a restart resumes the event-time clock. */
+    /** Per task: the {@link PartitionClock}, under the key {@value #CLOCK_KEY}. */
     public static final String CLOCK_STORE = "device-event-clock";
-    static final String EVENT_TIME_KEY = "max-event-time";
+    /** Per task: connectivity events waiting for the clock, keyed by (event time, event id). */
+    public static final String REORDER_STORE = "device-reorder-buffer";
+    static final String CLOCK_KEY = "partition-clock";
     private static final byte[] EMPTY = new byte[0];
     private static final int FIRE_CHUNK = 10_000;
+    private static final int RELEASE_CHUNK = 1_000;
+    private static final long LATE_LOG_INTERVAL_MS = 10_000;
+    private static final Logger log = LoggerFactory.getLogger(DeviceStateProcessor.class);
 
-    /** Settings of the presence timers. */
-    public record Timers(Duration offlineWindow, Duration streamTimeGrace, Duration wallClockAllowance,
+    /**
+     * Settings of the event-time clock and the presence timers.
+     *
+     * @param offlineWindow       emnify's rule: offline when no session starts this long after the last one ended
+     * @param lateness            how far behind its source's latest event time an event may arrive and still be
+     *                            applied in order; derived state lags the sources by this much
+     * @param wallClockAllowance  a partition with no record for this long is idle, and its clock follows the
+     *                            wall clock minus this much
+     * @param sourceIdle          a source with no record for this long (in ingest time, against the partition's
+     *                            latest record) no longer holds the partition's clock back
+     * @param punctuationInterval how often the wall clock is looked at
+     */
+    public record Timers(Duration offlineWindow, Duration lateness, Duration wallClockAllowance, Duration sourceIdle,
                          Duration punctuationInterval) {
+
+        public static final Duration DEFAULT_OFFLINE_WINDOW = Duration.ofMinutes(5);
+        public static final Duration DEFAULT_LATENESS = Duration.ofSeconds(30);
+        public static final Duration DEFAULT_WALL_CLOCK_ALLOWANCE = Duration.ofMinutes(2);
+        public static final Duration DEFAULT_SOURCE_IDLE = Duration.ofMinutes(2);
+        public static final Duration DEFAULT_PUNCTUATION_INTERVAL = Duration.ofSeconds(5);
+
         public Timers {
             Objects.requireNonNull(offlineWindow, "offlineWindow");
-            Objects.requireNonNull(streamTimeGrace, "streamTimeGrace");
+            Objects.requireNonNull(lateness, "lateness");
             Objects.requireNonNull(wallClockAllowance, "wallClockAllowance");
+            Objects.requireNonNull(sourceIdle, "sourceIdle");
             Objects.requireNonNull(punctuationInterval, "punctuationInterval");
+            if (lateness.isNegative() || wallClockAllowance.isNegative() || sourceIdle.isNegative()) {
+                throw new IllegalArgumentException("lateness, wall-clock allowance and source idle time must not be "
+                        + "negative, got " + lateness + ", " + wallClockAllowance + ", " + sourceIdle);
+            }
         }
 
         public static Timers defaults() {
-            return new Timers(Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofMinutes(2), Duration.ofSeconds(5));
+            return new Timers(DEFAULT_OFFLINE_WINDOW, DEFAULT_LATENESS, DEFAULT_WALL_CLOCK_ALLOWANCE,
+                    DEFAULT_SOURCE_IDLE, DEFAULT_PUNCTUATION_INTERVAL);
+        }
+
+        public Timers withLateness(Duration value) {
+            return new Timers(offlineWindow, value, wallClockAllowance, sourceIdle, punctuationInterval);
         }
     }
 
     private final DeviceStateMachine machine;
     private final Timers timers;
+    private final Serializer<EmnifyEvent> eventSerializer;
+    private final Deserializer<EmnifyEvent> eventDeserializer;
+    private final String subjectTopic;
     private final String stateChild;
     private final String presenceChild;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, DeviceState> states;
     private TimeIndex timerIndex;
-    private KeyValueStore<String, Long> clock;
-    private long maxEventTime;
-    private long persistedEventTime;
-    /** The earliest due time in the index, kept in memory so an event costs no index read. */
+    private TimeIndex reorderBuffer;
+    private KeyValueStore<String, byte[]> clockStore;
+    private PartitionClock clock;
+    private Sensor lateEvents;
+    /**
+     * Wall-clock time of the last record, or of the first punctuation after the start: a partition idle
+     * since then has no backlog.
+     */
+    private long lastRecordWallClock;
+    /** The earliest due time in the timer index, kept in memory so an event costs no index read. */
     private long nextDue;
+    /** The earliest event time in the reorder buffer, likewise. */
+    private long nextBuffered;
+    private long lateSinceLog;
+    private long lastLateLog;
 
-    public DeviceStateProcessor(Timers timers, String stateChild, String presenceChild) {
+    /**
+     * @param subjectTopic the topic whose value subject encodes buffered events (the raw topic: its schema
+     *                     is registered already)
+     */
+    public DeviceStateProcessor(Timers timers, Serializer<EmnifyEvent> eventSerializer,
+                                Deserializer<EmnifyEvent> eventDeserializer, String subjectTopic,
+                                String stateChild, String presenceChild) {
         this.machine = new DeviceStateMachine(timers.offlineWindow());
         this.timers = timers;
+        this.eventSerializer = eventSerializer;
+        this.eventDeserializer = eventDeserializer;
+        this.subjectTopic = subjectTopic;
         this.stateChild = stateChild;
         this.presenceChild = presenceChild;
     }
@@ -75,31 +147,103 @@ public final class DeviceStateProcessor implements Processor<String, EmnifyEvent
         this.context = context;
         this.states = context.getStateStore(STATE_STORE);
         this.timerIndex = new TimeIndex(context.getStateStore(TIMER_STORE));
-        this.clock = context.getStateStore(CLOCK_STORE);
-        Long persisted = clock.get(EVENT_TIME_KEY);
-        this.maxEventTime = persisted == null ? Long.MIN_VALUE : persisted;
-        this.persistedEventTime = maxEventTime;
+        this.reorderBuffer = new TimeIndex(context.getStateStore(REORDER_STORE));
+        this.clockStore = context.getStateStore(CLOCK_STORE);
+        this.clock = PartitionClock.decode(clockStore.get(CLOCK_KEY));
         this.nextDue = timerIndex.earliest();
+        this.nextBuffered = reorderBuffer.earliest();
+        // not the context's time: before the first record or punctuation it may not be set yet
+        this.lastRecordWallClock = PartitionClock.NONE;
+        this.lateEvents = context.metrics().addRateTotalSensor("fleetstream-device-state", context.taskId().toString(),
+                "late-event", Sensor.RecordingLevel.INFO);
         context.schedule(timers.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, this::tick);
     }
 
     @Override
     public void process(Record<String, EmnifyEvent> record) {
         EmnifyEvent event = record.value();
-        if (!DeviceStateMachine.isRelevant(event) || record.key() == null) {
+        lastRecordWallClock = context.currentSystemTimeMs();
+        long eventTime = event.getTimestamp().toEpochMilli();
+        IngestMetadata ingest = event.getIngest();
+        long ingestTime = ingest == null || ingest.getReceivedAt() == null ? record.timestamp()
+                : ingest.getReceivedAt().toEpochMilli();
+        if (clock.observe(ingest == null ? null : ingest.getSource(), eventTime, ingestTime)) {
+            // a cached store: written to its changelog once per commit, however often it changes
+            clockStore.put(CLOCK_KEY, clock.encode());
+        }
+        long now = clockAt(lastRecordWallClock);
+        advance(now, record.timestamp());
+        if (!DeviceStateMachine.isRelevant(event)) {
             return;
         }
-        String key = record.key();
+        if (eventTime <= now) {
+            applyEvent(event, record.timestamp());
+        } else {
+            reorderBuffer.put(eventTime, event.getId(), eventSerializer.serialize(subjectTopic, event));
+            nextBuffered = Math.min(nextBuffered, eventTime);
+        }
+    }
+
+    /** The partition's clock: its event clock, or on an idle partition the wall clock minus the allowance. */
+    private long clockAt(long wallClock) {
+        long eventClock = clock.eventClock(timers.lateness().toMillis(), timers.sourceIdle().toMillis());
+        long allowance = timers.wallClockAllowance().toMillis();
+        if (lastRecordWallClock != PartitionClock.NONE && wallClock - lastRecordWallClock >= allowance) {
+            return Math.max(eventClock, wallClock - allowance);
+        }
+        return eventClock;
+    }
+
+    private void tick(long wallClock) {
+        if (lastRecordWallClock == PartitionClock.NONE) {
+            lastRecordWallClock = wallClock;
+        }
+        advance(clockAt(wallClock), wallClock);
+    }
+
+    /** Applies every buffered event up to {@code limit} in order, then fires every offline due by then. */
+    private void advance(long limit, long timestamp) {
+        if (nextBuffered <= limit) {
+            List<TimeIndex.Entry> released;
+            do {
+                released = reorderBuffer.upTo(limit, RELEASE_CHUNK);
+                for (TimeIndex.Entry entry : released) {
+                    reorderBuffer.delete(entry.time(), entry.id());
+                    applyEvent(eventDeserializer.deserialize(subjectTopic, entry.value()), timestamp);
+                }
+            } while (released.size() == RELEASE_CHUNK);
+            nextBuffered = reorderBuffer.earliest();
+        }
+        if (nextDue <= limit) {
+            fireDue(limit, timestamp);
+        }
+    }
+
+    private void applyEvent(EmnifyEvent event, long timestamp) {
+        String key = Long.toString(event.getEndpoint().getId());
         DeviceState before = states.get(key);
         Instant dueBefore = before == null ? null : before.getOfflineDueAt();
         DeviceStateMachine.Outcome outcome = machine.apply(before, event);
-        if (outcome.changed()) {
-            store(key, outcome, dueBefore, record.timestamp());
+        if (outcome.late()) {
+            late(event, before);
+        } else if (outcome.changed()) {
+            store(key, outcome, dueBefore, timestamp);
         }
-        maxEventTime = Math.max(maxEventTime, event.getTimestamp().toEpochMilli());
-        long streamLimit = maxEventTime - timers.streamTimeGrace().toMillis();
-        if (nextDue <= streamLimit) {
-            fireDue(streamLimit, record.timestamp());
+    }
+
+    private void late(EmnifyEvent event, DeviceState state) {
+        lateEvents.record();
+        lateSinceLog++;
+        long wallClock = context.currentSystemTimeMs();
+        if (wallClock - lastLateLog >= LATE_LOG_INTERVAL_MS) {
+            log.warn("late event {} (type {}) of device {} at {}: the device's state is already at {} (last presence "
+                            + "change {}); it is in history and its category topic but changes no state ({} late event(s) "
+                            + "in this task since the last such message; raise --event-lateness if sources deliver "
+                            + "this far out of order)", event.getId(), event.getEventType().getId(),
+                    event.getEndpoint().getId(), event.getTimestamp(), state.getLastEventAt(),
+                    state.getPresenceChangedAt(), lateSinceLog);
+            lastLateLog = wallClock;
+            lateSinceLog = 0;
         }
     }
 
@@ -122,21 +266,8 @@ public final class DeviceStateProcessor implements Processor<String, EmnifyEvent
         }
     }
 
-    private void tick(long now) {
-        fireDue(now - timers.wallClockAllowance().toMillis(), now);
-        // persisted on the tick, not per event: a restart may resume a few seconds behind, which
-        // only delays event-time firing until the next events move the clock again
-        if (maxEventTime != persistedEventTime) {
-            clock.put(EVENT_TIME_KEY, maxEventTime);
-            persistedEventTime = maxEventTime;
-        }
-    }
-
     /** Fires every pending offline due at or before {@code limitMillis}; records are stamped {@code timestamp}. */
     private void fireDue(long limitMillis, long timestamp) {
-        if (nextDue > limitMillis) {
-            return;
-        }
         Instant limit = Instant.ofEpochMilli(limitMillis);
         List<TimeIndex.Entry> due;
         do {

@@ -1,6 +1,7 @@
 package io.fleetstream.topology.device;
 
 import io.fleetstream.avro.DeviceState;
+import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.avro.PresenceChange;
 import io.fleetstream.schemas.serde.AvroSerdes;
 import io.fleetstream.topology.TopologyConfig;
@@ -23,14 +24,21 @@ public final class DeviceTopology {
     public static void addTo(Topology topology, TopologyConfig config, AvroSerdes serdes, String parent) {
         Serde<DeviceState> deviceStates = serdes.forValue(DeviceState.class);
         Serde<PresenceChange> presenceChanges = serdes.forValue(PresenceChange.class);
-        topology.addProcessor(PROCESSOR,
-                () -> new DeviceStateProcessor(config.deviceTimers(), STATE_SINK, PRESENCE_SINK), parent);
+        Serde<EmnifyEvent> events = serdes.forValue(EmnifyEvent.class);
+        String subjectTopic = config.topics().raw();
+        topology.addProcessor(PROCESSOR, () -> new DeviceStateProcessor(config.deviceTimers(), events.serializer(),
+                events.deserializer(), subjectTopic, STATE_SINK, PRESENCE_SINK), parent);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(DeviceStateProcessor.STATE_STORE), Serdes.String(), deviceStates), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(DeviceStateProcessor.TIMER_STORE), Serdes.Bytes(), Serdes.ByteArray()), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(DeviceStateProcessor.CLOCK_STORE), Serdes.String(), Serdes.Long()), PROCESSOR);
+                Stores.persistentKeyValueStore(DeviceStateProcessor.REORDER_STORE), Serdes.Bytes(), Serdes.ByteArray()),
+                PROCESSOR);
+        // written on almost every event, read only at start: the cache sends one changelog record per commit
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(DeviceStateProcessor.CLOCK_STORE), Serdes.String(), Serdes.ByteArray())
+                .withCachingEnabled(), PROCESSOR);
         topology.addSink(STATE_SINK, config.topics().deviceState(), Serdes.String().serializer(),
                 deviceStates.serializer(), PROCESSOR);
         topology.addSink(PRESENCE_SINK, config.topics().devicePresence(), Serdes.String().serializer(),

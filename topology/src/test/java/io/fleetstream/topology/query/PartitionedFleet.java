@@ -24,6 +24,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +37,9 @@ import java.util.List;
 final class PartitionedFleet implements AutoCloseable {
 
     final Topics topics = Topics.withDefaultPrefix();
+    /** Events are sent in order: no reorder buffer, so each device's state is there as soon as its event is. */
+    private final TopologyConfig inOrder = TopologyConfig.defaults(topics)
+            .withDeviceTimers(DeviceStateProcessor.Timers.defaults().withLateness(Duration.ZERO));
     final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
     private final List<TopologyFixture> partitions = new ArrayList<>();
     private final List<EmnifyEvent> sent = new ArrayList<>();
@@ -48,7 +52,7 @@ final class PartitionedFleet implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            partitions.add(new TopologyFixture(TopologyConfig.defaults(topics), dir, wallClock, registry));
+            partitions.add(new TopologyFixture(inOrder, dir, wallClock, registry));
         }
     }
 
