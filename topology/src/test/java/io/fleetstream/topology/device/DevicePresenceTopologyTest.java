@@ -15,13 +15,10 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static io.fleetstream.topology.testing.TestEvents.T0;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -129,7 +126,7 @@ class DevicePresenceTopologyTest {
     }
 
     @Test
-    void aPendingOfflineStillFiresAfterARestart() throws IOException {
+    void aPendingOfflineStillFiresAfterARestart() {
         InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
         Path crashed = stateDir.resolve("left-behind");
         try (TopologyFixture f = new TopologyFixture(CONFIG, stateDir.resolve("running"), T0, registry)) {
@@ -138,7 +135,7 @@ class DevicePresenceTopologyTest {
             assertThat(f.presence.readValuesToList()).hasSize(1);
             // TopologyTestDriver deletes its state directory on close; an instance that dies leaves it
             // behind as it is after the last commit, which is what the restarted driver starts from
-            copyTree(stateDir.resolve("running"), crashed);
+            TopologyFixture.copyStateDirectory(stateDir.resolve("running"), crashed);
         }
 
         try (TopologyFixture restarted = new TopologyFixture(CONFIG, crashed, at(30, 0), registry)) {
@@ -152,19 +149,6 @@ class DevicePresenceTopologyTest {
             assertThat(offline.getAt()).isEqualTo(at(6, 0));
             KeyValueStore<String, DeviceState> store = restarted.driver.getKeyValueStore(DeviceStateProcessor.STATE_STORE);
             assertThat(store.get(a.key()).getOnline()).isFalse();
-        }
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path source : (Iterable<Path>) paths::iterator) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else if (!source.getFileName().toString().equals("LOCK")) {
-                    Files.copy(source, target);
-                }
-            }
         }
     }
 

@@ -18,9 +18,13 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Properties;
+import java.util.stream.Stream;
 
 /**
  * The real topology in a {@link TopologyTestDriver}, with an in-memory registry and a state
@@ -74,6 +78,25 @@ public final class TopologyFixture implements AutoCloseable {
         String key = event.getEndpoint() != null ? Long.toString(event.getEndpoint().getId())
                 : "org-" + event.getOrganisation().getId();
         raw.pipeInput(key, event, event.getIngest().getReceivedAt());
+    }
+
+    /**
+     * Copies a driver's state directory, as it is after its last commit: TopologyTestDriver deletes it on
+     * close, while an instance that dies leaves it behind for the next one on the same directory.
+     */
+    public static void copyStateDirectory(Path from, Path to) {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path source : (Iterable<Path>) paths::iterator) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else if (!source.getFileName().toString().equals("LOCK")) {
+                    Files.copy(source, target);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override
