@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -39,6 +41,7 @@ import java.util.concurrent.TimeUnit;
 public final class TopologyService implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TopologyService.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     /**
      * Everything the role needs, built from flags and environment in one place.
@@ -89,33 +92,69 @@ public final class TopologyService implements AutoCloseable {
         int queryPort = settings.queryPort() == 0 ? FreePort.on(settings.queryHost()) : settings.queryPort();
         KafkaStreams streams = new KafkaStreams(FleetTopology.build(settings.topology(), serdes),
                 streamsProperties(settings, queryPort));
-        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
-        streamsMetrics.bindTo(meters);
-        new JvmMemoryMetrics().bindTo(meters);
-        new JvmThreadMetrics().bindTo(meters);
-        new ProcessorMetrics().bindTo(meters);
-        String rawTopic = settings.topology().topics().raw();
-        StreamsCluster cluster = new StreamsCluster(streams, new Instance(settings.advertisedHost(), queryPort), rawTopic);
-        QueryServer query = new QueryServer(new QueryServer.Config(settings.queryHost(), queryPort), cluster, cluster,
-                new EventHistoryReader(serdes.forValue(EmnifyEvent.class).deserializer(), rawTopic),
-                EventCatalog.standard(), meters);
-        TopologyService service = new TopologyService(streams, query, streamsMetrics);
-        streams.setUncaughtExceptionHandler(e -> {
-            // a processing error that is not a bad record (those are dead-lettered) is a bug or a broken
-            // cluster: stop this client so the orchestrator restarts it, rather than spin on the same record
-            log.error("Kafka Streams failed; shutting this instance down", e);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
-        streams.setStateListener((now, before) -> {
-            log.info("Kafka Streams {} -> {}", before, now);
-            if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
-                service.stopped.countDown();
+        KafkaStreamsMetrics streamsMetrics = null;
+        QueryServer query = null;
+        try {
+            PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            streamsMetrics = new KafkaStreamsMetrics(streams);
+            streamsMetrics.bindTo(meters);
+            new JvmMemoryMetrics().bindTo(meters);
+            new JvmThreadMetrics().bindTo(meters);
+            new ProcessorMetrics().bindTo(meters);
+            String rawTopic = settings.topology().topics().raw();
+            StreamsCluster cluster = new StreamsCluster(streams, new Instance(settings.advertisedHost(), queryPort), rawTopic);
+            query = new QueryServer(new QueryServer.Config(settings.queryHost(), queryPort), cluster, cluster,
+                    new EventHistoryReader(serdes.forValue(EmnifyEvent.class).deserializer(), rawTopic),
+                    EventCatalog.standard(), meters);
+            TopologyService service = new TopologyService(streams, query, streamsMetrics);
+            streams.setUncaughtExceptionHandler(e -> {
+                // a processing error that is not a bad record (those are dead-lettered) is a bug or a broken
+                // cluster: stop this client so the orchestrator restarts it, rather than spin on the same record
+                log.error("Kafka Streams failed; shutting this instance down", e);
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            });
+            streams.setStateListener((now, before) -> {
+                log.info("Kafka Streams {} -> {}", before, now);
+                if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+                    service.stopped.countDown();
+                }
+            });
+            startQueryApi(query, settings.queryHost(), queryPort);
+            streams.start();
+            return service;
+        } catch (RuntimeException e) {
+            // Kafka Streams' constructor already started clients (admin, producer) and their threads
+            closeQuietly(query, streams, streamsMetrics);
+            throw e;
+        }
+    }
+
+    private static void startQueryApi(QueryServer query, String host, int port) {
+        try {
+            query.start();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("the query API cannot listen on " + host + ":" + port + " (" + e.getMessage()
+                    + "): another process, or another fleetstream instance, is probably using that port; stop it or "
+                    + "choose a free port with --query-port (FLEETSTREAM_QUERY_PORT)", e);
+        }
+    }
+
+    private static void closeQuietly(QueryServer query, KafkaStreams streams, KafkaStreamsMetrics streamsMetrics) {
+        List<AutoCloseable> parts = new ArrayList<>();
+        if (query != null) {
+            parts.add(query);
+        }
+        parts.add(() -> streams.close(CLOSE_TIMEOUT));
+        if (streamsMetrics != null) {
+            parts.add(streamsMetrics);
+        }
+        for (AutoCloseable part : parts) {
+            try {
+                part.close();
+            } catch (Exception suppressed) {
+                log.warn("could not close {} after a failed start: {}", part.getClass().getSimpleName(), suppressed.toString());
             }
-        });
-        query.start();
-        streams.start();
-        return service;
+        }
     }
 
     static Properties streamsProperties(Settings s, int queryPort) {
@@ -170,7 +209,7 @@ public final class TopologyService implements AutoCloseable {
         queryServer.close();
         // a static member leaves the group, so the next instance (or this one restarted) takes the
         // tasks at once instead of after the session timeout; Kafka Streams never leaves for dynamic members
-        streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
+        streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(CLOSE_TIMEOUT));
         streamsMetrics.close();
     }
 }
