@@ -37,6 +37,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The topology role: Kafka Streams running {@link FleetTopology} plus the query API of this
  * instance. Lifecycle only; what the topology does is decided in the topology module.
+ *
+ * <p>The query API starts first; Kafka Streams starts once the schemas of every topic it writes are
+ * resolved ({@link OutputSchemas}), and until then the instance is unready and says why.
  */
 public final class TopologyService implements AutoCloseable {
 
@@ -76,12 +79,16 @@ public final class TopologyService implements AutoCloseable {
     private final KafkaStreams streams;
     private final QueryServer queryServer;
     private final KafkaStreamsMetrics streamsMetrics;
+    /** Resolves the written topics' schemas, then starts Kafka Streams. */
+    private final Thread starter;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private TopologyService(KafkaStreams streams, QueryServer queryServer, KafkaStreamsMetrics streamsMetrics) {
+    private TopologyService(KafkaStreams streams, QueryServer queryServer, KafkaStreamsMetrics streamsMetrics,
+                            Thread starter) {
         this.streams = streams;
         this.queryServer = queryServer;
         this.streamsMetrics = streamsMetrics;
+        this.starter = starter;
     }
 
     public static TopologyService start(Settings settings) {
@@ -90,6 +97,8 @@ public final class TopologyService implements AutoCloseable {
                 settings.autoRegisterSchemas());
         // application.server must name the real port before Kafka Streams starts: port 0 (tests) picks one now
         int queryPort = settings.queryPort() == 0 ? FreePort.on(settings.queryHost()) : settings.queryPort();
+        OutputSchemas outputs = new OutputSchemas(serdes, FleetTopology.writtenValues(settings.topology()),
+                OutputSchemas.defaultBackoff());
         KafkaStreams streams = new KafkaStreams(FleetTopology.build(settings.topology(), serdes),
                 streamsProperties(settings, queryPort));
         KafkaStreamsMetrics streamsMetrics = null;
@@ -102,11 +111,18 @@ public final class TopologyService implements AutoCloseable {
             new JvmThreadMetrics().bindTo(meters);
             new ProcessorMetrics().bindTo(meters);
             String rawTopic = settings.topology().topics().raw();
-            StreamsCluster cluster = new StreamsCluster(streams, new Instance(settings.advertisedHost(), queryPort), rawTopic);
+            StreamsCluster cluster = new StreamsCluster(streams, new Instance(settings.advertisedHost(), queryPort), rawTopic,
+                    outputs::waitingFor);
             query = new QueryServer(new QueryServer.Config(settings.queryHost(), queryPort), cluster, cluster,
                     new EventHistoryReader(serdes.forValue(EmnifyEvent.class).deserializer(), rawTopic),
                     EventCatalog.standard(), meters);
-            TopologyService service = new TopologyService(streams, query, streamsMetrics);
+            Thread starter = new Thread(() -> {
+                if (outputs.resolve()) {
+                    startStreams(streams);
+                }
+            }, "fleetstream-topology-start");
+            starter.setDaemon(true);
+            TopologyService service = new TopologyService(streams, query, streamsMetrics, starter);
             streams.setUncaughtExceptionHandler(e -> {
                 // a processing error that is not a bad record (those are dead-lettered) is a bug or a broken
                 // cluster: stop this client so the orchestrator restarts it, rather than spin on the same record
@@ -120,12 +136,22 @@ public final class TopologyService implements AutoCloseable {
                 }
             });
             startQueryApi(query, settings.queryHost(), queryPort);
-            streams.start();
+            // the query API answers /health/ready (503, and why) while the schemas are resolved
+            starter.start();
             return service;
         } catch (RuntimeException e) {
             // Kafka Streams' constructor already started clients (admin, producer) and their threads
             closeQuietly(query, streams, streamsMetrics);
             throw e;
+        }
+    }
+
+    private static void startStreams(KafkaStreams streams) {
+        try {
+            streams.start();
+        } catch (IllegalStateException e) {
+            // closed while the schemas were being resolved
+            log.debug("Kafka Streams not started: {}", e.getMessage());
         }
     }
 
@@ -206,6 +232,12 @@ public final class TopologyService implements AutoCloseable {
 
     @Override
     public void close() {
+        starter.interrupt();
+        try {
+            starter.join(CLOSE_TIMEOUT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         queryServer.close();
         // a static member leaves the group, so the next instance (or this one restarted) takes the
         // tasks at once instead of after the session timeout; Kafka Streams never leaves for dynamic members
