@@ -1,8 +1,14 @@
 package io.fleetstream.topology;
 
 import io.fleetstream.avro.DeadLetter;
+import io.fleetstream.avro.DeviceState;
 import io.fleetstream.avro.EmnifyEvent;
+import io.fleetstream.avro.PresenceChange;
+import io.fleetstream.avro.QuotaManagementState;
+import io.fleetstream.avro.QuotaState;
+import io.fleetstream.schemas.Topics;
 import io.fleetstream.schemas.catalog.EventCatalog;
+import io.fleetstream.schemas.catalog.EventCategory;
 import io.fleetstream.schemas.serde.AvroSerdes;
 import io.fleetstream.topology.device.DeviceTopology;
 import io.fleetstream.topology.history.HistoryTopology;
@@ -10,10 +16,14 @@ import io.fleetstream.topology.quota.QuotaTopology;
 import io.fleetstream.topology.routing.CategoryRouter;
 import io.fleetstream.topology.routing.EventDeduplicator;
 import io.fleetstream.topology.routing.RawEventDecoder;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The fleetstream topology: raw events → decode (poison pills to the dead-letter topic) → dedupe by
@@ -30,7 +40,31 @@ public final class FleetTopology {
     public static final String CATEGORY_SINK = "category-topics-sink";
     public static final String DEAD_LETTER_SINK = "dead-letters-sink";
 
+    /** A topic the topology serializes values into, and the record class it writes there. */
+    public record WrittenValue(String topic, Class<? extends SpecificRecord> type) {
+    }
+
     private FleetTopology() {
+    }
+
+    /**
+     * Every topic whose value schema the topology needs from the registry to write: its sinks, and the raw topic,
+     * whose subject the history store's values are registered under. Resolving these before Kafka Streams starts
+     * leaves no registry call on the record path.
+     */
+    public static List<WrittenValue> writtenValues(TopologyConfig config) {
+        Topics topics = config.topics();
+        List<WrittenValue> written = new ArrayList<>();
+        written.add(new WrittenValue(topics.deadLetters(), DeadLetter.class));
+        for (EventCategory category : EventCategory.values()) {
+            written.add(new WrittenValue(topics.category(category), EmnifyEvent.class));
+        }
+        written.add(new WrittenValue(topics.raw(), EmnifyEvent.class));
+        written.add(new WrittenValue(topics.deviceState(), DeviceState.class));
+        written.add(new WrittenValue(topics.devicePresence(), PresenceChange.class));
+        written.add(new WrittenValue(topics.quotaState(), QuotaState.class));
+        written.add(new WrittenValue(topics.quotaManagement(), QuotaManagementState.class));
+        return List.copyOf(written);
     }
 
     public static Topology build(TopologyConfig config, AvroSerdes serdes) {

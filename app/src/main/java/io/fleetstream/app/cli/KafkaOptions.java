@@ -31,9 +31,11 @@ public final class KafkaOptions {
             description = "prefix of every topic name (default: ${DEFAULT-VALUE})")
     public String topicPrefix;
 
-    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
-            description = "any Kafka client property, e.g. security.protocol=SASL_SSL (repeatable; "
-                    + "FLEETSTREAM_KAFKA_PROPERTY takes a comma-separated list)", split = ",")
+    // split on line breaks, not commas: values such as ssl.enabled.protocols=TLSv1.2,TLSv1.3 hold commas, and the
+    // environment variable (one string) still carries several properties, one per line
+    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE", split = "\\s*\\R\\s*", splitSynopsisLabel = "\\n",
+            description = "any Kafka client property, e.g. security.protocol=SASL_SSL; values may contain commas "
+                    + "(repeatable; FLEETSTREAM_KAFKA_PROPERTY takes one KEY=VALUE per line)")
     public Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
     @Option(names = "--create-topics", defaultValue = "false", fallbackValue = "true", arity = "0..1",

@@ -63,11 +63,7 @@ public final class LocalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Topics topics = new Topics(topicPrefix);
-        LocalStack.Settings settings = new LocalStack.Settings(dataDir,
-                new LocalStack.Ports(kafkaPort, registryPort, webhook.port, topology.queryPort), topics, partitions,
-                topology.topologyConfig(topics), topology.processingGuarantee, topology.commitInterval,
-                webhook.config(), pollerConfig(Clock.systemUTC()));
+        LocalStack.Settings settings = settings(Clock.systemUTC());
         ShutdownSignal shutdown = ShutdownSignal.install();
         try (LocalStack stack = LocalStack.start(settings, new SimpleMeterRegistry())) {
             printBanner(stack, settings.poller());
@@ -92,6 +88,18 @@ public final class LocalCommand implements Callable<Integer> {
             shutdown.closed();
         }
         return 0;
+    }
+
+    /** The stack's settings from flags and environment; every topology option is honoured as in {@code topology}. */
+    LocalStack.Settings settings(Clock clock) {
+        Topics topics = new Topics(topicPrefix);
+        LocalStack.TopologyInstance instance = new LocalStack.TopologyInstance(topology.applicationId, topology.stateDir,
+                topology.streamThreads, topology.standbyReplicas, topology.queryHost, topology.advertisedHost,
+                topology.groupInstanceId);
+        return new LocalStack.Settings(dataDir,
+                new LocalStack.Ports(kafkaPort, registryPort, webhook.port, topology.queryPort), topics, partitions,
+                topology.topologyConfig(topics), topology.processingGuarantee, topology.commitInterval,
+                webhook.config(), pollerConfig(clock), instance);
     }
 
     /** {@code local} polls emnify whenever a token is given; {@code --poll} alone asks for one. */

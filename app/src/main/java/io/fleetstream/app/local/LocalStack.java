@@ -35,13 +35,14 @@ public final class LocalStack implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
 
     /**
-     * @param dataDir Kafka logs, the registry's topic and Kafka Streams state live here and survive a restart
-     * @param ports   0 for any of them picks a free port (tests)
-     * @param poller  the emnify REST API poller, run beside the webhook when present
+     * @param dataDir  Kafka logs, the registry's topic and Kafka Streams state live here and survive a restart
+     * @param ports    0 for any of them picks a free port (tests)
+     * @param poller   the emnify REST API poller, run beside the webhook when present
+     * @param instance how Kafka Streams and the query API of this one topology instance run
      */
     public record Settings(Path dataDir, Ports ports, Topics topics, int partitions, TopologyConfig topology,
                            String processingGuarantee, Duration commitInterval, WebhookConfig webhook,
-                           Optional<PollerConfig> poller) {
+                           Optional<PollerConfig> poller, TopologyInstance instance) {
         public Settings {
             Objects.requireNonNull(dataDir, "dataDir");
             Objects.requireNonNull(ports, "ports");
@@ -49,12 +50,55 @@ public final class LocalStack implements AutoCloseable {
             Objects.requireNonNull(topology, "topology");
             Objects.requireNonNull(webhook, "webhook");
             Objects.requireNonNull(poller, "poller");
+            Objects.requireNonNull(instance, "instance");
+        }
+
+        /** With the default topology instance. */
+        public Settings(Path dataDir, Ports ports, Topics topics, int partitions, TopologyConfig topology,
+                        String processingGuarantee, Duration commitInterval, WebhookConfig webhook,
+                        Optional<PollerConfig> poller) {
+            this(dataDir, ports, topics, partitions, topology, processingGuarantee, commitInterval, webhook, poller,
+                    TopologyInstance.defaults());
         }
 
         /** Without the poller. */
         public Settings(Path dataDir, Ports ports, Topics topics, int partitions, TopologyConfig topology,
                         String processingGuarantee, Duration commitInterval, WebhookConfig webhook) {
             this(dataDir, ports, topics, partitions, topology, processingGuarantee, commitInterval, webhook, Optional.empty());
+        }
+    }
+
+    /**
+     * The topology instance of the stack: the same settings as the {@code topology} role's, so a second
+     * {@code topology} started against the local broker with the same application id joins it.
+     *
+     * @param stateDir        Kafka Streams' state, or null for {@code <dataDir>/streams}
+     * @param standbyReplicas standby copies on other instances; with the stack alone there is no other instance
+     *                        to hold one, and Kafka Streams says so in its log
+     * @param groupInstanceId static group membership; null or blank for {@value #DEFAULT_GROUP_INSTANCE_ID}, which
+     *                        lets a restarted stack rejoin without waiting out the session timeout
+     */
+    public record TopologyInstance(String applicationId, Path stateDir, int streamThreads, int standbyReplicas,
+                                   String queryHost, String advertisedHost, String groupInstanceId) {
+        public static final String DEFAULT_APPLICATION_ID = "fleetstream";
+        public static final String DEFAULT_GROUP_INSTANCE_ID = "fleetstream-local";
+
+        public TopologyInstance {
+            Objects.requireNonNull(applicationId, "applicationId");
+            Objects.requireNonNull(queryHost, "queryHost");
+            Objects.requireNonNull(advertisedHost, "advertisedHost");
+            if (streamThreads < 1) {
+                throw new IllegalArgumentException("--stream-threads must be at least 1, got " + streamThreads);
+            }
+            if (standbyReplicas < 0) {
+                throw new IllegalArgumentException("--num-standby-replicas must be 0 or more, got " + standbyReplicas);
+            }
+            groupInstanceId = groupInstanceId == null || groupInstanceId.isBlank() ? DEFAULT_GROUP_INSTANCE_ID : groupInstanceId;
+        }
+
+        /** What the stack ran with before these were configurable: loopback, one thread, no standby. */
+        public static TopologyInstance defaults() {
+            return new TopologyInstance(DEFAULT_APPLICATION_ID, null, 1, 0, "127.0.0.1", "localhost", null);
         }
     }
 
@@ -99,10 +143,8 @@ public final class LocalStack implements AutoCloseable {
                     EmbeddedSchemaRegistry.DEFAULT_HOST, settings.ports().registry(), kafka.bootstrapServers(),
                     KafkaRegistryJournal.DEFAULT_TOPIC, (short) 1));
             started.add(registry);
-            TopologyService topology = TopologyService.start(new TopologyService.Settings(kafka.bootstrapServers(),
-                    Map.of(), registry.url(), null, true, "fleetstream", settings.dataDir().resolve("streams"),
-                    settings.processingGuarantee(), 0, 1, 1, settings.commitInterval(), "127.0.0.1",
-                    settings.ports().query(), "localhost", "fleetstream-local", settings.topology()));
+            TopologyService topology = TopologyService.start(topologySettings(settings, kafka.bootstrapServers(),
+                    registry.url()));
             started.add(topology);
             IngestService.Settings ingestSettings = new IngestService.Settings(kafka.bootstrapServers(), Map.of(),
                     registry.url(), null, true, settings.topics(), settings.webhook().withPort(settings.ports().ingest()));
@@ -122,6 +164,16 @@ public final class LocalStack implements AutoCloseable {
             closeAll(started);
             throw e;
         }
+    }
+
+    /** What the stack's topology instance runs with, on the embedded broker and registry (replication factor 1). */
+    public static TopologyService.Settings topologySettings(Settings settings, String bootstrapServers, String registryUrl) {
+        TopologyInstance instance = settings.instance();
+        Path stateDir = instance.stateDir() != null ? instance.stateDir() : settings.dataDir().resolve("streams");
+        return new TopologyService.Settings(bootstrapServers, Map.of(), registryUrl, null, true, instance.applicationId(),
+                stateDir, settings.processingGuarantee(), instance.standbyReplicas(), instance.streamThreads(), 1,
+                settings.commitInterval(), instance.queryHost(), settings.ports().query(), instance.advertisedHost(),
+                instance.groupInstanceId(), settings.topology());
     }
 
     public String bootstrapServers() {

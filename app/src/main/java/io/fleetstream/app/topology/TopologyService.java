@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -35,10 +37,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * The topology role: Kafka Streams running {@link FleetTopology} plus the query API of this
  * instance. Lifecycle only; what the topology does is decided in the topology module.
+ *
+ * <p>The query API starts first; Kafka Streams starts once the schemas of every topic it writes are
+ * resolved ({@link OutputSchemas}), and until then the instance is unready and says why.
  */
 public final class TopologyService implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TopologyService.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     /**
      * Everything the role needs, built from flags and environment in one place.
@@ -73,12 +79,16 @@ public final class TopologyService implements AutoCloseable {
     private final KafkaStreams streams;
     private final QueryServer queryServer;
     private final KafkaStreamsMetrics streamsMetrics;
+    /** Resolves the written topics' schemas, then starts Kafka Streams. */
+    private final Thread starter;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private TopologyService(KafkaStreams streams, QueryServer queryServer, KafkaStreamsMetrics streamsMetrics) {
+    private TopologyService(KafkaStreams streams, QueryServer queryServer, KafkaStreamsMetrics streamsMetrics,
+                            Thread starter) {
         this.streams = streams;
         this.queryServer = queryServer;
         this.streamsMetrics = streamsMetrics;
+        this.starter = starter;
     }
 
     public static TopologyService start(Settings settings) {
@@ -87,35 +97,90 @@ public final class TopologyService implements AutoCloseable {
                 settings.autoRegisterSchemas());
         // application.server must name the real port before Kafka Streams starts: port 0 (tests) picks one now
         int queryPort = settings.queryPort() == 0 ? FreePort.on(settings.queryHost()) : settings.queryPort();
+        OutputSchemas outputs = new OutputSchemas(serdes, FleetTopology.writtenValues(settings.topology()),
+                OutputSchemas.defaultBackoff());
         KafkaStreams streams = new KafkaStreams(FleetTopology.build(settings.topology(), serdes),
                 streamsProperties(settings, queryPort));
-        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
-        streamsMetrics.bindTo(meters);
-        new JvmMemoryMetrics().bindTo(meters);
-        new JvmThreadMetrics().bindTo(meters);
-        new ProcessorMetrics().bindTo(meters);
-        String rawTopic = settings.topology().topics().raw();
-        StreamsCluster cluster = new StreamsCluster(streams, new Instance(settings.advertisedHost(), queryPort), rawTopic);
-        QueryServer query = new QueryServer(new QueryServer.Config(settings.queryHost(), queryPort), cluster, cluster,
-                new EventHistoryReader(serdes.forValue(EmnifyEvent.class).deserializer(), rawTopic),
-                EventCatalog.standard(), meters);
-        TopologyService service = new TopologyService(streams, query, streamsMetrics);
-        streams.setUncaughtExceptionHandler(e -> {
-            // a processing error that is not a bad record (those are dead-lettered) is a bug or a broken
-            // cluster: stop this client so the orchestrator restarts it, rather than spin on the same record
-            log.error("Kafka Streams failed; shutting this instance down", e);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
-        streams.setStateListener((now, before) -> {
-            log.info("Kafka Streams {} -> {}", before, now);
-            if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
-                service.stopped.countDown();
+        KafkaStreamsMetrics streamsMetrics = null;
+        QueryServer query = null;
+        try {
+            PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            streamsMetrics = new KafkaStreamsMetrics(streams);
+            streamsMetrics.bindTo(meters);
+            new JvmMemoryMetrics().bindTo(meters);
+            new JvmThreadMetrics().bindTo(meters);
+            new ProcessorMetrics().bindTo(meters);
+            String rawTopic = settings.topology().topics().raw();
+            StreamsCluster cluster = new StreamsCluster(streams, new Instance(settings.advertisedHost(), queryPort), rawTopic,
+                    outputs::waitingFor);
+            query = new QueryServer(new QueryServer.Config(settings.queryHost(), queryPort), cluster, cluster,
+                    new EventHistoryReader(serdes.forValue(EmnifyEvent.class).deserializer(), rawTopic),
+                    EventCatalog.standard(), meters);
+            Thread starter = new Thread(() -> {
+                if (outputs.resolve()) {
+                    startStreams(streams);
+                }
+            }, "fleetstream-topology-start");
+            starter.setDaemon(true);
+            TopologyService service = new TopologyService(streams, query, streamsMetrics, starter);
+            streams.setUncaughtExceptionHandler(e -> {
+                // a processing error that is not a bad record (those are dead-lettered) is a bug or a broken
+                // cluster: stop this client so the orchestrator restarts it, rather than spin on the same record
+                log.error("Kafka Streams failed; shutting this instance down", e);
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            });
+            streams.setStateListener((now, before) -> {
+                log.info("Kafka Streams {} -> {}", before, now);
+                if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+                    service.stopped.countDown();
+                }
+            });
+            startQueryApi(query, settings.queryHost(), queryPort);
+            // the query API answers /health/ready (503, and why) while the schemas are resolved
+            starter.start();
+            return service;
+        } catch (RuntimeException e) {
+            // Kafka Streams' constructor already started clients (admin, producer) and their threads
+            closeQuietly(query, streams, streamsMetrics);
+            throw e;
+        }
+    }
+
+    private static void startStreams(KafkaStreams streams) {
+        try {
+            streams.start();
+        } catch (IllegalStateException e) {
+            // closed while the schemas were being resolved
+            log.debug("Kafka Streams not started: {}", e.getMessage());
+        }
+    }
+
+    private static void startQueryApi(QueryServer query, String host, int port) {
+        try {
+            query.start();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("the query API cannot listen on " + host + ":" + port + " (" + e.getMessage()
+                    + "): another process, or another fleetstream instance, is probably using that port; stop it or "
+                    + "choose a free port with --query-port (FLEETSTREAM_QUERY_PORT)", e);
+        }
+    }
+
+    private static void closeQuietly(QueryServer query, KafkaStreams streams, KafkaStreamsMetrics streamsMetrics) {
+        List<AutoCloseable> parts = new ArrayList<>();
+        if (query != null) {
+            parts.add(query);
+        }
+        parts.add(() -> streams.close(CLOSE_TIMEOUT));
+        if (streamsMetrics != null) {
+            parts.add(streamsMetrics);
+        }
+        for (AutoCloseable part : parts) {
+            try {
+                part.close();
+            } catch (Exception suppressed) {
+                log.warn("could not close {} after a failed start: {}", part.getClass().getSimpleName(), suppressed.toString());
             }
-        });
-        query.start();
-        streams.start();
-        return service;
+        }
     }
 
     static Properties streamsProperties(Settings s, int queryPort) {
@@ -167,10 +232,16 @@ public final class TopologyService implements AutoCloseable {
 
     @Override
     public void close() {
+        starter.interrupt();
+        try {
+            starter.join(CLOSE_TIMEOUT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         queryServer.close();
         // a static member leaves the group, so the next instance (or this one restarted) takes the
         // tasks at once instead of after the session timeout; Kafka Streams never leaves for dynamic members
-        streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
+        streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(CLOSE_TIMEOUT));
         streamsMetrics.close();
     }
 }

@@ -73,7 +73,15 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
         return buffer.out.toByteArray();
     }
 
-    private int schemaId(String topic) {
+    /**
+     * The schema id records for this topic are written with: registered (or looked up) now unless already known.
+     * Calling it before records flow moves every registry call, and its failures, out of the record path.
+     *
+     * @throws SerializationException when the subject refuses the schema (incompatible, invalid) or, without
+     *                                auto-registration, does not hold it; the cause carries the registry's error
+     * @throws io.fleetstream.schemas.registry.SchemaRegistryException when the registry cannot be asked
+     */
+    public int schemaId(String topic) {
         Integer cached = idsByTopic.get(topic);
         if (cached != null) {
             return cached;

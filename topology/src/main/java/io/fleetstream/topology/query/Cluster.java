@@ -1,6 +1,7 @@
 package io.fleetstream.topology.query;
 
 import java.util.List;
+import java.util.Optional;
 
 /** What the query API needs to know about the running application: who owns which partition. */
 public interface Cluster {
@@ -13,6 +14,11 @@ public interface Cluster {
 
     /** Whether this instance is processing (Kafka Streams RUNNING): the readiness of the instance. */
     boolean running();
+
+    /** What Kafka Streams waits for before it can start (e.g. a schema the registry refuses), if anything. */
+    default Optional<String> waitingFor() {
+        return Optional.empty();
+    }
 
     /**
      * The partition of {@code key} in {@code store} and its owners.

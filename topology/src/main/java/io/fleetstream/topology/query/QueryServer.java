@@ -205,6 +205,7 @@ public final class QueryServer implements AutoCloseable {
         ObjectNode body = Json.mapper().createObjectNode()
                 .put("status", cluster.running() ? "UP" : "DOWN")
                 .put("streams", cluster.state());
+        cluster.waitingFor().ifPresent(reason -> body.put("reason", reason));
         if (!cluster.running()) {
             ctx.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
         }

@@ -25,9 +25,11 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * The query API's view of a running {@link KafkaStreams}: ownership from its metadata
@@ -44,15 +46,27 @@ public final class StreamsCluster implements Cluster, LocalStores {
     private final KafkaStreams streams;
     private final Instance self;
     private final String sourceTopic;
+    private final Supplier<Optional<String>> waitingFor;
 
     /**
      * @param self        this instance as configured in {@code application.server}
      * @param sourceTopic the topic the stores are fed from (the raw topic): its partitions are the stores'
      */
     public StreamsCluster(KafkaStreams streams, Instance self, String sourceTopic) {
+        this(streams, self, sourceTopic, Optional::empty);
+    }
+
+    /** @param waitingFor what keeps Kafka Streams from starting yet, for the readiness answer */
+    public StreamsCluster(KafkaStreams streams, Instance self, String sourceTopic, Supplier<Optional<String>> waitingFor) {
         this.streams = streams;
         this.self = self;
         this.sourceTopic = sourceTopic;
+        this.waitingFor = waitingFor;
+    }
+
+    @Override
+    public Optional<String> waitingFor() {
+        return waitingFor.get();
     }
 
     @Override

@@ -1,0 +1,38 @@
+package io.fleetstream.topology;
+
+import io.fleetstream.schemas.Topics;
+import io.fleetstream.schemas.catalog.EventCategory;
+import io.fleetstream.schemas.registry.InMemorySchemaRegistry;
+import io.fleetstream.schemas.serde.AvroSerdes;
+import org.apache.kafka.streams.TopologyDescription;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The list of written topics that start-up resolves schemas for stays in step with the topology's sinks. */
+class FleetTopologyWrittenValuesTest {
+
+    @Test
+    void everyTopicTheTopologyWritesHasItsValueSchemaListed() {
+        TopologyConfig config = TopologyConfig.defaults(new Topics("test."));
+        TopologyDescription description = FleetTopology.build(config, new AvroSerdes(new InMemorySchemaRegistry(), true)).describe();
+        Set<String> sinkTopics = new HashSet<>();
+        description.subtopologies().forEach(sub -> sub.nodes().forEach(node -> {
+            if (node instanceof TopologyDescription.Sink sink && sink.topic() != null) {
+                sinkTopics.add(sink.topic());
+            }
+        }));
+        for (EventCategory category : EventCategory.values()) {
+            sinkTopics.add(config.topics().category(category)); // routed by a topic name extractor
+        }
+        sinkTopics.add(config.topics().raw()); // the history store's values are registered under its subject
+
+        Set<String> listed = FleetTopology.writtenValues(config).stream()
+                .map(FleetTopology.WrittenValue::topic).collect(Collectors.toSet());
+        assertThat(listed).isEqualTo(sinkTopics);
+    }
+}
