@@ -17,6 +17,8 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -71,12 +73,14 @@ public final class TopologyService implements AutoCloseable {
     }
 
     private final KafkaStreams streams;
+    private final Admin admin;
     private final QueryServer queryServer;
     private final KafkaStreamsMetrics streamsMetrics;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private TopologyService(KafkaStreams streams, QueryServer queryServer, KafkaStreamsMetrics streamsMetrics) {
+    private TopologyService(KafkaStreams streams, Admin admin, QueryServer queryServer, KafkaStreamsMetrics streamsMetrics) {
         this.streams = streams;
+        this.admin = admin;
         this.queryServer = queryServer;
         this.streamsMetrics = streamsMetrics;
     }
@@ -96,11 +100,13 @@ public final class TopologyService implements AutoCloseable {
         new JvmThreadMetrics().bindTo(meters);
         new ProcessorMetrics().bindTo(meters);
         String rawTopic = settings.topology().topics().raw();
-        StreamsCluster cluster = new StreamsCluster(streams, new Instance(settings.advertisedHost(), queryPort), rawTopic);
+        // the query API learns the raw topic's real partition count from it: Kafka Streams' metadata knows only assigned ones
+        Admin admin = Admin.create(adminProperties(settings));
+        StreamsCluster cluster = new StreamsCluster(streams, admin, new Instance(settings.advertisedHost(), queryPort), rawTopic);
         QueryServer query = new QueryServer(new QueryServer.Config(settings.queryHost(), queryPort), cluster, cluster,
                 new EventHistoryReader(serdes.forValue(EmnifyEvent.class).deserializer(), rawTopic),
                 EventCatalog.standard(), meters);
-        TopologyService service = new TopologyService(streams, query, streamsMetrics);
+        TopologyService service = new TopologyService(streams, admin, query, streamsMetrics);
         streams.setUncaughtExceptionHandler(e -> {
             // a processing error that is not a bad record (those are dead-lettered) is a bug or a broken
             // cluster: stop this client so the orchestrator restarts it, rather than spin on the same record
@@ -137,6 +143,13 @@ public final class TopologyService implements AutoCloseable {
         return p;
     }
 
+    /** The same connection settings as Kafka Streams (security included), for the query API's admin client. */
+    static Properties adminProperties(Settings s) {
+        Properties p = new Properties();
+        p.putAll(s.kafkaProperties());
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
+        return p;
+    }
 
     public KafkaStreams streams() {
         return streams;
@@ -172,5 +185,6 @@ public final class TopologyService implements AutoCloseable {
         // tasks at once instead of after the session timeout; Kafka Streams never leaves for dynamic members
         streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
         streamsMetrics.close();
+        admin.close(Duration.ofSeconds(5));
     }
 }
