@@ -17,6 +17,8 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -77,15 +79,17 @@ public final class TopologyService implements AutoCloseable {
     }
 
     private final KafkaStreams streams;
+    private final Admin admin;
     private final QueryServer queryServer;
     private final KafkaStreamsMetrics streamsMetrics;
     /** Resolves the written topics' schemas, then starts Kafka Streams. */
     private final Thread starter;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private TopologyService(KafkaStreams streams, QueryServer queryServer, KafkaStreamsMetrics streamsMetrics,
+    private TopologyService(KafkaStreams streams, Admin admin, QueryServer queryServer, KafkaStreamsMetrics streamsMetrics,
                             Thread starter) {
         this.streams = streams;
+        this.admin = admin;
         this.queryServer = queryServer;
         this.streamsMetrics = streamsMetrics;
         this.starter = starter;
@@ -103,6 +107,7 @@ public final class TopologyService implements AutoCloseable {
                 streamsProperties(settings, queryPort));
         KafkaStreamsMetrics streamsMetrics = null;
         QueryServer query = null;
+        Admin admin = null;
         try {
             PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             streamsMetrics = new KafkaStreamsMetrics(streams);
@@ -111,8 +116,10 @@ public final class TopologyService implements AutoCloseable {
             new JvmThreadMetrics().bindTo(meters);
             new ProcessorMetrics().bindTo(meters);
             String rawTopic = settings.topology().topics().raw();
-            StreamsCluster cluster = new StreamsCluster(streams, new Instance(settings.advertisedHost(), queryPort), rawTopic,
-                    outputs::waitingFor);
+            // the query API learns the raw topic's real partition count from it: Kafka Streams' metadata knows only assigned ones
+            admin = Admin.create(adminProperties(settings));
+            StreamsCluster cluster = new StreamsCluster(streams, admin, new Instance(settings.advertisedHost(), queryPort),
+                    rawTopic, outputs::waitingFor);
             query = new QueryServer(new QueryServer.Config(settings.queryHost(), queryPort), cluster, cluster,
                     new EventHistoryReader(serdes.forValue(EmnifyEvent.class).deserializer(), rawTopic),
                     EventCatalog.standard(), meters);
@@ -122,7 +129,7 @@ public final class TopologyService implements AutoCloseable {
                 }
             }, "fleetstream-topology-start");
             starter.setDaemon(true);
-            TopologyService service = new TopologyService(streams, query, streamsMetrics, starter);
+            TopologyService service = new TopologyService(streams, admin, query, streamsMetrics, starter);
             streams.setUncaughtExceptionHandler(e -> {
                 // a processing error that is not a bad record (those are dead-lettered) is a bug or a broken
                 // cluster: stop this client so the orchestrator restarts it, rather than spin on the same record
@@ -141,7 +148,7 @@ public final class TopologyService implements AutoCloseable {
             return service;
         } catch (RuntimeException e) {
             // Kafka Streams' constructor already started clients (admin, producer) and their threads
-            closeQuietly(query, streams, streamsMetrics);
+            closeQuietly(query, streams, streamsMetrics, admin);
             throw e;
         }
     }
@@ -165,7 +172,8 @@ public final class TopologyService implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(QueryServer query, KafkaStreams streams, KafkaStreamsMetrics streamsMetrics) {
+    private static void closeQuietly(QueryServer query, KafkaStreams streams, KafkaStreamsMetrics streamsMetrics,
+                                     Admin admin) {
         List<AutoCloseable> parts = new ArrayList<>();
         if (query != null) {
             parts.add(query);
@@ -173,6 +181,9 @@ public final class TopologyService implements AutoCloseable {
         parts.add(() -> streams.close(CLOSE_TIMEOUT));
         if (streamsMetrics != null) {
             parts.add(streamsMetrics);
+        }
+        if (admin != null) {
+            parts.add(admin);
         }
         for (AutoCloseable part : parts) {
             try {
@@ -202,6 +213,13 @@ public final class TopologyService implements AutoCloseable {
         return p;
     }
 
+    /** The same connection settings as Kafka Streams (security included), for the query API's admin client. */
+    static Properties adminProperties(Settings s) {
+        Properties p = new Properties();
+        p.putAll(s.kafkaProperties());
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
+        return p;
+    }
 
     public KafkaStreams streams() {
         return streams;
@@ -243,5 +261,6 @@ public final class TopologyService implements AutoCloseable {
         // tasks at once instead of after the session timeout; Kafka Streams never leaves for dynamic members
         streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(CLOSE_TIMEOUT));
         streamsMetrics.close();
+        admin.close(Duration.ofSeconds(5));
     }
 }

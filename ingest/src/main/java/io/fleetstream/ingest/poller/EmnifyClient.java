@@ -78,7 +78,9 @@ public final class EmnifyClient {
     }
 
     /**
-     * Fetches one page of the events in {@code window}, ascending by id, authenticating first when needed.
+     * Fetches one page of the events in {@code window}, ascending by id, authenticating first when needed. The
+     * order only makes the pages of one window follow each other; the poller publishes a window's events in event
+     * time order itself, whatever order emnify lists them in.
      *
      * @throws InterruptedException when the thread is interrupted while waiting for a slot or an answer
      */

@@ -7,6 +7,7 @@ import io.fleetstream.avro.IngestSource;
 import io.fleetstream.ingest.publish.KafkaUnavailableException;
 import io.fleetstream.ingest.publish.KeyedEvent;
 import io.fleetstream.schemas.emnify.EmnifyEventReader;
+import io.fleetstream.schemas.emnify.EventOrder;
 import io.fleetstream.schemas.emnify.RawEvent;
 import io.fleetstream.schemas.emnify.ReadResult;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,10 +18,13 @@ import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.random.RandomGenerator;
 
@@ -30,8 +34,11 @@ import java.util.random.RandomGenerator;
  *
  * <p>While it holds the {@link PollerLease}, it fetches the windows the {@link WindowPlanner} gives, page by page
  * until {@code X-Total-Pages}; normalises every event with the same reader as the webhook ({@code source=API});
- * publishes each page and waits for Kafka's acknowledgement before asking for the next; and stores a checkpoint
- * after each window. Events already published inside the overlap (their ids are in the checkpoint) are not
+ * once a window's pages are all in, publishes its events sorted by event time, then id, so every device's events
+ * reach the raw topic in the order they happened (emnify pages by id, and does not say that ids follow time),
+ * waiting for Kafka's acknowledgement of each chunk before sending the next; and stores a checkpoint after each
+ * window. A window that lists more events than {@link PollerConfig#maxWindowEvents()} is fetched as shorter ones,
+ * so memory stays bounded. Events already published inside the overlap (their ids are in the checkpoint) are not
  * published again; whatever duplicates remain, e.g. the same event from the webhook, the topology's dedupe on
  * event id removes. Events the reader rejects go to the dead-letter topic (stage {@value #STAGE}), once per id.
  *
@@ -204,7 +211,11 @@ public final class EmnifyPoller implements AutoCloseable {
         }
     }
 
-    /** Fetches, publishes and checkpoints one window; returns the new checkpoint. */
+    /**
+     * Fetches, publishes and checkpoints one window; returns the new checkpoint. A window that lists more events
+     * than {@link PollerConfig#maxWindowEvents()} is fetched as shorter windows, one after the other, so no more
+     * than that many events are held at a time.
+     */
     private PollerCheckpoint fetchWindow(WindowPlanner.Fetch fetch, PollerCheckpoint position)
             throws LeaseLost, InterruptedException {
         PollWindow window = fetch.window();
@@ -212,6 +223,47 @@ public final class EmnifyPoller implements AutoCloseable {
         Set<Long> edge = new HashSet<>();
         Instant edgeFrom = window.until().minus(config.overlap());
         Tally tally = new Tally();
+        Deque<PollWindow> parts = new ArrayDeque<>(List.of(window));
+        while (!parts.isEmpty()) {
+            PollWindow part = parts.pop();
+            Optional<Batch> batch = collect(part, published, edgeFrom, tally);
+            if (batch.isEmpty()) {
+                List<PollWindow> shorter = part.split((int) Math.min(Integer.MAX_VALUE,
+                        tally.lastListed / config.maxWindowEvents() + 1));
+                log.info("{} lists about {} events, more than the {} held at a time: fetching it as {} shorter windows",
+                        part, tally.lastListed, config.maxWindowEvents(), shorter.size());
+                for (int i = shorter.size() - 1; i >= 0; i--) {
+                    parts.push(shorter.get(i));
+                }
+                continue;
+            }
+            publish(batch.get(), part);
+            published.addAll(batch.get().ids());
+            edge.addAll(batch.get().edge());
+            tally.add(batch.get());
+        }
+        PollerCheckpoint next = PollerCheckpoint.of(window.until(), edge);
+        save(next);
+        String summary = "{}: {} events published, {} already published, {} dead-lettered, {} pages";
+        if (fetch.catchingUp()) {
+            log.info("emnify poller {} caught up through " + summary, config.pollerId(), window, tally.events, tally.duplicates,
+                    tally.deadLetters, tally.pages);
+        } else {
+            log.debug("emnify poller {} polled " + summary, config.pollerId(), window, tally.events, tally.duplicates,
+                    tally.deadLetters, tally.pages);
+        }
+        return next;
+    }
+
+    /**
+     * Every page of one window, normalised, its events sorted by event time then id ({@link EventOrder}), so that
+     * each device's events are published in the order they happened whatever order emnify lists them in. Empty
+     * when the window lists more events than are held at a time and can still be split ({@code tally.lastListed}
+     * then says about how many it lists); a window too short to split is collected whole.
+     */
+    private Optional<Batch> collect(PollWindow window, Set<Long> published, Instant edgeFrom, Tally tally)
+            throws LeaseLost, InterruptedException {
+        Batch batch = new Batch();
         int page = 1;
         int failures = 0;
         while (true) {
@@ -219,10 +271,17 @@ public final class EmnifyPoller implements AutoCloseable {
             FetchResult result = client.fetch(window, page, config.pageSize());
             if (result instanceof FetchResult.Fetched fetched) {
                 failures = 0;
-                Batch batch = normalise(fetched.page(), published, edge, edgeFrom);
-                publish(batch, window, page);
-                tally.add(batch);
-                if (fetched.page().isLast(config.pageSize())) {
+                tally.pages++;
+                EventPage events = fetched.page();
+                long listed = page == 1 && events.totalPages().isPresent()
+                        ? (long) events.totalPages().getAsInt() * events.events().size()
+                        : batch.size() + events.events().size();
+                if (listed > config.maxWindowEvents() && window.splittable()) {
+                    tally.lastListed = listed;
+                    return Optional.empty();
+                }
+                normalise(events, published, edgeFrom, batch);
+                if (events.isLast(config.pageSize())) {
                     break;
                 }
                 page++;
@@ -242,48 +301,40 @@ public final class EmnifyPoller implements AutoCloseable {
                 pauseHolding(delay);
             }
         }
-        PollerCheckpoint next = PollerCheckpoint.of(window.until(), edge);
-        save(next);
-        String summary = "{}: {} events published, {} already published, {} dead-lettered, {} pages";
-        if (fetch.catchingUp()) {
-            log.info("emnify poller {} caught up through " + summary, config.pollerId(), window, tally.events, tally.duplicates,
-                    tally.deadLetters, page);
-        } else {
-            log.debug("emnify poller {} polled " + summary, config.pollerId(), window, tally.events, tally.duplicates,
-                    tally.deadLetters, page);
-        }
-        return next;
+        batch.accepted().sort(EventOrder.EVENT_TIME_THEN_ID);
+        return Optional.of(batch);
     }
 
-    private Batch normalise(EventPage page, Set<Long> published, Set<Long> edge, Instant edgeFrom) {
+    /**
+     * Adds a page's events to the batch: those not published yet (by id), and dead letters for those rejected;
+     * and the ids of those listed from {@code edgeFrom} on, published before or not, to the batch's edge.
+     */
+    private void normalise(EventPage page, Set<Long> published, Instant edgeFrom, Batch batch) {
         Instant receivedAt = Instant.ofEpochMilli(clock.millis());
-        List<KeyedEvent> events = new ArrayList<>(page.events().size());
-        List<DeadLetter> deadLetters = new ArrayList<>();
-        int duplicates = 0;
         for (RawEvent raw : page.events()) {
             ReadResult result = reader.read(raw.json(), IngestSource.API, receivedAt);
             if (result instanceof ReadResult.Accepted accepted) {
                 EmnifyEvent event = accepted.event();
                 if (!event.getTimestamp().isBefore(edgeFrom)) {
-                    edge.add(event.getId());
+                    batch.edge().add(event.getId());
                 }
-                if (published.add(event.getId())) {
-                    events.add(KeyedEvent.of(event));
+                if (published.contains(event.getId()) || !batch.ids().add(event.getId())) {
+                    batch.duplicate();
                 } else {
-                    duplicates++;
+                    batch.accepted().add(event);
                 }
             } else if (result instanceof ReadResult.Rejected rejected) {
                 // its time may be unreadable, so it counts as on the edge: once a window no longer lists it, it
                 // drops out of the checkpoint
                 Long id = idOf(raw);
                 if (id != null) {
-                    edge.add(id);
-                    if (!published.add(id)) {
-                        duplicates++;
+                    batch.edge().add(id);
+                    if (published.contains(id) || !batch.ids().add(id)) {
+                        batch.duplicate();
                         continue;
                     }
                 }
-                deadLetters.add(DeadLetter.newBuilder()
+                batch.deadLetters().add(DeadLetter.newBuilder()
                         .setStage(STAGE)
                         .setReason(rejected.reason())
                         .setOriginal(ByteBuffer.wrap(raw.original()))
@@ -292,7 +343,6 @@ public final class EmnifyPoller implements AutoCloseable {
                         .build());
             }
         }
-        return new Batch(events, deadLetters, duplicates);
     }
 
     /** The id of an event the reader rejected, when it has a usable one: it is dead-lettered once, not per window. */
@@ -301,18 +351,36 @@ public final class EmnifyPoller implements AutoCloseable {
         return id != null && id.isIntegralNumber() && id.canConvertToLong() ? id.longValue() : null;
     }
 
-    private void publish(Batch batch, PollWindow window, int page) throws LeaseLost, InterruptedException {
+    /**
+     * Publishes a window's batch in its order, a page's worth of records at a time, each acknowledged by Kafka
+     * before the next is sent; the dead letters go with the first.
+     */
+    private void publish(Batch batch, PollWindow window) throws LeaseLost, InterruptedException {
+        List<KeyedEvent> events = batch.accepted().stream().map(KeyedEvent::of).toList();
+        int chunk = config.pageSize();
+        for (int from = 0; from == 0 || from < events.size(); from += chunk) {
+            List<KeyedEvent> records = events.subList(from, Math.min(events.size(), from + chunk));
+            List<DeadLetter> deadLetters = from == 0 ? batch.deadLetters() : List.of();
+            if (!records.isEmpty() || !deadLetters.isEmpty()) {
+                publish(records, deadLetters, window);
+            }
+        }
+        metrics.events(0, batch.duplicates, 0);
+    }
+
+    private void publish(List<KeyedEvent> events, List<DeadLetter> deadLetters, PollWindow window)
+            throws LeaseLost, InterruptedException {
         int failures = 0;
         while (true) {
             ensureHeld();
             try {
-                sink.publish(batch.events(), batch.deadLetters());
-                metrics.events(batch.events().size(), batch.duplicates(), batch.deadLetters().size());
+                sink.publish(events, deadLetters);
+                metrics.events(events.size(), 0, deadLetters.size());
                 return;
             } catch (KafkaUnavailableException e) {
                 Duration delay = backoff.delay(++failures);
-                log.warn("Kafka did not acknowledge page {} of {} ({} events): {}; trying again in {}", page, window,
-                        batch.events().size(), e.getMessage(), delay);
+                log.warn("Kafka did not acknowledge {} events of {}: {}; trying again in {}", events.size(), window,
+                        e.getMessage(), delay);
                 pauseHolding(delay);
             }
         }
@@ -388,17 +456,52 @@ public final class EmnifyPoller implements AutoCloseable {
         }
     }
 
-    private record Batch(List<KeyedEvent> events, List<DeadLetter> deadLetters, int duplicates) {
+    /** One window's events, not published yet. */
+    private static final class Batch {
+        private final List<EmnifyEvent> accepted = new ArrayList<>();
+        private final List<DeadLetter> deadLetters = new ArrayList<>();
+        /** the ids of the events in it, accepted or dead-lettered */
+        private final Set<Long> ids = new HashSet<>();
+        /** the ids of the events listed inside the window's last overlap, published before or not */
+        private final Set<Long> edge = new HashSet<>();
+        private int duplicates;
+
+        List<EmnifyEvent> accepted() {
+            return accepted;
+        }
+
+        List<DeadLetter> deadLetters() {
+            return deadLetters;
+        }
+
+        Set<Long> ids() {
+            return ids;
+        }
+
+        Set<Long> edge() {
+            return edge;
+        }
+
+        void duplicate() {
+            duplicates++;
+        }
+
+        int size() {
+            return accepted.size() + deadLetters.size();
+        }
     }
 
     private static final class Tally {
         private int events;
         private int duplicates;
         private int deadLetters;
+        private int pages;
+        /** how many events the last window too long to hold listed */
+        private long lastListed;
 
         void add(Batch batch) {
-            events += batch.events().size();
-            duplicates += batch.duplicates();
+            events += batch.accepted().size();
+            duplicates += batch.duplicates;
             deadLetters += batch.deadLetters().size();
         }
     }

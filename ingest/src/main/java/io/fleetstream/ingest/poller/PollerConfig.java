@@ -23,11 +23,13 @@ import java.util.regex.Pattern;
  * @param requestTimeout    how long one HTTP request may take
  * @param backoffBase       the first delay after a failed request; doubled with every further failure
  * @param backoffMax        the longest delay between retries
+ * @param maxWindowEvents   the most events of one window held in memory before they are published: a window
+ *                          that lists more is fetched as several shorter ones
  */
 public record PollerConfig(URI baseUrl, ApplicationToken token, String pollerId, Duration pollInterval, int pageSize,
                            Duration overlap, Duration windowSize, double requestsPerSecond,
                            Optional<BackfillStart> backfill, Duration requestTimeout, Duration backoffBase,
-                           Duration backoffMax) {
+                           Duration backoffMax, int maxWindowEvents) {
 
     public static final String DEFAULT_BASE_URL = "https://cdn.emnify.net";
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(30);
@@ -39,6 +41,8 @@ public record PollerConfig(URI baseUrl, ApplicationToken token, String pollerId,
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_BACKOFF_BASE = Duration.ofSeconds(1);
     public static final Duration DEFAULT_BACKOFF_MAX = Duration.ofMinutes(5);
+    /** Normalised events take a few KB each: this keeps a window's events to a few tens of MB. */
+    public static final int DEFAULT_MAX_WINDOW_EVENTS = 10_000;
 
     /** emnify lists events at about 10 requests/s; more would only earn 429s. */
     public static final double MAX_REQUESTS_PER_SECOND = 10;
@@ -89,13 +93,17 @@ public record PollerConfig(URI baseUrl, ApplicationToken token, String pollerId,
         if (backoffMax.compareTo(backoffBase) < 0) {
             throw new IllegalArgumentException("longest backoff " + backoffMax + " is shorter than the first " + backoffBase);
         }
+        if (maxWindowEvents < 1) {
+            throw new IllegalArgumentException("the most events of a window held in memory must be at least 1, got "
+                    + maxWindowEvents);
+        }
     }
 
     /** Every default, against emnify's production API, with the token's fingerprint as poller id. */
     public static PollerConfig defaults(ApplicationToken token) {
         return new PollerConfig(URI.create(DEFAULT_BASE_URL), token, defaultPollerId(token), DEFAULT_POLL_INTERVAL,
                 DEFAULT_PAGE_SIZE, DEFAULT_OVERLAP, DEFAULT_WINDOW_SIZE, DEFAULT_REQUESTS_PER_SECOND, Optional.empty(),
-                DEFAULT_REQUEST_TIMEOUT, DEFAULT_BACKOFF_BASE, DEFAULT_BACKOFF_MAX);
+                DEFAULT_REQUEST_TIMEOUT, DEFAULT_BACKOFF_BASE, DEFAULT_BACKOFF_MAX, DEFAULT_MAX_WINDOW_EVENTS);
     }
 
     /** One application token belongs to one organisation, so its fingerprint names the organisation's poller. */
@@ -105,52 +113,57 @@ public record PollerConfig(URI baseUrl, ApplicationToken token, String pollerId,
 
     public PollerConfig withBaseUrl(URI value) {
         return new PollerConfig(value, token, pollerId, pollInterval, pageSize, overlap, windowSize, requestsPerSecond,
-                backfill, requestTimeout, backoffBase, backoffMax);
+                backfill, requestTimeout, backoffBase, backoffMax, maxWindowEvents);
     }
 
     public PollerConfig withPollerId(String value) {
         return new PollerConfig(baseUrl, token, value, pollInterval, pageSize, overlap, windowSize, requestsPerSecond,
-                backfill, requestTimeout, backoffBase, backoffMax);
+                backfill, requestTimeout, backoffBase, backoffMax, maxWindowEvents);
     }
 
     public PollerConfig withPollInterval(Duration value) {
         return new PollerConfig(baseUrl, token, pollerId, value, pageSize, overlap, windowSize, requestsPerSecond,
-                backfill, requestTimeout, backoffBase, backoffMax);
+                backfill, requestTimeout, backoffBase, backoffMax, maxWindowEvents);
     }
 
     public PollerConfig withPageSize(int value) {
         return new PollerConfig(baseUrl, token, pollerId, pollInterval, value, overlap, windowSize, requestsPerSecond,
-                backfill, requestTimeout, backoffBase, backoffMax);
+                backfill, requestTimeout, backoffBase, backoffMax, maxWindowEvents);
     }
 
     public PollerConfig withOverlap(Duration value) {
         return new PollerConfig(baseUrl, token, pollerId, pollInterval, pageSize, value, windowSize, requestsPerSecond,
-                backfill, requestTimeout, backoffBase, backoffMax);
+                backfill, requestTimeout, backoffBase, backoffMax, maxWindowEvents);
     }
 
     public PollerConfig withWindowSize(Duration value) {
         return new PollerConfig(baseUrl, token, pollerId, pollInterval, pageSize, overlap, value, requestsPerSecond,
-                backfill, requestTimeout, backoffBase, backoffMax);
+                backfill, requestTimeout, backoffBase, backoffMax, maxWindowEvents);
     }
 
     public PollerConfig withRequestsPerSecond(double value) {
         return new PollerConfig(baseUrl, token, pollerId, pollInterval, pageSize, overlap, windowSize, value,
-                backfill, requestTimeout, backoffBase, backoffMax);
+                backfill, requestTimeout, backoffBase, backoffMax, maxWindowEvents);
     }
 
     public PollerConfig withBackfill(BackfillStart value) {
         return new PollerConfig(baseUrl, token, pollerId, pollInterval, pageSize, overlap, windowSize, requestsPerSecond,
-                Optional.of(value), requestTimeout, backoffBase, backoffMax);
+                Optional.of(value), requestTimeout, backoffBase, backoffMax, maxWindowEvents);
     }
 
     public PollerConfig withRequestTimeout(Duration value) {
         return new PollerConfig(baseUrl, token, pollerId, pollInterval, pageSize, overlap, windowSize, requestsPerSecond,
-                backfill, value, backoffBase, backoffMax);
+                backfill, value, backoffBase, backoffMax, maxWindowEvents);
     }
 
     public PollerConfig withBackoff(Duration base, Duration max) {
         return new PollerConfig(baseUrl, token, pollerId, pollInterval, pageSize, overlap, windowSize, requestsPerSecond,
-                backfill, requestTimeout, base, max);
+                backfill, requestTimeout, base, max, maxWindowEvents);
+    }
+
+    public PollerConfig withMaxWindowEvents(int value) {
+        return new PollerConfig(baseUrl, token, pollerId, pollInterval, pageSize, overlap, windowSize, requestsPerSecond,
+                backfill, requestTimeout, backoffBase, backoffMax, value);
     }
 
     /** Every setting but the token, which shows only as set. */
@@ -159,6 +172,7 @@ public record PollerConfig(URI baseUrl, ApplicationToken token, String pollerId,
         return "PollerConfig[baseUrl=" + baseUrl + ", token=***, pollerId=" + pollerId + ", pollInterval=" + pollInterval
                 + ", pageSize=" + pageSize + ", overlap=" + overlap + ", windowSize=" + windowSize
                 + ", requestsPerSecond=" + requestsPerSecond + ", backfill=" + backfill.map(Object::toString).orElse("none")
-                + ", requestTimeout=" + requestTimeout + ", backoff=" + backoffBase + ".." + backoffMax + "]";
+                + ", requestTimeout=" + requestTimeout + ", backoff=" + backoffBase + ".." + backoffMax
+                + ", maxWindowEvents=" + maxWindowEvents + "]";
     }
 }

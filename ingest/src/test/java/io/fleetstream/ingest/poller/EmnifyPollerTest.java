@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -134,6 +135,87 @@ class EmnifyPollerTest {
         long matching = events.stream().map(e -> Instant.parse(e.get("timestamp").asText()))
                 .filter(t -> !t.isBefore(from) && !t.isAfter(until)).count();
         return (int) Math.max(1, (matching + perPage - 1) / perPage);
+    }
+
+    // ---- order
+
+    /**
+     * Events of a few devices whose ids run against their time, ids from {@code lastId} down: the latest event has
+     * the lowest id. Every fifth shares its timestamp with the one before, so the id has to break the tie.
+     */
+    private static List<ObjectNode> idsAgainstTime(long lastId, int count, Instant from, Instant until) {
+        List<ObjectNode> out = new ArrayList<>(count);
+        long step = Duration.between(from, until).toMillis() / count;
+        Instant at = from;
+        for (int i = 0; i < count; i++) {
+            if (i % 5 != 4) {
+                at = from.plusMillis(step * i);
+            }
+            out.add(FakeEmnifyApi.event(lastId - i, at, 20_000_000L + i % 3));
+        }
+        return out;
+    }
+
+    /** The ids in the order the poller must publish them: by timestamp, then id. */
+    private static List<Long> byTimeThenId(List<ObjectNode> events) {
+        return events.stream()
+                .sorted(Comparator.comparing((ObjectNode e) -> Instant.parse(e.get("timestamp").asText()))
+                        .thenComparingLong(e -> e.get("id").asLong()))
+                .map(e -> e.get("id").asLong())
+                .toList();
+    }
+
+    @Test
+    void aWindowsEventsArePublishedByEventTimeThenIdWhateverOrderEmnifyListsThemIn() {
+        Instant now = now();
+        List<ObjectNode> events = idsAgainstTime(9_000, 24, now.minus(Duration.ofMinutes(9)), now.minusSeconds(30));
+        api.add(events);
+
+        start(config().withBackfill(new BackfillStart.Ago(Duration.ofMinutes(10))), lease());
+
+        await().atMost(PATIENCE).until(() -> sink.ids().size() == events.size() && store.latest().isPresent());
+        assertThat(api.eventRequests()).as("the window came in several pages, listed by id")
+                .anySatisfy(r -> assertThat(r.page()).isEqualTo(4));
+        assertThat(sink.ids()).as("by event time, then id").containsExactlyElementsOf(byTimeThenId(events));
+        for (long device = 20_000_000L; device < 20_000_003L; device++) {
+            String key = Long.toString(device);
+            List<Instant> times = sink.keyed().stream().filter(k -> k.key().equals(key))
+                    .map(k -> k.event().getTimestamp()).toList();
+            assertThat(times).as("device %s", key).hasSizeGreaterThan(5).isSorted();
+        }
+    }
+
+    @Test
+    void aWindowListingMoreEventsThanAreHeldAtATimeIsFetchedAsShorterWindowsAndStillPublishedInOrder() {
+        Instant now = now();
+        List<ObjectNode> events = idsAgainstTime(9_000, 45, now.minus(Duration.ofMinutes(19)), now.minusSeconds(30));
+        api.add(events);
+
+        start(config().withMaxWindowEvents(10).withBackfill(new BackfillStart.Ago(Duration.ofMinutes(20))), lease());
+
+        await().atMost(PATIENCE).until(() -> sink.ids().size() == events.size() && store.latest().isPresent());
+        assertThat(sink.ids()).as("every event once, by event time, then id").doesNotHaveDuplicates()
+                .containsExactlyElementsOf(byTimeThenId(events));
+        Set<String> windows = api.eventRequests().stream().map(FakeEmnifyApi.Served::q).collect(Collectors.toSet());
+        assertThat(windows).as("the 22-minute window and the shorter ones it was cut into").hasSizeGreaterThanOrEqualTo(6);
+        for (String q : windows) {
+            long listed = events.stream().filter(e -> within(e, q)).count();
+            long fullPagesAsked = api.eventRequests().stream().filter(r -> r.q().equals(q) && r.page() > 1).count();
+            if (listed > 10) {
+                assertThat(fullPagesAsked).as("a window listing %d events is cut after its first page: %s", listed, q)
+                        .isZero();
+            }
+        }
+        assertThat(store.saved()).as("one checkpoint for the whole window, after all of it").first()
+                .satisfies(c -> assertThat(c.windowEnd()).isAfterOrEqualTo(now.truncatedTo(ChronoUnit.SECONDS)));
+    }
+
+    private static boolean within(ObjectNode event, String q) {
+        String[] bounds = q.split(",");
+        Instant from = Instant.parse(bounds[0].substring("from:".length()));
+        Instant until = Instant.parse(bounds[1].substring("until:".length()));
+        Instant at = Instant.parse(event.get("timestamp").asText());
+        return !at.isBefore(from) && !at.isAfter(until);
     }
 
     // ---- restart

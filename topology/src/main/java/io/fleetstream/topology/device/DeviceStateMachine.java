@@ -14,7 +14,7 @@ import io.fleetstream.avro.PresenceReason;
 import io.fleetstream.avro.Rejection;
 import io.fleetstream.avro.SessionEndReason;
 import io.fleetstream.avro.VisitedOperator;
-import io.fleetstream.topology.EventOrder;
+import io.fleetstream.schemas.emnify.EventOrder;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -351,7 +351,7 @@ public final class QueryServer implements AutoCloseable {
         }
         PartitionOwners owners = cluster.ownersOf(store, key);
         for (Instance candidate : candidates(owners)) {
-            boolean stale = !candidate.equals(owners.active());
+            boolean stale = !owners.active().equals(Optional.of(candidate));
             if (candidate.equals(cluster.self())) {
                 send(ctx, answer.apply(new PartitionRead(owners.partition(), stale)), stale);
                 return;
@@ -367,9 +367,7 @@ public final class QueryServer implements AutoCloseable {
                     + "; trying the next copy");
         }
         throw new NotQueryableException("partition " + owners.partition() + ", which holds '" + key + "', cannot be read: "
-                + "its active owner " + owners.active() + " is unreachable and "
-                + (owners.standbys().isEmpty() ? "it has no standby" : "so are its standbys " + owners.standbys())
-                + "; retry after the group rebalances");
+                + describe(owners) + "; retry after the group rebalances");
     }
 
     /**
@@ -386,10 +384,10 @@ public final class QueryServer implements AutoCloseable {
             return new Gathered<>(List.of(localPart.apply(reads)), stale);
         }
         Map<Integer, Deque<Instance>> pending = new TreeMap<>();
-        Map<Integer, Instance> actives = new TreeMap<>();
+        Map<Integer, PartitionOwners> owned = new TreeMap<>();
         for (PartitionOwners owners : cluster.owners()) {
             pending.put(owners.partition(), new ArrayDeque<>(candidates(owners)));
-            actives.put(owners.partition(), owners.active());
+            owned.put(owners.partition(), owners);
         }
         List<T> parts = new ArrayList<>();
         boolean stale = false;
@@ -399,10 +397,10 @@ public final class QueryServer implements AutoCloseable {
             for (Map.Entry<Integer, Deque<Instance>> entry : pending.entrySet()) {
                 Instance candidate = entry.getValue().peekFirst();
                 if (candidate == null) {
-                    throw new NotQueryableException("partition " + entry.getKey() + " cannot be read: its active owner "
-                            + actives.get(entry.getKey()) + " and every standby are unreachable; retry after the group rebalances");
+                    throw new NotQueryableException("partition " + entry.getKey() + " cannot be read: "
+                            + describe(owned.get(entry.getKey())) + "; retry after the group rebalances");
                 }
-                asks.computeIfAbsent(new Ask(candidate, !candidate.equals(actives.get(entry.getKey()))),
+                asks.computeIfAbsent(new Ask(candidate, !owned.get(entry.getKey()).active().equals(Optional.of(candidate))),
                         k -> new ArrayList<>()).add(entry.getKey());
             }
             Map<Ask, CompletableFuture<Optional<PeerClient.Reply>>> replies = new LinkedHashMap<>();
@@ -445,12 +443,21 @@ public final class QueryServer implements AutoCloseable {
     /** The active owner first, then the standbys, this instance's own standby before the others. */
     private List<Instance> candidates(PartitionOwners owners) {
         List<Instance> candidates = new ArrayList<>();
-        candidates.add(owners.active());
-        if (owners.standbys().contains(cluster.self())) {
+        owners.active().ifPresent(candidates::add);
+        if (owners.standbys().contains(cluster.self()) && !candidates.contains(cluster.self())) {
             candidates.add(cluster.self());
         }
-        owners.standbys().stream().filter(s -> !s.equals(cluster.self()) && !s.equals(owners.active())).forEach(candidates::add);
+        owners.standbys().stream().filter(s -> !candidates.contains(s)).forEach(candidates::add);
         return candidates;
+    }
+
+    /** Why no copy of a partition could answer. */
+    private static String describe(PartitionOwners owners) {
+        String standbys = owners.standbys().isEmpty() ? "it has no standby" : "so are its standbys " + owners.standbys();
+        return owners.active()
+                .map(active -> "its active owner " + active + " is unreachable and " + standbys)
+                .orElse("it has no active owner right now (the group is rebalancing) and its standbys "
+                        + owners.standbys() + " are unreachable");
     }
 
     private static Map<String, String> internalHeaders(List<Integer> partitions, boolean stale) {

@@ -7,12 +7,14 @@ import io.fleetstream.topology.device.DeviceStateProcessor;
 import io.fleetstream.topology.history.EventHistoryProcessor;
 import io.fleetstream.topology.quota.QuotaManagementProcessor;
 import io.fleetstream.topology.quota.QuotaStateProcessor;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -20,21 +22,23 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
  * The query API's view of a running {@link KafkaStreams}: ownership from its metadata
- * ({@code application.server} of every instance, as of the last rebalance) and this instance's
- * stores, one partition at a time. The only class of the query API that touches Kafka Streams.
+ * ({@code application.server} of every instance, as of the last rebalance) checked against every
+ * partition of the source topic, and this instance's stores, one partition at a time. The only class
+ * of the query API that touches Kafka Streams.
  *
  * <p>Every store of the topology is fed from the raw topic in one sub-topology, so a store partition
  * is a raw-topic partition and one assignment covers them all.
@@ -43,22 +47,32 @@ public final class StreamsCluster implements Cluster, LocalStores {
 
     private static final Serializer<String> KEYS = Serdes.String().serializer();
 
+    /** How long a request waits for the source topic's description before answering 503. */
+    private static final Duration DESCRIBE_TIMEOUT = Duration.ofSeconds(5);
+
     private final KafkaStreams streams;
+    private final Admin admin;
     private final Instance self;
     private final String sourceTopic;
     private final Supplier<Optional<String>> waitingFor;
+    /** The source topic's partition count once Kafka described it; 0 until then. */
+    private volatile int partitionCount;
 
     /**
+     * @param admin       describes the source topic: its partition count is the number of partitions
+     *                    every fleet-wide answer covers (the caller closes it)
      * @param self        this instance as configured in {@code application.server}
      * @param sourceTopic the topic the stores are fed from (the raw topic): its partitions are the stores'
      */
-    public StreamsCluster(KafkaStreams streams, Instance self, String sourceTopic) {
-        this(streams, self, sourceTopic, Optional::empty);
+    public StreamsCluster(KafkaStreams streams, Admin admin, Instance self, String sourceTopic) {
+        this(streams, admin, self, sourceTopic, Optional::empty);
     }
 
     /** @param waitingFor what keeps Kafka Streams from starting yet, for the readiness answer */
-    public StreamsCluster(KafkaStreams streams, Instance self, String sourceTopic, Supplier<Optional<String>> waitingFor) {
+    public StreamsCluster(KafkaStreams streams, Admin admin, Instance self, String sourceTopic,
+                          Supplier<Optional<String>> waitingFor) {
         this.streams = streams;
+        this.admin = admin;
         this.self = self;
         this.sourceTopic = sourceTopic;
         this.waitingFor = waitingFor;
@@ -87,47 +101,51 @@ public final class StreamsCluster implements Cluster, LocalStores {
     @Override
     public PartitionOwners ownersOf(String store, String key) {
         requireQueryable();
-        KeyQueryMetadata metadata = streams.queryMetadataForKey(store, key, KEYS);
-        if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)
-                || HostInfo.unavailable().equals(metadata.activeHost())) {
-            throw new NotQueryableException("no instance owns '" + key + "' in " + store
-                    + " right now (the group is rebalancing or starting); retry shortly");
-        }
-        List<Instance> standbys = metadata.standbyHosts().stream().map(StreamsCluster::instance)
-                .sorted(Comparator.comparing(Instance::toString)).toList();
-        return new PartitionOwners(metadata.partition(), instance(metadata.activeHost()), standbys);
+        return assignment().ownersOf(partitionOf(key));
     }
 
     @Override
     public List<PartitionOwners> owners() {
         requireQueryable();
-        Map<Integer, Instance> actives = new TreeMap<>();
-        Map<Integer, List<Instance>> standbys = new TreeMap<>();
-        int highest = -1;
-        for (StreamsMetadata client : clients()) {
-            Instance instance = instance(client.hostInfo());
-            for (int partition : partitions(client.topicPartitions())) {
-                actives.put(partition, instance);
-                highest = Math.max(highest, partition);
-            }
-            for (int partition : partitions(client.standbyTopicPartitions())) {
-                standbys.computeIfAbsent(partition, p -> new ArrayList<>()).add(instance);
-                highest = Math.max(highest, partition);
-            }
+        return assignment().owners();
+    }
+
+    private PartitionAssignment assignment() {
+        return new PartitionAssignment(sourceTopic, partitionCount(), members());
+    }
+
+    /**
+     * The source topic's partition count, as Kafka describes the topic. Kafka Streams' own metadata
+     * cannot give it: it knows a topic's partitions only from the hosts they are assigned to, so a
+     * partition no instance holds right now is missing from it. Described once: partitions added to
+     * the raw topic later would move keys away from the state kept for them, which Kafka Streams does
+     * not support, so a restart is due then anyway.
+     */
+    private int partitionCount() {
+        int known = partitionCount;
+        if (known > 0) {
+            return known;
         }
-        if (highest < 0) {
-            throw new NotQueryableException("no partition of " + sourceTopic + " is assigned yet (the group is starting); retry shortly");
+        try {
+            TopicDescription description = admin.describeTopics(List.of(sourceTopic)).allTopicNames()
+                    .get(DESCRIBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(sourceTopic);
+            partitionCount = description.partitions().size();
+            return partitionCount;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NotQueryableException("interrupted while asking Kafka how many partitions " + sourceTopic
+                    + " has; retry shortly");
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            throw new NotQueryableException("cannot learn from Kafka how many partitions " + sourceTopic + " has ("
+                    + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage())
+                    + "); retry shortly");
         }
-        List<PartitionOwners> owners = new ArrayList<>();
-        for (int partition = 0; partition <= highest; partition++) {
-            Instance active = actives.get(partition);
-            if (active == null) {
-                throw new NotQueryableException("partition " + partition + " of " + sourceTopic
-                        + " has no active owner right now (the group is rebalancing); retry shortly");
-            }
-            owners.add(new PartitionOwners(partition, active, standbys.getOrDefault(partition, List.of())));
-        }
-        return owners;
+    }
+
+    /** The partition of a key: Kafka's default partitioner, which ingest's producer uses for the raw topic. */
+    private int partitionOf(String key) {
+        return Utils.toPositive(Utils.murmur2(KEYS.serialize(sourceTopic, key))) % partitionCount();
     }
 
     @Override

@@ -6,7 +6,7 @@ import io.fleetstream.avro.ExhaustionAction;
 import io.fleetstream.avro.QuotaDetail;
 import io.fleetstream.avro.QuotaState;
 import io.fleetstream.avro.QuotaStatus;
-import io.fleetstream.topology.EventOrder;
+import io.fleetstream.schemas.emnify.EventOrder;
 
 import java.time.Instant;
 import java.util.Locale;

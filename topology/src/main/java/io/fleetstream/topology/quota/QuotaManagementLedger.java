@@ -5,7 +5,7 @@ import io.fleetstream.avro.QuotaManagement;
 import io.fleetstream.avro.QuotaManagementSetting;
 import io.fleetstream.avro.QuotaManagementState;
 import io.fleetstream.avro.ServiceProfileQuotaManagement;
-import io.fleetstream.topology.EventOrder;
+import io.fleetstream.schemas.emnify.EventOrder;
 
 import java.util.HashMap;
 import java.util.Map;

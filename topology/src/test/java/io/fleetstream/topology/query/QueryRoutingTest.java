@@ -192,6 +192,46 @@ class QueryRoutingTest {
     }
 
     @Test
+    void whileTheHighestPartitionHasNoOwnerFleetWideAnswersAre503NotAPartialCount() {
+        // partition 1, the highest, is in nobody's assignment: no metadata names it
+        a.holding(Set.of(0), Set.of());
+        b.holding(Set.of(), Set.of());
+
+        for (TestInstance asked : List.of(a, b)) {
+            for (String path : List.of("/v1/fleet/summary", "/v1/devices", "/v1/devices?status=ATTACHED",
+                    "/v1/organisations/500/events", "/v1/organisations/501/events?type=3,5")) {
+                Http.Response response = Http.get(asked.port(), path);
+                assertThat(response.status()).as(path).isEqualTo(503);
+                assertThat(response.header("Retry-After")).as(path).contains("2");
+                assertThat(response.header("Content-Type")).as(path).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+                assertThat(response.json().get("status").asInt()).as(path).isEqualTo(503);
+                assertThat(response.json().get("error").asText()).as(path)
+                        .contains("partition 1 of the 2 of " + fleet.topics.raw()).contains("no owner").contains("retry");
+            }
+        }
+        assertThat(Http.get(b.port(), "/v1/devices/" + deviceOn(0)).status()).as("a key on an owned partition").isEqualTo(200);
+        Http.Response unowned = Http.get(a.port(), "/v1/devices/" + deviceOn(1));
+        assertThat(unowned.status()).as("never a 404 for a key on an unowned partition").isEqualTo(503);
+        assertThat(unowned.header("Retry-After")).contains("2");
+    }
+
+    @Test
+    void aPartitionWithOnlyAStandbyRightNowIsCountedFromTheStandbyAndSaidToBeStale() {
+        a.holding(Set.of(0), Set.of());
+        b.holding(Set.of(), Set.of(1));
+
+        Http.Response summary = Http.get(a.port(), "/v1/fleet/summary");
+        assertThat(summary.status()).isEqualTo(200);
+        assertThat(summary.header(QueryServer.STALE_HEADER)).contains("true");
+        assertThat(summary.json().get("partitions").asInt()).isEqualTo(2);
+        assertThat(summary.json().get("devices").get("total").asInt()).isEqualTo(DEVICES.size());
+
+        Http.Response device = Http.get(a.port(), "/v1/devices/" + deviceOn(1));
+        assertThat(device.status()).isEqualTo(200);
+        assertThat(device.json().get("stale").asBoolean()).isTrue();
+    }
+
+    @Test
     void anOwnerThatCannotReadItsPartitionYetMakesThe503TravelBackNotA404() {
         b.storesReady(false); // restoring after a rebalance that A's metadata already shows
 

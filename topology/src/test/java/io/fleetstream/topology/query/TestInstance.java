@@ -10,7 +10,6 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -121,23 +120,20 @@ final class TestInstance implements Cluster, LocalStores, AutoCloseable {
 
     @Override
     public PartitionOwners ownersOf(String store, String key) {
-        return owners().get(fleet.partitionOf(key));
+        return assignment().ownersOf(fleet.partitionOf(key));
     }
 
     @Override
     public List<PartitionOwners> owners() {
+        return assignment().owners();
+    }
+
+    /** The group's assignment against the fleet's real partition count, as {@link StreamsCluster} sees it. */
+    private PartitionAssignment assignment() {
         if (rebalancing) {
             throw new NotQueryableException("the test group is rebalancing");
         }
-        List<PartitionOwners> owners = new ArrayList<>();
-        for (int p = 0; p < fleet.count(); p++) {
-            int partition = p;
-            Instance owner = group.stream().filter(i -> i.active.contains(partition)).map(TestInstance::self)
-                    .findFirst().orElseThrow(() -> new NotQueryableException("partition " + partition + " has no owner"));
-            owners.add(new PartitionOwners(p, owner,
-                    group.stream().filter(i -> i.standby.contains(partition)).map(TestInstance::self).toList()));
-        }
-        return owners;
+        return new PartitionAssignment(fleet.topics.raw(), fleet.count(), members());
     }
 
     @Override
