@@ -8,6 +8,7 @@ import picocli.CommandLine.Option;
 
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 
 /** Simulated Data Streamer traffic against any fleetstream ingest. */
@@ -32,6 +33,16 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "stop after this much simulated time (default: run until stopped)")
     Duration duration;
 
+    @Option(names = "--since", converter = DurationConverter.class,
+            description = "start the simulated traffic this long ago (e.g. 2h30m) instead of now; with a high --speed and "
+                    + "--duration it delivers a fleet's history at full speed, as a Data Streamer does when it resumes "
+                    + "after a pause")
+    Duration since;
+
+    @Option(names = "--batch-size", defaultValue = "" + SimulatorConfig.DEFAULT_BATCH_SIZE,
+            description = "most events per POST, 1 to 10000 (default: ${DEFAULT-VALUE})")
+    int batchSize;
+
     @Option(names = "--webhook-token", description = "bearer token to send (never logged)")
     String bearerToken;
 
@@ -40,7 +51,10 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SimulatorConfig config = SimulatorConfig.defaults(target, devices, seed).withSpeed(speed);
+        SimulatorConfig config = SimulatorConfig.defaults(target, devices, seed).withSpeed(speed).withBatchSize(batchSize);
+        if (since != null) {
+            config = config.withTraffic(config.traffic().withStart(Instant.now().minus(since)));
+        }
         if (duration != null) {
             config = config.withDuration(duration);
         }

@@ -12,6 +12,7 @@ import io.fleetstream.schemas.emnify.EventKeys;
 import io.fleetstream.schemas.registry.HttpSchemaRegistryClient;
 import io.fleetstream.schemas.serde.AvroSerdes;
 import io.fleetstream.topology.TopologyConfig;
+import io.fleetstream.topology.device.DeviceStateProcessor;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -105,7 +106,10 @@ class TwoInstanceQueryTest {
         kafkaProperties.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "1000");
         return TopologyService.start(new TopologyService.Settings(kafka.bootstrapServers(), kafkaProperties,
                 registry.url(), null, true, "fleetstream-query-e2e", dataDir.resolve(name), "at_least_once", 1, 1, 1,
-                Duration.ofMillis(100), "127.0.0.1", 0, "127.0.0.1", null, TopologyConfig.defaults(topics)));
+                Duration.ofMillis(100), "127.0.0.1", 0, "127.0.0.1", null,
+                // the events are produced in order: no reorder buffer, each device's state is there with its event
+                TopologyConfig.defaults(topics).withDeviceTimers(
+                        DeviceStateProcessor.Timers.defaults().withLateness(Duration.ZERO))));
     }
 
     private static void produce(List<EmnifyEvent> events) {
