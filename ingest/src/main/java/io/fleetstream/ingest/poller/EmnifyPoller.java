@@ -6,6 +6,8 @@ import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.avro.IngestSource;
 import io.fleetstream.ingest.publish.KafkaUnavailableException;
 import io.fleetstream.ingest.publish.KeyedEvent;
+import io.fleetstream.ingest.publish.PublishException;
+import io.fleetstream.ingest.publish.PublishResult;
 import io.fleetstream.schemas.emnify.EmnifyEventReader;
 import io.fleetstream.schemas.emnify.RawEvent;
 import io.fleetstream.schemas.emnify.ReadResult;
@@ -56,7 +58,7 @@ public final class EmnifyPoller implements AutoCloseable {
     @FunctionalInterface
     public interface EventSink {
         /** Returns once Kafka acknowledged every record. */
-        void publish(List<KeyedEvent> events, List<DeadLetter> deadLetters) throws KafkaUnavailableException;
+        PublishResult publish(List<KeyedEvent> events, List<DeadLetter> deadLetters) throws PublishException;
     }
 
     private final PollerConfig config;
@@ -220,8 +222,7 @@ public final class EmnifyPoller implements AutoCloseable {
             if (result instanceof FetchResult.Fetched fetched) {
                 failures = 0;
                 Batch batch = normalise(fetched.page(), published, edge, edgeFrom);
-                publish(batch, window, page);
-                tally.add(batch);
+                tally.add(publish(batch, window, page), batch.duplicates());
                 if (fetched.page().isLast(config.pageSize())) {
                     break;
                 }
@@ -268,7 +269,7 @@ public final class EmnifyPoller implements AutoCloseable {
                     edge.add(event.getId());
                 }
                 if (published.add(event.getId())) {
-                    events.add(KeyedEvent.of(event));
+                    events.add(KeyedEvent.of(event, STAGE, raw.original()));
                 } else {
                     duplicates++;
                 }
@@ -301,18 +302,25 @@ public final class EmnifyPoller implements AutoCloseable {
         return id != null && id.isIntegralNumber() && id.canConvertToLong() ? id.longValue() : null;
     }
 
-    private void publish(Batch batch, PollWindow window, int page) throws LeaseLost, InterruptedException {
+    /** What Kafka acknowledged: events Kafka refused as too large come back as dead letters. */
+    private PublishResult publish(Batch batch, PollWindow window, int page) throws LeaseLost, InterruptedException {
         int failures = 0;
         while (true) {
             ensureHeld();
             try {
-                sink.publish(batch.events(), batch.deadLetters());
-                metrics.events(batch.events().size(), batch.duplicates(), batch.deadLetters().size());
-                return;
-            } catch (KafkaUnavailableException e) {
+                PublishResult result = sink.publish(batch.events(), batch.deadLetters());
+                metrics.events(result.events(), batch.duplicates(), result.deadLetters());
+                return result;
+            } catch (PublishException e) {
                 Duration delay = backoff.delay(++failures);
-                log.warn("Kafka did not acknowledge page {} of {} ({} events): {}; trying again in {}", page, window,
-                        batch.events().size(), e.getMessage(), delay);
+                if (e.isTransient()) {
+                    log.warn("could not publish page {} of {} ({} events): {}; trying again in {}", page, window,
+                            batch.events().size(), e.getMessage(), delay);
+                } else {
+                    // no page is skipped: the poller waits until an operator fixes the registry or the configuration
+                    log.error("could not publish page {} of {} ({} events), and retrying alone will not help: {};"
+                            + " trying again in {}", page, window, batch.events().size(), e.getMessage(), delay);
+                }
                 pauseHolding(delay);
             }
         }
@@ -396,10 +404,10 @@ public final class EmnifyPoller implements AutoCloseable {
         private int duplicates;
         private int deadLetters;
 
-        void add(Batch batch) {
-            events += batch.events().size();
-            duplicates += batch.duplicates();
-            deadLetters += batch.deadLetters().size();
+        void add(PublishResult published, int duplicatesSkipped) {
+            events += published.events();
+            duplicates += duplicatesSkipped;
+            deadLetters += published.deadLetters();
         }
     }
 }

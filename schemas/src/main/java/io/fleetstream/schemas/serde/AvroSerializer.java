@@ -108,7 +108,10 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
                 .or(() -> registry.lookup(subject, schema))
                 .orElseThrow(() -> new SerializationException("the " + typeName + " schema is not registered under subject '"
                         + subject + "' for topic '" + topic + "', and auto-registration is off: register it first"
-                        + " (POST /subjects/" + subject + "/versions) or turn auto-registration on"))
+                        + " (POST /subjects/" + subject + "/versions) or turn auto-registration on",
+                        // the registry's answer, so callers can tell this from a record that cannot be written
+                        SchemaRegistryException.of(SchemaRegistryException.SCHEMA_NOT_FOUND,
+                                "schema not found under subject '" + subject + "'")))
                 .id();
     }
 }

@@ -87,7 +87,8 @@ class AvroSerdesTest {
         Serde<DeadLetter> serde = serdes.forValue(DeadLetter.class);
         DeadLetter letter = new DeadLetter("ingest.webhook", "body is not JSON: unexpected character at line 1 column 17",
                 java.nio.ByteBuffer.wrap("{\"id\": 1,,}".getBytes(StandardCharsets.UTF_8)), Instant.parse("2024-03-01T10:15:30.123Z"),
-                "STREAMER", "emnify.events.raw", 3, 1234567L, "20200078");
+                "STREAMER", "emnify.events.raw", 3, 1234567L, "20200078", 20_971_520L,
+                "3f79bb7b435b05321651daefd374cdc681dc06faa65e374e38337b88ca046dea");
 
         byte[] bytes = serde.serializer().serialize("emnify.events.dlq", letter);
 
