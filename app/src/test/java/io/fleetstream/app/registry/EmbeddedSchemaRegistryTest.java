@@ -1,8 +1,12 @@
 package io.fleetstream.app.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fleetstream.avro.CodedValue;
 import io.fleetstream.avro.DeadLetter;
 import io.fleetstream.avro.EmnifyEvent;
+import io.fleetstream.avro.Endpoint;
+import io.fleetstream.avro.IngestMetadata;
+import io.fleetstream.avro.IngestSource;
 import io.fleetstream.schemas.json.Json;
 import io.fleetstream.schemas.registry.CompatibilityLevel;
 import io.fleetstream.schemas.registry.HttpSchemaRegistryClient;
@@ -11,7 +15,9 @@ import io.fleetstream.schemas.registry.RegisteredSchema;
 import io.fleetstream.schemas.registry.RegistryChange;
 import io.fleetstream.schemas.registry.RegistryJournal;
 import io.fleetstream.schemas.registry.SchemaRegistryException;
+import io.fleetstream.schemas.serde.AvroSerdes;
 import org.apache.avro.Schema;
+import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +26,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -152,6 +162,23 @@ class EmbeddedSchemaRegistryTest {
     }
 
     @Test
+    void thePublishedAvscRegisteredByAnotherProducerIsTheSchemaFleetstreamsSerdeUses() throws Exception {
+        // another producer (Confluent's KafkaAvroSerializer built on the published .avsc) registers first
+        String avsc = Files.readString(Path.of("../schemas/src/main/avro/EmnifyEvent.avsc"));
+        HttpResponse<String> registered = send("POST", "/subjects/emnify.events.raw-value/versions",
+                "{\"schema\":" + Json.mapper().writeValueAsString(avsc) + "}", RegistryApi.CONTENT_TYPE);
+        assertThat(registered.statusCode()).as(registered.body()).isEqualTo(200);
+        int id = json(registered).get("id").asInt();
+
+        Serde<EmnifyEvent> serde = new AvroSerdes(client, true).forValue(EmnifyEvent.class);
+        byte[] value = serde.serializer().serialize("emnify.events.raw", event());
+
+        assertThat(ByteBuffer.wrap(value, 1, 4).getInt()).isEqualTo(id);
+        assertThat(json(send("GET", "/subjects/emnify.events.raw-value/versions", null, null))).isEqualTo(json("[1]"));
+        assertThat(serde.deserializer().deserialize("emnify.events.raw", value)).isEqualTo(event());
+    }
+
+    @Test
     void errorBodiesHaveConfluentsShapeAndStatus() throws Exception {
         assertError(send("GET", "/subjects/x-value/versions", null, null), 404, 40401, "subject 'x-value' not found");
         assertError(send("GET", "/schemas/ids/7", null, null), 404, 40403, "schema id 7 not found");
@@ -220,6 +247,17 @@ class EmbeddedSchemaRegistryTest {
         }
         request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static EmnifyEvent event() {
+        return EmnifyEvent.newBuilder()
+                .setId(31877325941L)
+                .setTimestamp(Instant.parse("2021-10-27T08:38:02Z"))
+                .setEventType(new CodedValue(3, "Create PDP Context"))
+                .setDescription("New PDP Context successfully activated")
+                .setEndpoint(new Endpoint(20200078L, "Test Sim 2", null, null, null))
+                .setIngest(new IngestMetadata(IngestSource.STREAMER, Instant.parse("2021-10-27T08:38:03Z")))
+                .build();
     }
 
     private static JsonNode json(HttpResponse<String> response) throws IOException {

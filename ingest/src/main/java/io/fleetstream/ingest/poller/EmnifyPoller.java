@@ -6,6 +6,8 @@ import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.avro.IngestSource;
 import io.fleetstream.ingest.publish.KafkaUnavailableException;
 import io.fleetstream.ingest.publish.KeyedEvent;
+import io.fleetstream.ingest.publish.PublishException;
+import io.fleetstream.ingest.publish.PublishResult;
 import io.fleetstream.schemas.emnify.EmnifyEventReader;
 import io.fleetstream.schemas.emnify.EventOrder;
 import io.fleetstream.schemas.emnify.RawEvent;
@@ -20,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
@@ -63,7 +66,7 @@ public final class EmnifyPoller implements AutoCloseable {
     @FunctionalInterface
     public interface EventSink {
         /** Returns once Kafka acknowledged every record. */
-        void publish(List<KeyedEvent> events, List<DeadLetter> deadLetters) throws KafkaUnavailableException;
+        PublishResult publish(List<KeyedEvent> events, List<DeadLetter> deadLetters) throws PublishException;
     }
 
     private final PollerConfig config;
@@ -237,10 +240,9 @@ public final class EmnifyPoller implements AutoCloseable {
                 }
                 continue;
             }
-            publish(batch.get(), part);
+            publish(batch.get(), part, tally);
             published.addAll(batch.get().ids());
             edge.addAll(batch.get().edge());
-            tally.add(batch.get());
         }
         PollerCheckpoint next = PollerCheckpoint.of(window.until(), edge);
         save(next);
@@ -301,7 +303,7 @@ public final class EmnifyPoller implements AutoCloseable {
                 pauseHolding(delay);
             }
         }
-        batch.accepted().sort(EventOrder.EVENT_TIME_THEN_ID);
+        batch.accepted().sort(Comparator.comparing(KeyedEvent::event, EventOrder.EVENT_TIME_THEN_ID));
         return Optional.of(batch);
     }
 
@@ -321,7 +323,7 @@ public final class EmnifyPoller implements AutoCloseable {
                 if (published.contains(event.getId()) || !batch.ids().add(event.getId())) {
                     batch.duplicate();
                 } else {
-                    batch.accepted().add(event);
+                    batch.accepted().add(KeyedEvent.of(event, STAGE, raw.original()));
                 }
             } else if (result instanceof ReadResult.Rejected rejected) {
                 // its time may be unreadable, so it counts as on the edge: once a window no longer lists it, it
@@ -353,34 +355,44 @@ public final class EmnifyPoller implements AutoCloseable {
 
     /**
      * Publishes a window's batch in its order, a page's worth of records at a time, each acknowledged by Kafka
-     * before the next is sent; the dead letters go with the first.
+     * before the next is sent; the dead letters go with the first. Events Kafka refused as too large come back
+     * as dead letters in what it acknowledged.
      */
-    private void publish(Batch batch, PollWindow window) throws LeaseLost, InterruptedException {
-        List<KeyedEvent> events = batch.accepted().stream().map(KeyedEvent::of).toList();
+    private void publish(Batch batch, PollWindow window, Tally tally) throws LeaseLost, InterruptedException {
+        List<KeyedEvent> events = batch.accepted();
         int chunk = config.pageSize();
         for (int from = 0; from == 0 || from < events.size(); from += chunk) {
             List<KeyedEvent> records = events.subList(from, Math.min(events.size(), from + chunk));
             List<DeadLetter> deadLetters = from == 0 ? batch.deadLetters() : List.of();
             if (!records.isEmpty() || !deadLetters.isEmpty()) {
-                publish(records, deadLetters, window);
+                PublishResult result = publish(records, deadLetters, window);
+                tally.events += result.events();
+                tally.deadLetters += result.deadLetters();
             }
         }
+        tally.duplicates += batch.duplicates;
         metrics.events(0, batch.duplicates, 0);
     }
 
-    private void publish(List<KeyedEvent> events, List<DeadLetter> deadLetters, PollWindow window)
+    private PublishResult publish(List<KeyedEvent> events, List<DeadLetter> deadLetters, PollWindow window)
             throws LeaseLost, InterruptedException {
         int failures = 0;
         while (true) {
             ensureHeld();
             try {
-                sink.publish(events, deadLetters);
-                metrics.events(events.size(), 0, deadLetters.size());
-                return;
-            } catch (KafkaUnavailableException e) {
+                PublishResult result = sink.publish(events, deadLetters);
+                metrics.events(result.events(), 0, result.deadLetters());
+                return result;
+            } catch (PublishException e) {
                 Duration delay = backoff.delay(++failures);
-                log.warn("Kafka did not acknowledge {} events of {}: {}; trying again in {}", events.size(), window,
-                        e.getMessage(), delay);
+                if (e.isTransient()) {
+                    log.warn("could not publish {} events of {}: {}; trying again in {}", events.size(), window,
+                            e.getMessage(), delay);
+                } else {
+                    // nothing is skipped: the poller waits until an operator fixes the registry or the configuration
+                    log.error("could not publish {} events of {}, and retrying alone will not help: {}; trying again"
+                            + " in {}", events.size(), window, e.getMessage(), delay);
+                }
                 pauseHolding(delay);
             }
         }
@@ -458,7 +470,7 @@ public final class EmnifyPoller implements AutoCloseable {
 
     /** One window's events, not published yet. */
     private static final class Batch {
-        private final List<EmnifyEvent> accepted = new ArrayList<>();
+        private final List<KeyedEvent> accepted = new ArrayList<>();
         private final List<DeadLetter> deadLetters = new ArrayList<>();
         /** the ids of the events in it, accepted or dead-lettered */
         private final Set<Long> ids = new HashSet<>();
@@ -466,7 +478,7 @@ public final class EmnifyPoller implements AutoCloseable {
         private final Set<Long> edge = new HashSet<>();
         private int duplicates;
 
-        List<EmnifyEvent> accepted() {
+        List<KeyedEvent> accepted() {
             return accepted;
         }
 
@@ -498,11 +510,5 @@ public final class EmnifyPoller implements AutoCloseable {
         private int pages;
         /** how many events the last window too long to hold listed */
         private long lastListed;
-
-        void add(Batch batch) {
-            events += batch.accepted().size();
-            duplicates += batch.duplicates;
-            deadLetters += batch.deadLetters().size();
-        }
     }
 }

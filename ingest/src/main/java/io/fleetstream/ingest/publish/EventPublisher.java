@@ -3,11 +3,13 @@ package io.fleetstream.ingest.publish;
 import io.fleetstream.avro.DeadLetter;
 import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.schemas.Topics;
+import io.fleetstream.schemas.registry.SchemaRegistryException;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -17,13 +19,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -36,7 +44,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Values are serialised here, before anything is sent, with the serializers given (in production
  * Confluent wire-format Avro talking to the Schema Registry), so a registry outage fails the publish before
- * a single record is written. The record timestamp is the time ingest received the event, not the event
+ * a single record is written ({@link SchemaRegistryFailureException}, not a Kafka failure). A record Kafka
+ * refuses as too large is dead-lettered instead of failing the publish (see {@link #publish(List, List, Duration)}). The record timestamp is the time ingest received the event, not the event
  * time: backfilled events can be days old, and a broker deletes segments by record timestamp, so old event
  * times would have it delete them right away. The event time travels in the {@code event-time} header
  * (epoch milliseconds, 8 bytes big-endian).
@@ -48,6 +57,8 @@ public final class EventPublisher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EventPublisher.class);
     private static final int MAX_CAUSE_LENGTH = 200;
+    /** How much of a too-large original a dead letter keeps: enough to see what it was, far below Kafka's limits. */
+    static final int KEPT_ORIGINAL_BYTES = 64 * 1024;
 
     private final Producer<String, byte[]> producer;
     private final Serializer<EmnifyEvent> eventSerializer;
@@ -94,7 +105,7 @@ public final class EventPublisher implements AutoCloseable {
     }
 
     /** Publishes with the acknowledgement timeout given at construction. */
-    public PublishResult publish(List<KeyedEvent> events, List<DeadLetter> deadLetters) throws KafkaUnavailableException {
+    public PublishResult publish(List<KeyedEvent> events, List<DeadLetter> deadLetters) throws PublishException {
         return publish(events, deadLetters, ackTimeout);
     }
 
@@ -102,11 +113,20 @@ public final class EventPublisher implements AutoCloseable {
      * Sends every event (to the raw topic, under its key) and every dead letter (to the dead-letter topic,
      * without key), then waits until all are acknowledged.
      *
-     * @throws KafkaUnavailableException when a serializer or a send fails, or not all records are
-     *                                   acknowledged within {@code timeout}; some records may have been written
+     * <p>A record Kafka refuses as too large ({@link RecordTooLargeException}: larger than the producer's
+     * {@code max.request.size} or {@code buffer.memory}, or than the topic's {@code max.message.bytes}) can never
+     * be written, and the sender would retry it forever, holding back the rest of its batch. So it is
+     * dead-lettered instead: with the reason, the size and SHA-256 of its original bytes, and only their first
+     * {@value #KEPT_ORIGINAL_BYTES} bytes, so the dead letter fits; should even that be refused, with none of them.
+     * The result counts it as dead-lettered.
+     *
+     * @throws SchemaRegistryFailureException when a value cannot be serialised because of the Schema Registry;
+     *                                        nothing was sent
+     * @throws KafkaUnavailableException      when a send fails for any other reason, or not all records are
+     *                                        acknowledged within {@code timeout}; some records may have been written
      */
     public PublishResult publish(List<KeyedEvent> events, List<DeadLetter> deadLetters, Duration timeout)
-            throws KafkaUnavailableException {
+            throws PublishException {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>(events.size() + deadLetters.size());
         for (KeyedEvent keyed : events) {
@@ -119,10 +139,51 @@ public final class EventPublisher implements AutoCloseable {
             return new PublishResult(0, 0);
         }
 
+        Map<Integer, RecordTooLargeException> refused = sendAll(records, deadline, timeout);
+        List<DeadLetter> replacements = new ArrayList<>(refused.size());
+        int refusedEvents = 0;
+        for (Map.Entry<Integer, RecordTooLargeException> entry : refused.entrySet()) {
+            int index = entry.getKey();
+            ProducerRecord<String, byte[]> record = records.get(index);
+            if (index < events.size()) {
+                refusedEvents++;
+                replacements.add(tooLarge(events.get(index), record, entry.getValue()));
+            } else {
+                replacements.add(shortened(deadLetters.get(index - events.size()), record, entry.getValue()));
+            }
+        }
+        for (int keep : new int[] {KEPT_ORIGINAL_BYTES, 0}) {
+            if (replacements.isEmpty()) {
+                break;
+            }
+            List<ProducerRecord<String, byte[]>> retry = new ArrayList<>(replacements.size());
+            for (DeadLetter replacement : replacements) {
+                retry.add(deadLetterRecord(keepingAtMost(replacement, keep)));
+            }
+            Map<Integer, RecordTooLargeException> refusedAgain = sendAll(retry, deadline, timeout);
+            List<DeadLetter> still = new ArrayList<>(refusedAgain.size());
+            refusedAgain.keySet().forEach(i -> still.add(replacements.get(i)));
+            replacements.clear();
+            replacements.addAll(still);
+        }
+        if (!replacements.isEmpty()) {
+            throw new KafkaUnavailableException("the dead-letter topic " + topics.deadLetters() + " refused as too large"
+                    + " even a dead letter without its original bytes; check the topic's max.message.bytes");
+        }
+        return new PublishResult(events.size() - refusedEvents, deadLetters.size() + refusedEvents);
+    }
+
+    /**
+     * Sends the records and waits for every acknowledgement; returns the records Kafka refused as too large, by
+     * index. Any other failure fails the whole publish.
+     */
+    private Map<Integer, RecordTooLargeException> sendAll(List<ProducerRecord<String, byte[]>> records, long deadline,
+                                                          Duration timeout) throws KafkaUnavailableException {
         Acknowledgements acks = new Acknowledgements(records.size());
-        for (ProducerRecord<String, byte[]> record : records) {
+        for (int i = 0; i < records.size(); i++) {
+            ProducerRecord<String, byte[]> record = records.get(i);
             try {
-                producer.send(record, acks.callbackFor(record.topic()));
+                producer.send(record, acks.callbackFor(i, record.topic()));
             } catch (RuntimeException e) {
                 throw new KafkaUnavailableException("could not send to " + record.topic() + ": " + summary(e), e);
             }
@@ -131,7 +192,7 @@ public final class EventPublisher implements AutoCloseable {
             }
         }
         acks.await(deadline, timeout);
-        return new PublishResult(events.size(), deadLetters.size());
+        return acks.tooLarge();
     }
 
     /**
@@ -152,7 +213,7 @@ public final class EventPublisher implements AutoCloseable {
         producer.close(Duration.ofSeconds(10));
     }
 
-    private ProducerRecord<String, byte[]> eventRecord(KeyedEvent keyed) throws KafkaUnavailableException {
+    private ProducerRecord<String, byte[]> eventRecord(KeyedEvent keyed) throws PublishException {
         EmnifyEvent event = keyed.event();
         String topic = topics.raw();
         Headers headers = new RecordHeaders();
@@ -161,21 +222,85 @@ public final class EventPublisher implements AutoCloseable {
         try {
             value = eventSerializer.serialize(topic, headers, event);
         } catch (RuntimeException e) {
-            throw new KafkaUnavailableException("could not serialise event " + event.getId() + " for " + topic + ": " + summary(e), e);
+            throw serialisationFailure("event " + event.getId() + " for " + topic, e);
         }
         return new ProducerRecord<>(topic, null, event.getIngest().getReceivedAt().toEpochMilli(), keyed.key(), value, headers);
     }
 
-    private ProducerRecord<String, byte[]> deadLetterRecord(DeadLetter deadLetter) throws KafkaUnavailableException {
+    private ProducerRecord<String, byte[]> deadLetterRecord(DeadLetter deadLetter) throws PublishException {
         String topic = topics.deadLetters();
         Headers headers = new RecordHeaders();
         byte[] value;
         try {
             value = deadLetterSerializer.serialize(topic, headers, deadLetter);
         } catch (RuntimeException e) {
-            throw new KafkaUnavailableException("could not serialise a dead letter for " + topic + ": " + summary(e), e);
+            throw serialisationFailure("a dead letter for " + topic, e);
         }
         return new ProducerRecord<>(topic, null, deadLetter.getAt().toEpochMilli(), null, value, headers);
+    }
+
+    /**
+     * A serializer failed. The Schema Registry's failures are told apart, so that a caller does not report an
+     * unreachable registry as a Kafka outage; their messages come from the registry client, which never shows
+     * credentials. Anything else is reported as before, briefly.
+     */
+    private static PublishException serialisationFailure(String what, RuntimeException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SchemaRegistryException registry) {
+                return new SchemaRegistryFailureException("could not serialise " + what + ": " + e.getMessage(), registry);
+            }
+        }
+        return new KafkaUnavailableException("could not serialise " + what + ": " + summary(e), e);
+    }
+
+    /** The dead letter of an event Kafka refused as too large. */
+    private static DeadLetter tooLarge(KeyedEvent keyed, ProducerRecord<String, byte[]> record, RecordTooLargeException e) {
+        EmnifyEvent event = keyed.event();
+        String reason = "event " + event.getId() + " is too large for Kafka: its value for " + record.topic() + " is "
+                + record.value().length + " bytes (" + summary(e) + ")";
+        return DeadLetter.newBuilder()
+                .setStage(keyed.stage())
+                .setReason(reason)
+                .setOriginal(ByteBuffer.wrap(keyed.original()))
+                .setAt(event.getIngest().getReceivedAt())
+                .setSource(event.getIngest().getSource().name())
+                .setKey(keyed.key())
+                .build();
+    }
+
+    /** A dead letter the dead-letter topic refused as too large (its original is large), to be sent shortened. */
+    private static DeadLetter shortened(DeadLetter deadLetter, ProducerRecord<String, byte[]> record, RecordTooLargeException e) {
+        return DeadLetter.newBuilder(deadLetter)
+                .setReason(deadLetter.getReason() + "; the dead letter itself was too large for Kafka at "
+                        + record.value().length + " bytes (" + summary(e) + ")")
+                .build();
+    }
+
+    /**
+     * The dead letter with at most {@code keep} bytes of its original; when it loses any, it says so in its reason
+     * and carries the whole original's size and SHA-256, so the original can still be recognised.
+     */
+    private static DeadLetter keepingAtMost(DeadLetter deadLetter, int keep) {
+        ByteBuffer original = deadLetter.getOriginal().duplicate();
+        int size = original.remaining();
+        if (size <= keep) {
+            return deadLetter;
+        }
+        byte[] whole = new byte[size];
+        original.get(whole);
+        String sha256;
+        try {
+            sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(whole));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+        return DeadLetter.newBuilder(deadLetter)
+                .setReason(deadLetter.getReason() + "; the original is " + size + " bytes with SHA-256 " + sha256
+                        + (keep == 0 ? ", none of which are kept" : ", of which the first " + keep + " are kept"))
+                .setOriginal(ByteBuffer.wrap(Arrays.copyOf(whole, keep)))
+                .setOriginalSize((long) size)
+                .setOriginalSha256(sha256)
+                .build();
     }
 
     private static void requireUnchanged(Map<String, Object> properties, String key, String... allowed) {
@@ -199,22 +324,30 @@ public final class EventPublisher implements AutoCloseable {
         return text.length() <= MAX_CAUSE_LENGTH ? text : text.substring(0, MAX_CAUSE_LENGTH) + "…";
     }
 
-    /** Counts acknowledgements; completes when all arrived, or with the first failure. */
+    /**
+     * Counts acknowledgements; completes when all arrived, or with the first failure. A record refused as too large
+     * counts as answered: it is remembered, and the caller dead-letters it.
+     */
     private static final class Acknowledgements {
         private final int total;
-        private final AtomicInteger acknowledged = new AtomicInteger();
+        private final AtomicInteger answered = new AtomicInteger();
+        private final Map<Integer, RecordTooLargeException> tooLarge = new ConcurrentSkipListMap<>();
         private final CompletableFuture<Void> done = new CompletableFuture<>();
 
         Acknowledgements(int total) {
             this.total = total;
         }
 
-        Callback callbackFor(String topic) {
+        Callback callbackFor(int index, String topic) {
             return (RecordMetadata metadata, Exception exception) -> {
-                if (exception != null) {
+                if (exception instanceof RecordTooLargeException refused) {
+                    tooLarge.put(index, refused);
+                } else if (exception != null) {
                     done.completeExceptionally(new KafkaUnavailableException(
                             "Kafka did not acknowledge a record for " + topic + ": " + summary(exception), exception));
-                } else if (acknowledged.incrementAndGet() == total) {
+                    return;
+                }
+                if (answered.incrementAndGet() == total) {
                     done.complete(null);
                 }
             };
@@ -222,6 +355,10 @@ public final class EventPublisher implements AutoCloseable {
 
         boolean failed() {
             return done.isCompletedExceptionally();
+        }
+
+        Map<Integer, RecordTooLargeException> tooLarge() {
+            return new TreeMap<>(tooLarge);
         }
 
         void await(long deadlineNanos, Duration timeout) throws KafkaUnavailableException {
@@ -233,7 +370,7 @@ public final class EventPublisher implements AutoCloseable {
                 }
                 throw new KafkaUnavailableException("Kafka send failed: " + summary(e.getCause()), e.getCause());
             } catch (TimeoutException e) {
-                throw new KafkaUnavailableException("Kafka acknowledged " + acknowledged.get() + " of " + total
+                throw new KafkaUnavailableException("Kafka acknowledged " + (answered.get() - tooLarge.size()) + " of " + total
                         + " records within " + timeout.toMillis() + " ms; is the cluster reachable?");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -20,7 +20,10 @@ final class WebhookMetrics {
     static final String BATCH_SIZE = "fleetstream.ingest.webhook.batch.size";
 
     /** How a request ended; the tag value is the lower-case name. */
-    enum Outcome { ACCEPTED, BAD_REQUEST, TOO_LARGE, UNAUTHORIZED, FORBIDDEN, KAFKA_UNAVAILABLE, FAILED }
+    enum Outcome {
+        ACCEPTED, BAD_REQUEST, TOO_LARGE, UNAUTHORIZED, FORBIDDEN, KAFKA_UNAVAILABLE, SCHEMA_REGISTRY_UNAVAILABLE,
+        SCHEMA_REGISTRY_REFUSED, FAILED
+    }
 
     private final Map<Outcome, Counter> requests = new EnumMap<>(Outcome.class);
     private final Counter accepted;

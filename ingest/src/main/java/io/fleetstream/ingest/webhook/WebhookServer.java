@@ -8,6 +8,9 @@ import io.fleetstream.ingest.publish.ClusterReadiness;
 import io.fleetstream.ingest.publish.EventPublisher;
 import io.fleetstream.ingest.publish.KafkaUnavailableException;
 import io.fleetstream.ingest.publish.KeyedEvent;
+import io.fleetstream.ingest.publish.PublishException;
+import io.fleetstream.ingest.publish.PublishResult;
+import io.fleetstream.ingest.publish.SchemaRegistryFailureException;
 import io.fleetstream.schemas.emnify.EmnifyBatchParser;
 import io.fleetstream.schemas.emnify.EmnifyEventReader;
 import io.fleetstream.schemas.emnify.MalformedBatchException;
@@ -39,9 +42,11 @@ import java.util.Objects;
  * <p>{@code POST /v1/events} (also PUT and PATCH, which the streamer can be set to) takes a JSON array of
  * events or one event, normalises each, dead-letters what cannot be normalised (with the reason and the
  * exact bytes), and answers {@code 200 {"accepted": n, "dead_lettered": m}} only after Kafka acknowledged
- * every record: the streamer never resends an answered batch, so an early 200 could lose events. When
- * Kafka does not acknowledge, the answer is 503 with {@code Retry-After}, and the streamer retries the
- * whole batch (downstream dedupes on event id).
+ * every record: the streamer never resends an answered batch, so an early 200 could lose events. An event
+ * Kafka refuses as too large is dead-lettered too, so it cannot hold back its batch forever. When Kafka does
+ * not acknowledge, or the Schema Registry cannot be reached, the answer is 503 with {@code Retry-After}, and
+ * the streamer retries the whole batch (downstream dedupes on event id); when the registry refuses
+ * fleetstream's schema, 500, because waiting does not help.
  *
  * <p>Callers authenticate with the configured bearer token or basic credential; without one configured,
  * only clients on this host are served. Bodies, tokens and credentials are never logged: some MNO-only
@@ -156,7 +161,7 @@ public final class WebhookServer implements AutoCloseable {
         for (RawEvent raw : batch) {
             ReadResult result = reader.read(raw.json(), IngestSource.STREAMER, receivedAt);
             if (result instanceof ReadResult.Accepted accepted) {
-                events.add(KeyedEvent.of(accepted.event()));
+                events.add(KeyedEvent.of(accepted.event(), STAGE, raw.original()));
             } else if (result instanceof ReadResult.Rejected rejected) {
                 deadLetters.add(DeadLetter.newBuilder()
                         .setStage(STAGE)
@@ -168,25 +173,46 @@ public final class WebhookServer implements AutoCloseable {
             }
         }
 
+        PublishResult published;
         try {
-            publisher.publish(events, deadLetters, config.ackTimeout());
-        } catch (KafkaUnavailableException e) {
-            metrics.request(WebhookMetrics.Outcome.KAFKA_UNAVAILABLE);
-            log.warn("answered 503 to a batch of {} events: {}", batch.size(), e.getMessage());
-            ctx.header("Retry-After", Integer.toString(config.retryAfterSeconds()));
-            error(ctx, 503, "Kafka did not acknowledge the events (" + e.getMessage() + "); nothing was accepted:"
-                    + " retry after " + config.retryAfterSeconds() + " s");
+            published = publisher.publish(events, deadLetters, config.ackTimeout());
+        } catch (PublishException e) {
+            refuse(ctx, batch.size(), e);
             return;
         }
-        metrics.acknowledged(events.size(), deadLetters.size(), Duration.ofNanos(System.nanoTime() - started));
-        if (!deadLetters.isEmpty()) {
-            log.warn("dead-lettered {} of {} events; first reason: {}", deadLetters.size(), batch.size(),
-                    deadLetters.get(0).getReason());
+        metrics.acknowledged(published.events(), published.deadLetters(), Duration.ofNanos(System.nanoTime() - started));
+        if (published.deadLetters() > 0) {
+            log.warn("dead-lettered {} of {} events; first reason: {}", published.deadLetters(), batch.size(),
+                    deadLetters.isEmpty() ? "too large for Kafka" : deadLetters.get(0).getReason());
         }
-        log.debug("accepted {} events, dead-lettered {}", events.size(), deadLetters.size());
+        log.debug("accepted {} events, dead-lettered {}", published.events(), published.deadLetters());
         respond(ctx, 200, Json.mapper().createObjectNode()
-                .put("accepted", events.size())
-                .put("dead_lettered", deadLetters.size()));
+                .put("accepted", published.events())
+                .put("dead_lettered", published.deadLetters()));
+    }
+
+    /**
+     * Answers a batch that was not accepted. What can succeed by itself later (Kafka or the registry down or
+     * overloaded) is 503 with {@code Retry-After}; what cannot until an operator acts (the registry refuses
+     * fleetstream's schema, or its credentials) is 500, so nobody waits for it to pass. Either way the Data
+     * Streamer sends the batch again, and nothing of it counts as accepted.
+     */
+    private void refuse(Context ctx, int batchSize, PublishException e) {
+        String what = e instanceof SchemaRegistryFailureException
+                ? "the schema registry failed, so nothing was sent to Kafka (" + e.getMessage() + ")"
+                : "Kafka did not acknowledge the events (" + e.getMessage() + ")";
+        if (e.isTransient()) {
+            metrics.request(e instanceof KafkaUnavailableException
+                    ? WebhookMetrics.Outcome.KAFKA_UNAVAILABLE : WebhookMetrics.Outcome.SCHEMA_REGISTRY_UNAVAILABLE);
+            log.warn("answered 503 to a batch of {} events: {}", batchSize, e.getMessage());
+            ctx.header("Retry-After", Integer.toString(config.retryAfterSeconds()));
+            error(ctx, 503, what + "; nothing was accepted: retry after " + config.retryAfterSeconds() + " s");
+        } else {
+            metrics.request(WebhookMetrics.Outcome.SCHEMA_REGISTRY_REFUSED);
+            log.error("answered 500 to a batch of {} events: {}", batchSize, e.getMessage());
+            error(ctx, 500, what + "; nothing was accepted, and retrying will not help until the schema registry or"
+                    + " ingest's configuration is fixed");
+        }
     }
 
     private boolean authenticated(Context ctx) {

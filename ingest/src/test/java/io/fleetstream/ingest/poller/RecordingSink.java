@@ -4,6 +4,7 @@ import io.fleetstream.avro.DeadLetter;
 import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.ingest.publish.KafkaUnavailableException;
 import io.fleetstream.ingest.publish.KeyedEvent;
+import io.fleetstream.ingest.publish.PublishResult;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,7 @@ final class RecordingSink implements EmnifyPoller.EventSink {
     private final AtomicInteger attempts = new AtomicInteger();
 
     @Override
-    public synchronized void publish(List<KeyedEvent> newEvents, List<DeadLetter> newDeadLetters)
+    public synchronized PublishResult publish(List<KeyedEvent> newEvents, List<DeadLetter> newDeadLetters)
             throws KafkaUnavailableException {
         attempts.incrementAndGet();
         if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
@@ -26,6 +27,7 @@ final class RecordingSink implements EmnifyPoller.EventSink {
         }
         events.addAll(newEvents);
         deadLetters.addAll(newDeadLetters);
+        return new PublishResult(newEvents.size(), newDeadLetters.size());
     }
 
     void failNext(int count) {

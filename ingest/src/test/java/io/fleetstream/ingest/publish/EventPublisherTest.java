@@ -1,5 +1,6 @@
 package io.fleetstream.ingest.publish;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetstream.avro.DeadLetter;
 import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.avro.IngestSource;
@@ -7,6 +8,11 @@ import io.fleetstream.schemas.Topics;
 import io.fleetstream.schemas.emnify.EmnifyEventReader;
 import io.fleetstream.schemas.emnify.Examples;
 import io.fleetstream.schemas.emnify.ReadResult;
+import io.fleetstream.schemas.json.Json;
+import io.fleetstream.schemas.registry.HttpSchemaRegistryClient;
+import io.fleetstream.schemas.registry.InMemorySchemaRegistry;
+import io.fleetstream.schemas.serde.AvroSerdes;
+import org.apache.avro.Schema;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -15,6 +21,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.errors.NetworkException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.Header;
@@ -24,16 +31,21 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -56,9 +68,9 @@ class EventPublisherTest {
         MockProducer<String, byte[]> producer = producer(true);
         EventPublisher publisher = publisher(producer, Duration.ofSeconds(5));
         EmnifyEvent update = example("004-1-update-location-docs.json");
-        EmnifyEvent orgLevel = example("015-52-data-quota-enabled-docs.json");
 
-        PublishResult result = publisher.publish(List.of(KeyedEvent.of(update), KeyedEvent.of(orgLevel)), List.of());
+        PublishResult result = publisher.publish(List.of(keyed("004-1-update-location-docs.json"),
+                keyed("015-52-data-quota-enabled-docs.json")), List.of());
 
         assertThat(result).isEqualTo(new PublishResult(2, 0));
         List<ProducerRecord<String, byte[]>> sent = producer.history();
@@ -91,8 +103,8 @@ class EventPublisherTest {
     void publishReturnsOnlyWhenEveryRecordIsAcknowledged() throws Exception {
         MockProducer<String, byte[]> producer = producer(false);
         EventPublisher publisher = publisher(producer, Duration.ofSeconds(10));
-        List<KeyedEvent> events = List.of(KeyedEvent.of(example("004-1-update-location-docs.json")),
-                KeyedEvent.of(example("005-2-update-gprs-location-docs.json")));
+        List<KeyedEvent> events = List.of(keyed("004-1-update-location-docs.json"),
+                keyed("005-2-update-gprs-location-docs.json"));
 
         CompletableFuture<PublishResult> publishing = CompletableFuture.supplyAsync(() -> publishUnchecked(publisher, events), caller);
         await().until(() -> producer.history().size() == 2);
@@ -107,8 +119,8 @@ class EventPublisherTest {
     void aFailedSendFailsThePublishWithoutRevealingRecordContents() {
         MockProducer<String, byte[]> producer = producer(false);
         EventPublisher publisher = publisher(producer, Duration.ofSeconds(10));
-        List<KeyedEvent> events = List.of(KeyedEvent.of(example("029-56-data-quota-assigned-string-detail-1nce.json")),
-                KeyedEvent.of(example("004-1-update-location-docs.json")));
+        List<KeyedEvent> events = List.of(keyed("029-56-data-quota-assigned-string-detail-1nce.json"),
+                keyed("004-1-update-location-docs.json"));
 
         CompletableFuture<PublishResult> publishing = CompletableFuture.supplyAsync(() -> publishUnchecked(publisher, events), caller);
         await().until(() -> producer.history().size() == 2);
@@ -132,7 +144,7 @@ class EventPublisherTest {
         MockProducer<String, byte[]> producer = producer(false);
         EventPublisher publisher = publisher(producer, Duration.ofMillis(200));
 
-        assertThatThrownBy(() -> publisher.publish(List.of(KeyedEvent.of(example("004-1-update-location-docs.json"))), List.of()))
+        assertThatThrownBy(() -> publisher.publish(List.of(keyed("004-1-update-location-docs.json")), List.of()))
                 .isInstanceOf(KafkaUnavailableException.class)
                 .hasMessage("Kafka acknowledged 0 of 1 records within 200 ms; is the cluster reachable?");
     }
@@ -145,11 +157,111 @@ class EventPublisherTest {
         };
         EventPublisher publisher = new EventPublisher(producer, registryDown, new AvroBinarySerializer<>(), TOPICS, Duration.ofSeconds(1));
 
-        assertThatThrownBy(() -> publisher.publish(List.of(KeyedEvent.of(example("004-1-update-location-docs.json"))),
+        assertThatThrownBy(() -> publisher.publish(List.of(keyed("004-1-update-location-docs.json")),
                 List.of(deadLetter("bad", "{}"))))
                 .isInstanceOf(KafkaUnavailableException.class)
                 .hasMessage("could not serialise event 176777623 for emnify.events.raw: SerializationException:"
                         + " Schema Registry at http://registry:8081 is unreachable");
+        assertThat(producer.history()).isEmpty();
+    }
+
+    @Test
+    void anEventKafkaRefusesAsTooLargeIsDeadLetteredWithItsSizeHashAndBeginningWhileTheRestIsPublished() throws Exception {
+        MockProducer<String, byte[]> producer = producer(false);
+        EventPublisher publisher = publisher(producer, Duration.ofSeconds(10));
+        ObjectNode json = (ObjectNode) Examples.json("004-1-update-location-docs.json");
+        json.put("id", 5150L).put("description", "x".repeat(300_000));
+        byte[] original = Json.mapper().writeValueAsBytes(json);
+        EmnifyEvent huge = ((ReadResult.Accepted) new EmnifyEventReader().read(json, IngestSource.STREAMER, RECEIVED)).event();
+        List<KeyedEvent> events = List.of(keyed("005-2-update-gprs-location-docs.json"),
+                KeyedEvent.of(huge, "ingest.webhook", original), keyed("006-3-create-pdp-accepted-docs.json"));
+
+        CompletableFuture<PublishResult> publishing = CompletableFuture.supplyAsync(() -> publishUnchecked(publisher, events), caller);
+        await().until(() -> producer.history().size() == 3);
+        producer.completeNext();
+        producer.errorNext(new RecordTooLargeException("The message is 300412 bytes when serialized which is larger than"
+                + " 1048576, which is the value of the max.request.size configuration."));
+        producer.completeNext();
+        // the dead letter goes out only now, and the publish waits for its acknowledgement too
+        await().until(() -> producer.history().size() == 4);
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> !publishing.isDone());
+        producer.completeNext();
+
+        assertThat(publishing.get(5, TimeUnit.SECONDS)).isEqualTo(new PublishResult(2, 1));
+        ProducerRecord<String, byte[]> sent = producer.history().get(3);
+        assertThat(sent.topic()).isEqualTo(TOPICS.deadLetters());
+        DeadLetter deadLetter = AvroBinarySerializer.decode(sent.value(), DeadLetter.class);
+        assertThat(deadLetter.getStage()).isEqualTo("ingest.webhook");
+        assertThat(deadLetter.getSource()).isEqualTo("STREAMER");
+        assertThat(deadLetter.getKey()).isEqualTo("733023");
+        assertThat(deadLetter.getAt()).isEqualTo(RECEIVED);
+        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(original));
+        assertThat(deadLetter.getReason())
+                .startsWith("event 5150 is too large for Kafka: its value for emnify.events.raw is ")
+                .contains("RecordTooLargeException", "max.request.size",
+                        "the original is " + original.length + " bytes with SHA-256 " + sha256 + ", of which the first 65536 are kept")
+                .doesNotContain("xxxx");
+        assertThat(deadLetter.getOriginalSize()).isEqualTo(original.length);
+        assertThat(deadLetter.getOriginalSha256()).isEqualTo(sha256);
+        assertThat(bytes(deadLetter.getOriginal())).isEqualTo(Arrays.copyOf(original, 65536));
+    }
+
+    @Test
+    void aDeadLetterTooLargeForKafkaIsSentAgainWithTheBeginningOfItsOriginal() throws Exception {
+        MockProducer<String, byte[]> producer = producer(false);
+        EventPublisher publisher = publisher(producer, Duration.ofSeconds(10));
+        byte[] original = ("{\"id\": \"x\", \"description\": \"" + "y".repeat(100_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+        DeadLetter rejected = deadLetter("id 'x' is not an event id", new String(original, StandardCharsets.UTF_8));
+
+        CompletableFuture<PublishResult> publishing = CompletableFuture.supplyAsync(
+                () -> publishUnchecked(publisher, List.of(), List.of(rejected)), caller);
+        await().until(() -> producer.history().size() == 1);
+        producer.errorNext(new RecordTooLargeException("The request included a message larger than the max message size the server will accept."));
+        await().until(() -> producer.history().size() == 2);
+        producer.completeNext();
+
+        assertThat(publishing.get(5, TimeUnit.SECONDS)).isEqualTo(new PublishResult(0, 1));
+        DeadLetter sent = AvroBinarySerializer.decode(producer.history().get(1).value(), DeadLetter.class);
+        assertThat(sent.getReason()).startsWith("id 'x' is not an event id; the dead letter itself was too large for Kafka")
+                .contains("the original is " + original.length + " bytes with SHA-256");
+        assertThat(sent.getOriginalSize()).isEqualTo(original.length);
+        assertThat(bytes(sent.getOriginal())).isEqualTo(Arrays.copyOf(original, 65536));
+    }
+
+    @Test
+    void anUnreachableSchemaRegistryIsReportedAsSuchAndTransientWithoutItsCredentials() throws Exception {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        AvroSerdes serdes = new AvroSerdes(new HttpSchemaRegistryClient("http://fleet:pw-S3CRET@127.0.0.1:" + closed), true);
+        MockProducer<String, byte[]> producer = producer(true);
+        EventPublisher publisher = new EventPublisher(producer, serdes.forValue(EmnifyEvent.class).serializer(),
+                serdes.forValue(DeadLetter.class).serializer(), TOPICS, Duration.ofSeconds(5));
+
+        assertThatThrownBy(() -> publisher.publish(List.of(keyed("004-1-update-location-docs.json")), List.of()))
+                .isInstanceOfSatisfying(SchemaRegistryFailureException.class, e -> assertThat(e.isTransient()).isTrue())
+                .hasMessageStartingWith("could not serialise event 176777623 for emnify.events.raw: schema registry unreachable at"
+                        + " http://127.0.0.1:" + closed)
+                .hasMessageNotContaining("pw-S3CRET")
+                .hasMessageNotContaining("Kafka");
+        assertThat(producer.history()).isEmpty();
+    }
+
+    @Test
+    void aSchemaTheRegistryRefusesIsAFailureThatRetryingDoesNotFix() {
+        InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+        registry.register("emnify.events.raw-value", Schema.createRecord("EmnifyEvent", null, "io.fleetstream.avro", false,
+                List.of(new Schema.Field("unrelated", Schema.create(Schema.Type.STRING)))));
+        AvroSerdes serdes = new AvroSerdes(registry, true);
+        MockProducer<String, byte[]> producer = producer(true);
+        EventPublisher publisher = new EventPublisher(producer, serdes.forValue(EmnifyEvent.class).serializer(),
+                serdes.forValue(DeadLetter.class).serializer(), TOPICS, Duration.ofSeconds(5));
+
+        assertThatThrownBy(() -> publisher.publish(List.of(keyed("004-1-update-location-docs.json")), List.of()))
+                .isInstanceOfSatisfying(SchemaRegistryFailureException.class, e -> assertThat(e.isTransient()).isFalse())
+                .hasMessageContaining("cannot register the EmnifyEvent schema under subject 'emnify.events.raw-value'")
+                .hasMessageContaining("incompatible");
         assertThat(producer.history()).isEmpty();
     }
 
@@ -159,7 +271,7 @@ class EventPublisherTest {
         producer.sendException = new TimeoutException("Topic emnify.events.raw not present in metadata after 60000 ms.");
 
         assertThatThrownBy(() -> publisher(producer, Duration.ofSeconds(1))
-                .publish(List.of(KeyedEvent.of(example("004-1-update-location-docs.json"))), List.of()))
+                .publish(List.of(keyed("004-1-update-location-docs.json")), List.of()))
                 .isInstanceOf(KafkaUnavailableException.class)
                 .hasMessageContaining("emnify.events.raw")
                 .hasMessageContaining("TimeoutException");
@@ -224,15 +336,29 @@ class EventPublisherTest {
     }
 
     private static PublishResult publishUnchecked(EventPublisher publisher, List<KeyedEvent> events) {
+        return publishUnchecked(publisher, events, List.of());
+    }
+
+    private static PublishResult publishUnchecked(EventPublisher publisher, List<KeyedEvent> events, List<DeadLetter> deadLetters) {
         try {
-            return publisher.publish(events, List.of());
-        } catch (KafkaUnavailableException e) {
+            return publisher.publish(events, deadLetters);
+        } catch (PublishException e) {
             throw new java.util.concurrent.CompletionException(e);
         }
     }
 
+    static KeyedEvent keyed(String name) {
+        return KeyedEvent.of(example(name), "ingest.webhook", Examples.bytes(name));
+    }
+
     static EmnifyEvent example(String name) {
         return ((ReadResult.Accepted) new EmnifyEventReader().read(Examples.json(name), IngestSource.STREAMER, RECEIVED)).event();
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
     }
 
     private static DeadLetter deadLetter(String reason, String original) {

@@ -14,7 +14,11 @@ import io.fleetstream.schemas.Topics;
 import io.fleetstream.schemas.emnify.EmnifyEventReader;
 import io.fleetstream.schemas.emnify.Examples;
 import io.fleetstream.schemas.json.Json;
+import io.fleetstream.schemas.registry.HttpSchemaRegistryClient;
+import io.fleetstream.schemas.registry.InMemorySchemaRegistry;
+import io.fleetstream.schemas.serde.AvroSerdes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.avro.Schema;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Cluster;
@@ -22,7 +26,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
-import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -32,6 +36,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -173,18 +178,71 @@ class WebhookServerTest {
     }
 
     @Test
-    void aSchemaRegistryOutageIsAnswered503AndNothingIsSent() throws Exception {
-        Serializer<EmnifyEvent> registryDown = (topic, event) -> {
-            throw new SerializationException("Schema Registry is unreachable");
-        };
-        start(true, bearerConfig(), registryDown);
+    void anUnreachableSchemaRegistryIsAnswered503SayingSoWithoutItsCredentials() throws Exception {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        AvroSerdes serdes = new AvroSerdes(new HttpSchemaRegistryClient("http://fleet:pw-REGISTRY-77@127.0.0.1:" + closed), true);
+        start(true, bearerConfig(), serdes.forValue(EmnifyEvent.class).serializer());
 
         HttpResponse<String> response = send(post(Examples.bytes("004-1-update-location-docs.json"))
                 .header("Authorization", "Bearer " + TOKEN));
 
         assertThat(response.statusCode()).isEqualTo(503);
         assertThat(response.headers().firstValue("Retry-After")).hasValue("10");
+        assertThat(json(response.body()).get("error").asText())
+                .startsWith("the schema registry failed, so nothing was sent to Kafka (could not serialise event 176777623"
+                        + " for emnify.events.raw: schema registry unreachable at http://127.0.0.1:" + closed)
+                .contains("nothing was accepted: retry after 10 s")
+                .doesNotContain("Kafka did not acknowledge", "pw-REGISTRY-77", "fleet:");
+        assertThat(meters.counter(WebhookMetrics.REQUESTS, "outcome", "schema_registry_unavailable").count()).isEqualTo(1.0);
         assertThat(producer.history()).isEmpty();
+    }
+
+    @Test
+    void aSchemaTheRegistryRefusesIsAnswered500WithoutRetryAfter() throws Exception {
+        InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+        registry.register("emnify.events.raw-value", Schema.createRecord("EmnifyEvent", null, "io.fleetstream.avro", false,
+                List.of(new Schema.Field("unrelated", Schema.create(Schema.Type.STRING)))));
+        start(true, bearerConfig(), new AvroSerdes(registry, true).forValue(EmnifyEvent.class).serializer());
+
+        HttpResponse<String> response = send(post(Examples.bytes("004-1-update-location-docs.json"))
+                .header("Authorization", "Bearer " + TOKEN));
+
+        assertThat(response.statusCode()).isEqualTo(500);
+        assertThat(response.headers().firstValue("Retry-After")).isEmpty();
+        assertThat(json(response.body()).get("error").asText())
+                .startsWith("the schema registry failed, so nothing was sent to Kafka (could not serialise event 176777623"
+                        + " for emnify.events.raw: cannot register the EmnifyEvent schema under subject 'emnify.events.raw-value'")
+                .contains("incompatible", "retrying will not help until the schema registry or ingest's configuration is fixed");
+        assertThat(meters.counter(WebhookMetrics.REQUESTS, "outcome", "schema_registry_refused").count()).isEqualTo(1.0);
+        assertThat(producer.history()).isEmpty();
+    }
+
+    @Test
+    void anEventKafkaRefusesAsTooLargeIsDeadLetteredAndTheRestOfTheBatchAccepted() throws Exception {
+        start(false, bearerConfig());
+        byte[] body = array(Examples.bytes("004-1-update-location-docs.json"), Examples.bytes("006-3-create-pdp-accepted-docs.json"));
+
+        CompletableFuture<HttpResponse<String>> response = http.sendAsync(post(body).header("Authorization", "Bearer " + TOKEN).build(),
+                HttpResponse.BodyHandlers.ofString());
+        await().until(() -> producer.history().size() == 2);
+        producer.errorNext(new RecordTooLargeException("The request included a message larger than the max message size the server will accept."));
+        producer.completeNext();
+        await().until(() -> producer.history().size() == 3);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !response.isDone());
+        producer.completeNext();
+        HttpResponse<String> answered = response.get();
+
+        assertThat(answered.statusCode()).isEqualTo(200);
+        assertThat(json(answered.body())).isEqualTo(json("{\"accepted\": 1, \"dead_lettered\": 1}"));
+        DeadLetter deadLetter = AvroBinarySerializer.decode(producer.history().get(2).value(), DeadLetter.class);
+        assertThat(deadLetter.getStage()).isEqualTo("ingest.webhook");
+        assertThat(deadLetter.getReason()).startsWith("event 176777623 is too large for Kafka");
+        assertThat(new String(bytes(deadLetter.getOriginal()), UTF_8)).isEqualTo(new String(Examples.bytes("004-1-update-location-docs.json"), UTF_8).strip());
+        assertThat(meters.counter(WebhookMetrics.EVENTS_ACCEPTED).count()).isEqualTo(1.0);
+        assertThat(meters.counter(WebhookMetrics.EVENTS_DEAD_LETTERED).count()).isEqualTo(1.0);
     }
 
     // ---- bodies that are not batches

@@ -41,7 +41,9 @@ import static io.fleetstream.schemas.emnify.TolerantValues.kindOf;
  * {@code extra}, nested under its parent key. A known key whose value has a type it cannot use goes to
  * {@code extra} too, instead of failing the event. An event is rejected (never by exception) only when it
  * cannot be identified, placed in time, routed or keyed: no usable {@code id}, {@code timestamp} or
- * {@code event_type.id}, or an {@code endpoint.id}/{@code organisation.id} that is present but not a number.
+ * {@code event_type.id}, or an {@code endpoint.id}/{@code organisation.id} that is present but not a number; or an
+ * {@code id}, {@code endpoint.id} or {@code organisation.id} that is zero or negative (an event without endpoint or
+ * organisation is fine: it is keyed by what it has).
  *
  * <p>Keys that go to {@code extra} are collected in a fixed order, whatever order they arrived in: first
  * the known keys with unusable values, in the order fleetstream models them, then unknown keys as met.
@@ -58,6 +60,9 @@ public final class EmnifyEventReader {
     private static final Set<String> ENDPOINT_KEYS = Set.of("id", "name", "ip_address", "imei", "tags");
     private static final Set<String> SIM_KEYS = Set.of("id", "iccid", "production_date", "msisdn");
     private static final Set<String> IMSI_KEYS = Set.of("id", "imsi", "import_date");
+
+    /** emnify numbers events, endpoints and organisations from 1; the query API refuses anything else as an id. */
+    private static final String POSITIVE_IDS = "emnify ids are positive whole numbers";
 
     private final JsonNodeFactory nodes = Json.mapper().getNodeFactory();
 
@@ -83,6 +88,9 @@ public final class EmnifyEventReader {
         Long id = asLong(idNode);
         if (id == null) {
             return new ReadResult.Rejected("id " + describe(idNode) + " is not an event id (expected a whole number such as 176777623)");
+        }
+        if (id <= 0) {
+            return new ReadResult.Rejected("id " + id + " is not an event id: " + POSITIVE_IDS);
         }
 
         JsonNode timestampNode = event.get("timestamp");
@@ -138,6 +146,9 @@ public final class EmnifyEventReader {
                 if (organisationId == null) {
                     return new ReadResult.Rejected("organisation.id " + describe(object.get("id")) + " is not a number");
                 }
+                if (organisationId <= 0) {
+                    return new ReadResult.Rejected("organisation.id " + organisationId + " is not an emnify id: " + POSITIVE_IDS);
+                }
                 organisation = new Organisation(organisationId, text(object, "name", "organisation", extra));
                 unknownKeys(object, ORGANISATION_KEYS, "organisation", extra);
             } else {
@@ -165,6 +176,9 @@ public final class EmnifyEventReader {
                 Long endpointId = asLong(object.get("id"));
                 if (endpointId == null) {
                     return new ReadResult.Rejected("endpoint.id " + describe(object.get("id")) + " is not a number");
+                }
+                if (endpointId <= 0) {
+                    return new ReadResult.Rejected("endpoint.id " + endpointId + " is not an emnify id: " + POSITIVE_IDS);
                 }
                 endpoint = new Endpoint(endpointId, text(object, "name", "endpoint", extra),
                         text(object, "ip_address", "endpoint", extra), text(object, "imei", "endpoint", extra),

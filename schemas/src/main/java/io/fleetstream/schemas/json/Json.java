@@ -28,9 +28,13 @@ public final class Json {
             .build();
 
     static {
-        // a 10,000-event Data Streamer batch is a few MB; the default 20 MB string limit is ample,
-        // but nesting is capped lower than Jackson's default to refuse hostile bodies early
-        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
+        // nesting is capped lower than Jackson's default to refuse hostile bodies early. Strings are not capped
+        // here: bodies are already bounded by the receiver's byte limit, and one event with a huge string (a 20 MB
+        // description) must reach the dead-letter topic alone; Jackson's default 20 MB cap refused its whole batch
+        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(64)
+                .maxStringLength(Integer.MAX_VALUE)
+                .build());
     }
 
     private Json() {

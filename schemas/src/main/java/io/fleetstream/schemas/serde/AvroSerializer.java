@@ -23,7 +23,9 @@ import java.util.concurrent.ConcurrentMap;
  * (4 bytes, big-endian), then Avro binary. The subject is {@code <topic>-value} (TopicNameStrategy).
  *
  * <p>The schema id is resolved once per topic: registered on first use when auto-registration is
- * on, otherwise looked up, failing when the schema is not registered. After that no record touches
+ * on, otherwise looked up, failing when the schema is not registered. The schema registered and
+ * looked up is the one published in the record's {@code .avsc} ({@link PublishedSchema}), so a
+ * producer that registers the {@code .avsc} itself and fleetstream share one schema id and version. After that no record touches
  * the registry. Thread-safe: the datum writer is shared, the output buffer and encoder are per thread.
  */
 public final class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
@@ -36,6 +38,8 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
     private final SchemaRegistry registry;
     private final boolean autoRegister;
     private final Schema schema;
+    /** What is registered and looked up: the schema as published in its .avsc (see {@link PublishedSchema}). */
+    private final Schema published;
     private final String typeName;
     private final DatumWriter<T> writer;
     private final ConcurrentMap<String, Integer> idsByTopic = new ConcurrentHashMap<>();
@@ -46,6 +50,7 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
         this.autoRegister = autoRegister;
         SpecificData model = SpecificData.getForClass(type);
         this.schema = model.getSchema(type);
+        this.published = PublishedSchema.of(schema);
         this.typeName = type.getSimpleName();
         this.writer = new SpecificDatumWriter<>(schema, model);
     }
@@ -94,7 +99,7 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
     private int register(String topic) {
         String subject = WireFormat.valueSubject(topic);
         try {
-            return registry.register(subject, schema);
+            return registry.register(subject, published);
         } catch (SchemaRegistryException e) {
             if (e.errorCode() == SchemaRegistryException.INCOMPATIBLE_SCHEMA || e.errorCode() == SchemaRegistryException.INVALID_SCHEMA) {
                 throw new SerializationException("cannot register the " + typeName + " schema under subject '" + subject
@@ -106,10 +111,15 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
 
     private int lookUp(String topic) {
         String subject = WireFormat.valueSubject(topic);
-        return registry.lookup(subject, schema)
+        // a subject may hold the generated schema, which fleetstream registered before it registered the published one
+        return registry.lookup(subject, published)
+                .or(() -> registry.lookup(subject, schema))
                 .orElseThrow(() -> new SerializationException("the " + typeName + " schema is not registered under subject '"
                         + subject + "' for topic '" + topic + "', and auto-registration is off: register it first"
-                        + " (POST /subjects/" + subject + "/versions) or turn auto-registration on"))
+                        + " (POST /subjects/" + subject + "/versions) or turn auto-registration on",
+                        // the registry's answer, so callers can tell this from a record that cannot be written
+                        SchemaRegistryException.of(SchemaRegistryException.SCHEMA_NOT_FOUND,
+                                "schema not found under subject '" + subject + "'")))
                 .id();
     }
 }

@@ -23,6 +23,16 @@ class EmnifyBatchParserTest {
     }
 
     @Test
+    void anEventWithAStringOverTwentyMegabytesIsParsedSoItCanBeDeadLetteredAlone() throws Exception {
+        String description = "d".repeat(21 * 1024 * 1024);
+
+        List<RawEvent> events = parser.parse(utf8("[{\"id\":1,\"description\":\"" + description + "\"},{\"id\":2}]"));
+
+        assertThat(events).hasSize(2);
+        assertThat(events.get(0).json().get("description").textValue()).hasSize(description.length());
+    }
+
+    @Test
     void aSingleEventObjectIsABatchOfOne() throws Exception {
         byte[] body = Examples.bytes("004-1-update-location-docs.json");
 

@@ -535,6 +535,40 @@ class EmnifyEventReaderTest {
         assertRejected(json, key + ".id 'abc' is not a number");
     }
 
+    @ParameterizedTest(name = "id {0}")
+    @CsvSource(delimiter = '|', value = {
+            "0       | id 0 is not an event id: emnify ids are positive whole numbers",
+            "-3      | id -3 is not an event id: emnify ids are positive whole numbers",
+            "'\"-7\"' | id -7 is not an event id: emnify ids are positive whole numbers",
+    })
+    void rejectsAnEventIdThatIsNotPositive(String id, String reason) {
+        ObjectNode json = event();
+        json.set("id", parse(id));
+
+        assertRejected(json, reason);
+    }
+
+    @ParameterizedTest(name = "{0}.id {1}")
+    @CsvSource({"endpoint, 0", "endpoint, -3", "organisation, 0", "organisation, -1825"})
+    void rejectsAnEndpointOrOrganisationIdThatIsNotPositive(String key, long id) {
+        ObjectNode json = event();
+        json.putObject(key).put("id", id).put("name", "x");
+
+        assertRejected(json, key + ".id " + id + " is not an emnify id: emnify ids are positive whole numbers");
+    }
+
+    @Test
+    void anEventWithoutEndpointOrOrganisationIsStillAccepted() {
+        ObjectNode json = event();
+        json.remove("endpoint");
+        json.putNull("organisation");
+
+        EmnifyEvent event = accept(json);
+
+        assertThat(event.getEndpoint()).isNull();
+        assertThat(event.getOrganisation()).isNull();
+    }
+
     // ---- helpers
 
     private EmnifyEvent accept(JsonNode json) {

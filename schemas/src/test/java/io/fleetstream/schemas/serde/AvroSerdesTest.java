@@ -17,13 +17,20 @@ import io.fleetstream.avro.VisitedOperator;
 import io.fleetstream.schemas.registry.InMemorySchemaRegistry;
 import io.fleetstream.schemas.registry.RegisteredSchema;
 import io.fleetstream.schemas.registry.SchemaRegistry;
+import io.fleetstream.schemas.registry.SchemaRegistryState;
 import io.fleetstream.schemas.serde.evolution.v1.SignalReading;
 import org.apache.avro.Schema;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 
@@ -80,7 +87,8 @@ class AvroSerdesTest {
         Serde<DeadLetter> serde = serdes.forValue(DeadLetter.class);
         DeadLetter letter = new DeadLetter("ingest.webhook", "body is not JSON: unexpected character at line 1 column 17",
                 java.nio.ByteBuffer.wrap("{\"id\": 1,,}".getBytes(StandardCharsets.UTF_8)), Instant.parse("2024-03-01T10:15:30.123Z"),
-                "STREAMER", "emnify.events.raw", 3, 1234567L, "20200078");
+                "STREAMER", "emnify.events.raw", 3, 1234567L, "20200078", 20_971_520L,
+                "3f79bb7b435b05321651daefd374cdc681dc06faa65e374e38337b88ca046dea");
 
         byte[] bytes = serde.serializer().serialize("emnify.events.dlq", letter);
 
@@ -98,7 +106,57 @@ class AvroSerdesTest {
         RegisteredSchema registered = registry.latest(RAW + "-value");
         assertThat(registered.id()).isEqualTo(300);
         assertThat(Arrays.copyOf(bytes, 5)).containsExactly(0, 0, 0, 0x01, 0x2c);
-        assertThat(registered.schema()).isEqualTo(EmnifyEvent.getClassSchema());
+        assertThat(registered.schema()).isEqualTo(PublishedSchema.of(EmnifyEvent.getClassSchema()));
+    }
+
+    @Test
+    void aSubjectWhereAProducerRegisteredThePublishedAvscKeepsOneVersionAndOneId() throws IOException {
+        // what Confluent's KafkaAvroSerializer registers for a producer built on the published .avsc
+        int eventId = registry.register(RAW + "-value", avsc("EmnifyEvent"));
+        int deadLetterId = registry.register("emnify.events.dlq-value", avsc("DeadLetter"));
+        Serde<EmnifyEvent> events = serdes.forValue(EmnifyEvent.class);
+        Serde<DeadLetter> deadLetters = serdes.forValue(DeadLetter.class);
+        DeadLetter deadLetter = DeadLetter.newBuilder().setStage("ingest.webhook").setReason("id is missing")
+                .setOriginal(ByteBuffer.wrap("{}".getBytes(StandardCharsets.UTF_8))).setAt(Instant.parse("2025-01-02T03:04:05Z"))
+                .setSource("STREAMER").build();
+
+        byte[] event = events.serializer().serialize(RAW, fullyPopulatedEvent());
+        byte[] dead = deadLetters.serializer().serialize("emnify.events.dlq", deadLetter);
+
+        assertThat(ByteBuffer.wrap(event, 1, 4).getInt()).isEqualTo(eventId);
+        assertThat(ByteBuffer.wrap(dead, 1, 4).getInt()).isEqualTo(deadLetterId);
+        assertThat(registry.versions(RAW + "-value")).containsExactly(1);
+        assertThat(registry.versions("emnify.events.dlq-value")).containsExactly(1);
+        // decoding still gives Java Strings (a Utf8 would not even fit the generated fields)
+        EmnifyEvent decoded = events.deserializer().deserialize(RAW, event);
+        assertThat(decoded).isEqualTo(fullyPopulatedEvent());
+        assertThat((Object) decoded.getDescription()).isInstanceOf(String.class);
+        assertThat((Object) decoded.getEndpoint().getName()).isInstanceOf(String.class);
+        assertThat(deadLetters.deserializer().deserialize("emnify.events.dlq", dead)).isEqualTo(deadLetter);
+    }
+
+    @Test
+    void withoutAutoRegistrationThePublishedAvscRegisteredByAnotherProducerIsUsed() throws IOException {
+        int id = registry.register(RAW + "-value", avsc("EmnifyEvent"));
+
+        byte[] bytes = new AvroSerdes(registry, false).forValue(EmnifyEvent.class).serializer().serialize(RAW, fullyPopulatedEvent());
+
+        assertThat(ByteBuffer.wrap(bytes, 1, 4).getInt()).isEqualTo(id);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"EmnifyEvent", "DeadLetter", "DeviceState", "PresenceChange", "QuotaState", "QuotaManagementState"})
+    void theSchemaFleetstreamRegistersIsExactlyThePublishedAvsc(String name) throws Exception {
+        Schema generated = (Schema) Class.forName("io.fleetstream.avro." + name).getMethod("getClassSchema").invoke(null);
+
+        Schema published = PublishedSchema.of(generated);
+
+        assertThat(SchemaRegistryState.canonicalText(published)).isEqualTo(SchemaRegistryState.canonicalText(avsc(name)))
+                .doesNotContain("avro.java.string");
+    }
+
+    private static Schema avsc(String name) throws IOException {
+        return new Schema.Parser().parse(Files.readString(Path.of("src/main/avro", name + ".avsc")));
     }
 
     @Test
