@@ -1,0 +1,54 @@
+package io.fleetstream.app.testing;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetstream.schemas.json.Json;
+import org.apache.kafka.common.utils.Utils;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Events that only move time forward: one Update location per partition of the raw topic, for made-up
+ * endpoints (from {@code firstEndpoint} on) whose keys Kafka's default partitioner puts on each partition.
+ * An end-to-end test sends them after a delivery so that every partition's event-time clock passes the
+ * offlines due in it; the test leaves these endpoints out of its comparison.
+ */
+public final class ClockSentinels {
+
+    /** Far from the simulator's endpoint ids (about 1e7) and event ids (about 1e12). */
+    private static final long EVENT_ID_BASE = 9_990_000_000_000L;
+
+    private ClockSentinels() {
+    }
+
+    /** One sentinel stamped {@code at} on each of the raw topic's {@code partitions}; event id = base + endpoint id. */
+    public static List<ObjectNode> onEveryPartition(int partitions, long firstEndpoint, Instant at) {
+        List<ObjectNode> events = new ArrayList<>();
+        Set<Integer> covered = new HashSet<>();
+        for (long endpoint = firstEndpoint; covered.size() < partitions; endpoint++) {
+            if (covered.add(partitionOf(endpoint, partitions))) {
+                ObjectNode e = Json.mapper().createObjectNode();
+                e.put("id", EVENT_ID_BASE + endpoint);
+                e.put("timestamp", at.toString());
+                e.putObject("event_type").put("id", 1).put("description", "Update location");
+                e.putObject("event_source").put("id", 0).put("description", "Network");
+                e.putObject("event_severity").put("id", 0).put("description", "Info");
+                e.put("alert", false);
+                e.put("description", "clock sentinel");
+                e.putObject("organisation").put("id", 1).put("name", "sentinels");
+                e.putObject("endpoint").put("id", endpoint).put("name", "sentinel");
+                events.add(e);
+            }
+        }
+        return events;
+    }
+
+    /** The partition ingest's producer gives an endpoint's events (key: the endpoint id as text). */
+    public static int partitionOf(long endpoint, int partitions) {
+        return Utils.toPositive(Utils.murmur2(Long.toString(endpoint).getBytes(StandardCharsets.UTF_8))) % partitions;
+    }
+}
