@@ -4,7 +4,9 @@ import io.fleetstream.app.simulate.DeliveryListener;
 import io.fleetstream.app.simulate.Simulator;
 import io.fleetstream.app.simulate.SimulatorConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.net.URI;
 import java.time.Duration;
@@ -15,6 +17,9 @@ import java.util.concurrent.Callable;
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = "Post realistic emnify Data Streamer batches for a simulated fleet to a webhook.")
 public final class SimulateCommand implements Callable<Integer> {
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--target", defaultValue = "http://localhost:8080/v1/events",
             description = "webhook URL (default: ${DEFAULT-VALUE})")
@@ -39,6 +44,11 @@ public final class SimulateCommand implements Callable<Integer> {
                     + "after a pause")
     Duration since;
 
+    @Option(names = "--start", paramLabel = "INSTANT",
+            description = "start the simulated traffic at this instant (e.g. 2026-12-01T18:00:00Z): the same --seed and "
+                    + "--start give the same events, however fast they are delivered")
+    Instant start;
+
     @Option(names = "--batch-size", defaultValue = "" + SimulatorConfig.DEFAULT_BATCH_SIZE,
             description = "most events per POST, 1 to 10000 (default: ${DEFAULT-VALUE})")
     int batchSize;
@@ -52,8 +62,12 @@ public final class SimulateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SimulatorConfig config = SimulatorConfig.defaults(target, devices, seed).withSpeed(speed).withBatchSize(batchSize);
-        if (since != null) {
-            config = config.withTraffic(config.traffic().withStart(Instant.now().minus(since)));
+        if (since != null && start != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give --since or --start, not both");
+        }
+        Instant from = start != null ? start : since != null ? Instant.now().minus(since) : null;
+        if (from != null) {
+            config = config.withTraffic(config.traffic().withStart(from));
         }
         if (duration != null) {
             config = config.withDuration(duration);

@@ -58,8 +58,9 @@ public final class TopologyOptions {
     public Duration offlineWindow;
 
     @Option(names = "--event-lateness", defaultValue = "30s", converter = DurationConverter.class,
-            description = "how far behind its source's latest event an event may arrive and still be applied to device "
-                    + "state in event-time order; device state and presence lag the sources by this much (default: ${DEFAULT-VALUE})")
+            description = "how long (in arrival time) after events of its source that happened later an event may arrive "
+                    + "and still be applied to device state in event-time order; device state and presence wait this "
+                    + "much (default: ${DEFAULT-VALUE})")
     public Duration eventLateness;
 
     @Option(names = "--offline-wall-clock-allowance", defaultValue = "2m", converter = DurationConverter.class,

@@ -75,10 +75,11 @@ import static org.awaitility.Awaitility.await;
  * the events alone, whenever the topics are read. The wall-clock path (an idle partition) is not what ends either
  * scenario and keeps its default allowance: it is a separate concern, tested in EventTimeTopologyTest.
  *
- * <p>Each scenario also prints how far out of order its sources delivered (see {@link #disorder}): an event that
- * reaches its partition more than the lateness behind its own source's latest event time is behind the clock when
- * it is read, so an offline may already have fired; that is the one way the processor may, by design, differ from
- * the reference, and the first thing to look at when a device does not match.
+ * <p>Each scenario also prints how far out of order its sources delivered (see {@link #disorder}): a catch-up
+ * delivers a device's events up to minutes of event time behind others, but within a fraction of a second of
+ * arrival. Only an event that arrives the lateness bound or more after an event of its source that happened later
+ * can be behind the clock when it is read; that is the one way the processor may, by design, differ from the
+ * reference, and the first thing to look at when a device does not match.
  *
  * <p>The per-scenario figures go to stdout (with surefire, {@code app/target/surefire-reports/*-output.txt}).
  */
@@ -86,7 +87,10 @@ class PresenceDeliveryEndToEndTest {
 
     private static final int PARTITIONS = 3;
     private static final Duration OFFLINE_WINDOW = Duration.ofMinutes(5);
-    /** The topology's default --event-lateness: the processor's clock is its sources' watermark minus this. */
+    /**
+     * The topology's default --event-lateness: a source's watermark is how far in event time it had delivered this
+     * long ago in arrival (ingest) time.
+     */
     private static final Duration LATENESS = DeviceStateProcessor.Timers.defaults().lateness();
     private static final String TOKEN = "presence-e2e-app-token";
 
@@ -139,16 +143,22 @@ class PresenceDeliveryEndToEndTest {
             Instant end = traffic.start().plus(BULK_HISTORY);
 
             // the stream goes on live after its catch-up: one event per partition stamped 10 minutes after the
-            // history moves every partition's clock (sentinel - lateness) past every offline due in it (at most
-            // 5 minutes after its end)
+            // history, and once that arrived a lateness ago another, move every partition's clock to the first,
+            // past every offline due in the history (at most 5 minutes after its end)
             Instant sentinelAt = end.plus(Duration.ofMinutes(10));
             List<ObjectNode> sentinels = ClockSentinels.onEveryPartition(PARTITIONS, 990_000_001L, sentinelAt);
             HttpResponse<String> answer = WebhookPoster.post(stack.ingestPort(), sentinels);
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            Thread.sleep(LATENESS.plusSeconds(1).toMillis());
+            List<ObjectNode> later = ClockSentinels.onEveryPartition(PARTITIONS, 990_100_001L, sentinelAt.plusSeconds(1));
+            answer = WebhookPoster.post(stack.ingestPort(), later);
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            sentinels = new ArrayList<>(sentinels);
+            sentinels.addAll(later);
 
             FleetExpectation expected = new FleetExpectation(OFFLINE_WINDOW);
             expected.accept(sent);
-            expected.compute(sentinelAt.minus(LATENESS));
+            expected.compute(sentinelAt);
             Set<Long> fleet = endpointIds(devices);
             awaitProcessed(stack, topics, ids(sentinels));
 
@@ -194,19 +204,31 @@ class PresenceDeliveryEndToEndTest {
                 }
                 assertThat(liveFleet).as("the two fleets are different devices").doesNotContainAnyElementsOf(backfilledFleet);
 
-                // both sources go on live: an event per partition from each, stamped now, moves every partition's
-                // clock to now - lateness, past every offline due in either fleet (the latest an hour ago)
+                // both sources go on live: an event per partition from each, stamped now, and once those arrived a
+                // lateness ago another round, move every partition's clock to the first round, past every offline
+                // due in either fleet (the latest an hour ago)
                 Instant sentinelAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(1);
-                List<ObjectNode> apiSentinels = ClockSentinels.onEveryPartition(PARTITIONS, 990_000_001L, sentinelAt);
-                List<ObjectNode> webhookSentinels = ClockSentinels.onEveryPartition(PARTITIONS, 991_000_001L, sentinelAt);
+                List<ObjectNode> apiSentinels = new ArrayList<>(
+                        ClockSentinels.onEveryPartition(PARTITIONS, 990_000_001L, sentinelAt));
+                List<ObjectNode> webhookSentinels = new ArrayList<>(
+                        ClockSentinels.onEveryPartition(PARTITIONS, 991_000_001L, sentinelAt));
                 api.add(apiSentinels);
                 HttpResponse<String> answer = WebhookPoster.post(stack.ingestPort(), webhookSentinels);
                 assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+                Thread.sleep(LATENESS.plusSeconds(2).toMillis());
+                List<ObjectNode> apiLater = ClockSentinels.onEveryPartition(PARTITIONS, 990_100_001L, sentinelAt.plusSeconds(1));
+                List<ObjectNode> webhookLater = ClockSentinels.onEveryPartition(PARTITIONS, 991_100_001L,
+                        sentinelAt.plusSeconds(1));
+                api.add(apiLater);
+                answer = WebhookPoster.post(stack.ingestPort(), webhookLater);
+                assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+                apiSentinels.addAll(apiLater);
+                webhookSentinels.addAll(webhookLater);
 
                 FleetExpectation expected = new FleetExpectation(OFFLINE_WINDOW);
                 expected.accept(polled);
                 expected.accept(posted);
-                expected.compute(sentinelAt.minus(LATENESS));
+                expected.compute(sentinelAt);
                 Set<Long> fleet = new HashSet<>(backfilledFleet);
                 fleet.addAll(liveFleet);
                 Set<Long> sentinelIds = ids(apiSentinels);
@@ -355,38 +377,49 @@ class PresenceDeliveryEndToEndTest {
     }
 
     /**
-     * How far out of order the sources delivered, as the device processor sees it: first copies of the fleet's events
-     * that reached their partition more than the lateness behind the latest event time their source had already
-     * delivered there. Such an event is behind the partition's clock when it is read, so an offline may have fired
-     * before it.
+     * How far out of order the sources delivered, as the device processor sees it. In event time: first copies of the
+     * fleet's events that reached their partition behind the latest event time their source had already delivered
+     * there, and by how much at most. In arrival (ingest) time, which is what the lateness bound is about: those that
+     * arrived the lateness or more after an event of their source that happened later; only these can be late.
      */
     private static String disorder(TopicReader reader, Topics topics, Set<Long> fleet) {
-        Map<String, Long> watermark = new HashMap<>(); // partition/source -> latest event time (ms)
+        record Progress(long arrival, long latestEvent) {
+        }
+        Map<String, List<Progress>> progress = new HashMap<>(); // partition/source -> arrivals, non-decreasing
+        Map<Integer, Long> arrival = new HashMap<>(); // partition -> latest ingest time
         Set<Long> seen = new HashSet<>();
         Set<Long> devices = new TreeSet<>();
         int behind = 0;
+        int lateByArrival = 0;
         long most = 0;
         List<TopicReader.Read<EmnifyEvent>> records = new ArrayList<>(reader.readAll(topics.raw(), EmnifyEvent.class));
         records.sort(Comparator.comparingInt((TopicReader.Read<EmnifyEvent> r) -> r.partition())
                 .thenComparingLong(TopicReader.Read::offset));
         for (TopicReader.Read<EmnifyEvent> r : records) {
             EmnifyEvent e = r.value();
-            if (e.getEndpoint() == null || !fleet.contains(e.getEndpoint().getId()) || !seen.add(e.getId())) {
-                continue;
-            }
             long time = e.getTimestamp().toEpochMilli();
-            String key = r.partition() + "/" + e.getIngest().getSource();
-            long latest = watermark.merge(key, time, Math::max);
-            if (latest - time > LATENESS.toMillis()) {
+            long at = arrival.merge(r.partition(), e.getIngest().getReceivedAt().toEpochMilli(), Math::max);
+            List<Progress> steps = progress.computeIfAbsent(r.partition() + "/" + e.getIngest().getSource(),
+                    k -> new ArrayList<>());
+            long latest = steps.isEmpty() ? Long.MIN_VALUE : steps.get(steps.size() - 1).latestEvent();
+            if (e.getEndpoint() != null && fleet.contains(e.getEndpoint().getId()) && seen.add(e.getId())
+                    && latest > time) {
                 behind++;
-                devices.add(e.getEndpoint().getId());
                 most = Math.max(most, latest - time);
+                // the first arrival at which the source had delivered something later than this event
+                Progress first = steps.stream().filter(p -> p.latestEvent() > time).findFirst().orElseThrow();
+                if (at - first.arrival() >= LATENESS.toMillis()) {
+                    lateByArrival++;
+                    devices.add(e.getEndpoint().getId());
+                }
             }
+            steps.add(new Progress(at, Math.max(latest, time)));
         }
-        return behind + " events of " + devices.size() + " devices arrived more than " + LATENESS.toSeconds()
-                + " s behind their source's latest event time on their partition (at most "
-                + Duration.ofMillis(most).toSeconds() + " s)" + (devices.isEmpty() ? "" : ": devices "
-                + devices.stream().limit(20).map(String::valueOf).collect(Collectors.joining(" ")));
+        return behind + " events arrived behind their source's latest event time on their partition (at most "
+                + Duration.ofMillis(most).toSeconds() + " s behind), " + lateByArrival + " of them "
+                + LATENESS.toSeconds() + " s or more after an event that happened later"
+                + (devices.isEmpty() ? "" : ": devices " + devices.stream().limit(20).map(String::valueOf)
+                .collect(Collectors.joining(" ")));
     }
 
     /** What the device processor counted as late (its {@code late-event-total} metric), 0 where there is none. */

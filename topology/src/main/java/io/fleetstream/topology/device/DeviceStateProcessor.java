@@ -27,7 +27,8 @@ import java.util.Objects;
  *
  * <ul>
  *   <li><b>Clock.</b> The partition's {@link PartitionClock}: the earliest watermark of the ingest
- *       sources active on it, minus the lateness bound. It moves on every event of the partition.</li>
+ *       sources active on it, where a source's watermark is how far in event time it had delivered a lateness
+ *       bound of arrival (ingest) time ago. It moves on every event of the partition.</li>
  *   <li><b>Reorder buffer.</b> A connectivity event ahead of the clock waits in the store
  *       {@value #REORDER_STORE}, ordered by (event time, event id); once the clock passes it, it is
  *       applied in that order. An event that arrives behind the clock is applied at once.</li>
@@ -61,8 +62,8 @@ public final class DeviceStateProcessor implements Processor<String, EmnifyEvent
      * Settings of the event-time clock and the presence timers.
      *
      * @param offlineWindow       emnify's rule: offline when no session starts this long after the last one ended
-     * @param lateness            how far behind its source's latest event time an event may arrive and still be
-     *                            applied in order; derived state lags the sources by this much
+     * @param lateness            how long (in arrival, that is ingest, time) after a later event of its source an
+     *                            event may arrive and still be applied in order; derived state waits this much
      * @param wallClockAllowance  a partition with no record for this long is idle, and its clock follows the
      *                            wall clock minus this much
      * @param sourceIdle          a source with no record for this long (in ingest time, against the partition's
@@ -149,7 +150,7 @@ public final class DeviceStateProcessor implements Processor<String, EmnifyEvent
         this.timerIndex = new TimeIndex(context.getStateStore(TIMER_STORE));
         this.reorderBuffer = new TimeIndex(context.getStateStore(REORDER_STORE));
         this.clockStore = context.getStateStore(CLOCK_STORE);
-        this.clock = PartitionClock.decode(clockStore.get(CLOCK_KEY));
+        this.clock = PartitionClock.decode(clockStore.get(CLOCK_KEY), timers.lateness().toMillis());
         this.nextDue = timerIndex.earliest();
         this.nextBuffered = reorderBuffer.earliest();
         // not the context's time: before the first record or punctuation it may not be set yet
@@ -167,10 +168,9 @@ public final class DeviceStateProcessor implements Processor<String, EmnifyEvent
         IngestMetadata ingest = event.getIngest();
         long ingestTime = ingest == null || ingest.getReceivedAt() == null ? record.timestamp()
                 : ingest.getReceivedAt().toEpochMilli();
-        if (clock.observe(ingest == null ? null : ingest.getSource(), eventTime, ingestTime)) {
-            // a cached store: written to its changelog once per commit, however often it changes
-            clockStore.put(CLOCK_KEY, clock.encode());
-        }
+        clock.observe(ingest == null ? null : ingest.getSource(), eventTime, ingestTime);
+        // a cached store: written to its changelog once per commit, however often it changes
+        clockStore.put(CLOCK_KEY, clock.encode());
         long now = clockAt(lastRecordWallClock);
         advance(now, record.timestamp());
         if (!DeviceStateMachine.isRelevant(event)) {
@@ -186,7 +186,7 @@ public final class DeviceStateProcessor implements Processor<String, EmnifyEvent
 
     /** The partition's clock: its event clock, or on an idle partition the wall clock minus the allowance. */
     private long clockAt(long wallClock) {
-        long eventClock = clock.eventClock(timers.lateness().toMillis(), timers.sourceIdle().toMillis());
+        long eventClock = clock.eventClock(timers.sourceIdle().toMillis());
         long allowance = timers.wallClockAllowance().toMillis();
         if (lastRecordWallClock != PartitionClock.NONE && wallClock - lastRecordWallClock >= allowance) {
             return Math.max(eventClock, wallClock - allowance);

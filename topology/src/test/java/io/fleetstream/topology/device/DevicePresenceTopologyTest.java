@@ -77,10 +77,10 @@ class DevicePresenceTopologyTest {
             f.send(a.deletePdp(at(10, 0), "s1", at(0, 0), 1, 1));
             f.presence.readValuesToList();
 
-            f.send(b.updateLocation(at(15, 20))); // past due, but not yet by the lateness bound
+            f.send(b.updateLocation(at(15, 20))); // past due, but it arrived less than the lateness bound ago
             assertThat(f.presence.isEmpty()).isTrue();
 
-            f.send(b.updateLocation(at(15, 31)));
+            f.send(b.updateLocation(at(15, 50))); // 15:20 arrived 30 s ago: the clock is at 15:20
             TestRecord<String, PresenceChange> offline = f.presence.readRecord();
             assertThat(offline.key()).isEqualTo(a.key());
             assertThat(offline.value().getTo()).isEqualTo(Presence.OFFLINE);

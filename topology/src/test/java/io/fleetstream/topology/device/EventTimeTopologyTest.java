@@ -79,10 +79,31 @@ class EventTimeTopologyTest {
                 f.send(via(IngestSource.STREAMER, now, event));
                 f.driver.advanceWallClockTime(Duration.ofSeconds(20)); // punctuations between the records
             }
+            assertThat(f.presence.isEmpty()).as("nothing settled while the delivery is read").isTrue();
 
+            // then the partition is idle: the wall clock lets everything apply, in order
+            f.driver.advanceWallClockTime(ALLOWANCE);
+            f.driver.advanceWallClockTime(Duration.ofSeconds(5));
             assertThat(presenceOf(f.presence.readRecordsToList(), a)).containsExactly("ONLINE@" + at(0, 0));
             assertThat(f.driver.<String, DeviceState>getKeyValueStore(DeviceStateProcessor.STATE_STORE).get(a.key())
                     .getSession().getSessionId()).isEqualTo("s2");
+        }
+    }
+
+    @Test
+    void aCatchUpReorderedByMinutesAcrossBatchesIsAppliedInOrder() {
+        // a Data Streamer catching up defers a device's events to the next batch: ten minutes of event time
+        // behind the batch before it, but only half a second of arrival
+        Instant now = at(180, 0);
+        try (TopologyFixture f = new TopologyFixture(CONFIG, stateDir, now)) {
+            f.send(via(IngestSource.STREAMER, now, a.createPdp(at(0, 0), "s1")));
+            f.send(via(IngestSource.STREAMER, now, a.deletePdp(at(1, 0), "s1", at(0, 0), 1, 1)));
+            f.send(via(IngestSource.STREAMER, now, other.updateLocation(at(15, 0))));
+            f.send(via(IngestSource.STREAMER, now.plusMillis(500), a.createPdp(at(5, 9), "s2")));
+            f.send(via(IngestSource.STREAMER, now.plusSeconds(31), other.updateLocation(at(16, 0))));
+
+            assertThat(presenceOf(f.presence.readRecordsToList(), a)).containsExactly("ONLINE@" + at(0, 0));
+            assertThat(lateEventTotal(f)).isZero();
         }
     }
 
@@ -93,13 +114,18 @@ class EventTimeTopologyTest {
             // the poller backfills device a's history while the webhook delivers device b live, interleaved
             f.send(via(IngestSource.API, now, a.createPdp(at(0, 0), "s1")));
             f.send(via(IngestSource.STREAMER, now, b.createPdp(at(599, 0), "live")));
-            f.send(via(IngestSource.API, now.plusSeconds(1), a.deletePdp(at(1, 0), "s1", at(0, 0), 1, 1)));
-            f.send(via(IngestSource.STREAMER, now.plusSeconds(1), b.updateLocation(at(599, 30))));
-            f.send(via(IngestSource.STREAMER, now.plusSeconds(2), b.updateLocation(at(600, 0))));
-            f.send(via(IngestSource.API, now.plusSeconds(2), a.createPdp(at(5, 9), "s2")));
-            f.send(via(IngestSource.API, now.plusSeconds(3), a.updateLocation(at(30, 0))));
+            f.send(via(IngestSource.API, now.plusSeconds(20), a.deletePdp(at(1, 0), "s1", at(0, 0), 1, 1)));
+            f.send(via(IngestSource.STREAMER, now.plusSeconds(20), b.updateLocation(at(599, 30))));
+            f.send(via(IngestSource.STREAMER, now.plusSeconds(40), b.updateLocation(at(600, 0))));
+            f.send(via(IngestSource.API, now.plusSeconds(40), a.updateLocation(at(2, 0))));
+            f.send(via(IngestSource.API, now.plusSeconds(60), a.createPdp(at(5, 9), "s2")));
+            f.send(via(IngestSource.STREAMER, now.plusSeconds(60), b.updateLocation(at(600, 30))));
+            f.send(via(IngestSource.API, now.plusSeconds(100), a.updateLocation(at(30, 0))));
+            f.send(via(IngestSource.STREAMER, now.plusSeconds(100), b.updateLocation(at(601, 0))));
 
             assertThat(presenceOf(f.presence.readRecordsToList(), a)).containsExactly("ONLINE@" + at(0, 0));
+            assertThat(f.driver.<String, DeviceState>getKeyValueStore(DeviceStateProcessor.STATE_STORE).get(a.key())
+                    .getSession().getSessionId()).isEqualTo("s2");
         }
     }
 
@@ -122,7 +148,8 @@ class EventTimeTopologyTest {
     }
 
     @Test
-    void derivedStateTrailsTheSourceByTheLatenessBound() {
+    void derivedStateWaitsForTheLatenessBoundOfArrival() {
+        // TestEvents' events arrive at their own time, as in live traffic without delay
         try (TopologyFixture f = new TopologyFixture(CONFIG, stateDir, T0)) {
             f.send(a.createPdp(at(0, 0), "s1"));
             assertThat(f.presence.isEmpty()).as("waits in the reorder buffer").isTrue();
@@ -139,8 +166,9 @@ class EventTimeTopologyTest {
         try (TopologyFixture f = new TopologyFixture(CONFIG, stateDir, T0)) {
             f.send(a.createPdp(at(0, 0), "s1"));
             f.send(a.deletePdp(at(1, 0), "s1", at(0, 0), 1, 1));
-            f.send(other.updateLocation(at(10, 0))); // the window expired at 6:00
-            f.send(a.createPdp(at(4, 0), "s2")); // a reconnect inside the window, but 6 minutes too late
+            f.send(other.updateLocation(at(10, 0)));
+            f.send(other.updateLocation(at(10, 40))); // the clock is at 10:00: the window expired at 6:00
+            f.send(a.createPdp(at(4, 0), "s2")); // a reconnect inside the window, arriving 6 minutes too late
 
             List<TestRecord<String, PresenceChange>> changes = f.presence.readRecordsToList();
             assertThat(presenceOf(changes, a)).containsExactly("ONLINE@" + at(0, 0), "OFFLINE@" + at(6, 0));
@@ -157,6 +185,7 @@ class EventTimeTopologyTest {
         try (TopologyFixture f = new TopologyFixture(CONFIG, stateDir, T0)) {
             f.send(b.createPdp(at(0, 0), "t1"));
             f.send(other.updateLocation(at(10, 0)));
+            f.send(other.updateLocation(at(10, 40)));
             // behind the clock, but nothing of device a was applied yet: in order for a, so applied
             f.send(a.createPdp(at(2, 0), "s1"));
 
@@ -176,6 +205,7 @@ class EventTimeTopologyTest {
 
             // the poller goes on; two minutes of ingest time later the webhook no longer counts
             f.send(via(IngestSource.API, now.plus(SOURCE_IDLE).plusSeconds(1), other.updateLocation(at(57, 0))));
+            f.send(via(IngestSource.API, now.plus(SOURCE_IDLE).plusSeconds(40), other.updateLocation(at(58, 0))));
             assertThat(presenceOf(f.presence.readRecordsToList(), a))
                     .containsExactly("ONLINE@" + at(50, 0), "OFFLINE@" + at(56, 0));
         }
