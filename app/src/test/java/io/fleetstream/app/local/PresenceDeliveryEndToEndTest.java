@@ -146,15 +146,7 @@ class PresenceDeliveryEndToEndTest {
             // history, and once that arrived a lateness ago another, move every partition's clock to the first,
             // past every offline due in the history (at most 5 minutes after its end)
             Instant sentinelAt = end.plus(Duration.ofMinutes(10));
-            List<ObjectNode> sentinels = ClockSentinels.onEveryPartition(PARTITIONS, 990_000_001L, sentinelAt);
-            HttpResponse<String> answer = WebhookPoster.post(stack.ingestPort(), sentinels);
-            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-            Thread.sleep(LATENESS.plusSeconds(1).toMillis());
-            List<ObjectNode> later = ClockSentinels.onEveryPartition(PARTITIONS, 990_100_001L, sentinelAt.plusSeconds(1));
-            answer = WebhookPoster.post(stack.ingestPort(), later);
-            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-            sentinels = new ArrayList<>(sentinels);
-            sentinels.addAll(later);
+            List<ObjectNode> sentinels = ClockSentinels.postAndSettle(stack.ingestPort(), PARTITIONS, sentinelAt, LATENESS);
 
             FleetExpectation expected = new FleetExpectation(OFFLINE_WINDOW);
             expected.accept(sent);

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetstream.app.simulate.SimulatedDevice;
 import io.fleetstream.app.simulate.Simulator;
 import io.fleetstream.app.simulate.SimulatorConfig;
+import io.fleetstream.app.testing.ClockSentinels;
 import io.fleetstream.app.testing.FleetExpectation;
 import io.fleetstream.app.testing.TopicReader;
-import io.fleetstream.app.testing.WebhookPoster;
 import io.fleetstream.avro.DeadLetter;
 import io.fleetstream.avro.DeviceState;
 import io.fleetstream.avro.EmnifyEvent;
@@ -15,19 +15,15 @@ import io.fleetstream.avro.PresenceChange;
 import io.fleetstream.avro.QuotaState;
 import io.fleetstream.ingest.webhook.WebhookConfig;
 import io.fleetstream.schemas.Topics;
-import io.fleetstream.schemas.json.Json;
 import io.fleetstream.topology.TopologyConfig;
 import io.fleetstream.topology.device.DeviceStateProcessor;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,6 +63,7 @@ class SimulatedFleetEndToEndTest {
     private static LocalStack stack;
     private static final Topics topics = Topics.withDefaultPrefix();
     private static final List<ObjectNode> sent = new ArrayList<>();
+    private static int sentinels;
     private static final FleetExpectation expected = new FleetExpectation(Duration.ofMinutes(5));
     private static List<SimulatedDevice> devices;
     private static TopicReader reader;
@@ -95,13 +92,12 @@ class SimulatedFleetEndToEndTest {
             assertThat(simulator.awaitCompletion(Duration.ofMinutes(3))).as("the simulation finished").isTrue();
         }
 
-        // one event per partition an hour after the end moves every partition's stream time past all due offlines
+        // one event per partition an hour after the end, settled a lateness later, moves every partition's clock
+        // past all due offlines
         Instant streamTime = start.plus(SIMULATED).plus(Duration.ofHours(1));
-        List<ObjectNode> sentinels = sentinelsOnEveryPartition(streamTime);
-        HttpResponse<String> answer = WebhookPoster.post(stack.ingestPort(), sentinels);
-        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        sentinels = ClockSentinels.postAndSettle(stack.ingestPort(), PARTITIONS, streamTime, LATENESS).size();
         expected.accept(sent);
-        expected.compute(streamTime.minus(LATENESS));
+        expected.compute(streamTime);
     }
 
     @AfterAll
@@ -120,11 +116,11 @@ class SimulatedFleetEndToEndTest {
                     assertThat(routed.add(e.getId())).as("event %d routed once", e.getId()).isTrue();
                 }
             }
-            assertThat(routed).hasSize(expected.distinctEvents() + PARTITIONS);
+            assertThat(routed).hasSize(expected.distinctEvents() + sentinels);
         });
         List<DeadLetter> dead = reader.values(topics.deadLetters(), DeadLetter.class);
         assertThat(dead).as("dead letters: %s", dead.stream().map(DeadLetter::getReason).toList()).isEmpty();
-        assertThat(reader.values(topics.raw(), EmnifyEvent.class)).hasSize(sent.size() + PARTITIONS);
+        assertThat(reader.values(topics.raw(), EmnifyEvent.class)).hasSize(sent.size() + sentinels);
         assertThat(sent.size()).as("the simulator re-sent some events").isGreaterThan(expected.distinctEvents());
     }
 
@@ -204,28 +200,5 @@ class SimulatedFleetEndToEndTest {
         Map<Long, DeviceState> last = new HashMap<>();
         states.forEach(s -> last.put(s.getEndpointId(), s));
         return last;
-    }
-
-    /** Update-location events for made-up endpoints whose keys land on each partition. */
-    private static List<ObjectNode> sentinelsOnEveryPartition(Instant at) {
-        List<ObjectNode> events = new ArrayList<>();
-        Set<Integer> covered = new HashSet<>();
-        for (long endpoint = 990_000_001L; covered.size() < PARTITIONS; endpoint++) {
-            int partition = Utils.toPositive(Utils.murmur2(Long.toString(endpoint).getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
-            if (covered.add(partition)) {
-                ObjectNode e = Json.mapper().createObjectNode();
-                e.put("id", 9_990_000_000_000L + endpoint);
-                e.put("timestamp", at.toString());
-                e.putObject("event_type").put("id", 1).put("description", "Update location");
-                e.putObject("event_source").put("id", 0).put("description", "Network");
-                e.putObject("event_severity").put("id", 0).put("description", "Info");
-                e.put("alert", false);
-                e.put("description", "clock sentinel");
-                e.putObject("organisation").put("id", 1).put("name", "sentinels");
-                e.putObject("endpoint").put("id", endpoint).put("name", "sentinel");
-                events.add(e);
-            }
-        }
-        return events;
     }
 }

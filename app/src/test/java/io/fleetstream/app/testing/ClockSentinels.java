@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetstream.schemas.json.Json;
 import org.apache.kafka.common.utils.Utils;
 
+import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -45,6 +48,30 @@ public final class ClockSentinels {
             }
         }
         return events;
+    }
+
+    /**
+     * Posts sentinels stamped {@code at} to the webhook on {@code ingestPort}, waits for a {@code lateness} of arrival,
+     * and posts a second round a second later: the first round is then in every partition's watermark, and each
+     * partition's clock is at {@code at}. Returns both rounds.
+     */
+    public static List<ObjectNode> postAndSettle(int ingestPort, int partitions, Instant at, Duration lateness)
+            throws IOException, InterruptedException {
+        List<ObjectNode> first = onEveryPartition(partitions, 990_000_001L, at);
+        post(ingestPort, first);
+        Thread.sleep(lateness.plusSeconds(1).toMillis());
+        List<ObjectNode> second = onEveryPartition(partitions, 990_100_001L, at.plusSeconds(1));
+        post(ingestPort, second);
+        List<ObjectNode> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
+    }
+
+    private static void post(int ingestPort, List<ObjectNode> events) throws IOException, InterruptedException {
+        HttpResponse<String> answer = WebhookPoster.post(ingestPort, events);
+        if (answer.statusCode() != 200) {
+            throw new AssertionError("the webhook refused the clock sentinels: " + answer.statusCode() + " " + answer.body());
+        }
     }
 
     /** The partition ingest's producer gives an endpoint's events (key: the endpoint id as text). */
