@@ -121,7 +121,7 @@ public final class QueryServer implements AutoCloseable {
         this.local = new LocalQueries(Objects.requireNonNull(stores, "stores"), history);
         this.catalog = Objects.requireNonNull(catalog, "catalog");
         this.meters = Objects.requireNonNull(meters, "meters");
-        this.peers = new PeerClient(config.peerTimeout());
+        this.peers = new HttpPeerClient(config.peerTimeout());
         this.openApi = resource(OPENAPI);
         this.app = Javalin.create(c -> {
             c.showJavalinBanner = false;
