@@ -1,5 +1,9 @@
 package io.fleetstream.topology.query;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fleetstream.schemas.json.Json;
+
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +24,15 @@ interface PeerClient {
                     .filter(e -> e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty())
                     .map(e -> e.getValue().get(0))
                     .findFirst();
+        }
+
+        /** The body as JSON; a body that is not JSON is another instance's failure (502). */
+        JsonNode json() {
+            try {
+                return Json.mapper().readTree(body);
+            } catch (IOException e) {
+                throw new PeerFailureException(502, "another instance answered with a body that is not JSON: " + e.getMessage());
+            }
         }
     }
 
