@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -61,6 +63,11 @@ public final class QueryServer implements AutoCloseable {
     public static final String ACCEPT_STALE_HEADER = QueryRouter.ACCEPT_STALE_HEADER;
     /** On an answer: it came from a standby copy and may lag behind the active one. */
     public static final String STALE_HEADER = QueryRouter.STALE_HEADER;
+    /**
+     * On a fleet summary: when the oldest partition count in it was taken (ISO-8601). Counts are kept
+     * up to {@link PartitionCounts#MAX_AGE}, so it is at most that old when the answer is made.
+     */
+    public static final String AS_OF_HEADER = "X-Fleetstream-As-Of";
     static final int RETRY_AFTER_SECONDS = 2;
     static final String JSON = "application/json";
     private static final String OPENAPI = "/io/fleetstream/topology/query/openapi.yaml";
@@ -105,7 +112,8 @@ public final class QueryServer implements AutoCloseable {
     public QueryServer(Config config, Cluster cluster, LocalStores stores, EventHistoryReader history,
                        EventCatalog catalog, PrometheusMeterRegistry meters) {
         this.cluster = Objects.requireNonNull(cluster, "cluster");
-        this.local = new LocalQueries(Objects.requireNonNull(stores, "stores"), history);
+        Objects.requireNonNull(stores, "stores");
+        this.local = new LocalQueries(stores, history, new PartitionCounts(stores, Clock.systemUTC(), PartitionCounts.MAX_AGE));
         this.catalog = Objects.requireNonNull(catalog, "catalog");
         this.meters = Objects.requireNonNull(meters, "meters");
         this.router = new QueryRouter(cluster, new HttpPeerClient(config.peerTimeout()), meters);
@@ -296,10 +304,12 @@ public final class QueryServer implements AutoCloseable {
     }
 
     private void summary(Context ctx) {
-        Gathered<FleetSummary> gathered = router.gather(request(ctx), local::summary, reply -> FleetSummary.fromJson(reply.json()));
+        Gathered<FleetSummary> gathered = router.gather(request(ctx), local::summary, reply -> FleetSummary.fromJson(reply.json())
+                .asOf(reply.header(AS_OF_HEADER).map(Instant::parse).orElse(null)));
         FleetSummary total = new FleetSummary();
         gathered.parts().forEach(total::add);
-        send(ctx, Answer.ok(total.toJson()), gathered.stale());
+        Map<String, String> headers = total.asOf().map(t -> Map.of(AS_OF_HEADER, t.toString())).orElse(Map.of());
+        send(ctx, new Answer(200, total.toJson(), headers), gathered.stale());
     }
 
     /** Answers a question about one key, here or relayed from the instance that holds it. */
