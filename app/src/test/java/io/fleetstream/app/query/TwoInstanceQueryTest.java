@@ -23,10 +23,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -52,8 +49,12 @@ import static org.awaitility.Awaitility.await;
  * filters; the fleet summary equals the sum over devices; while the group rebalances every answer is
  * right or a 503, never a wrong 404 or empty list; after one instance stops, the other answers every
  * key.
+ *
+ * <p>The tests run in any order. The broker, the registry, the events and one settled group of two
+ * instances (with the answers they agreed on) are shared and only read. The two tests that change
+ * membership, an instance joining and an instance stopping, each start a group of their own (its own
+ * application id, so its own consumer group and state) and stop it when done.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TwoInstanceQueryTest {
 
     private static final int DEVICES = 24;
@@ -61,16 +62,12 @@ class TwoInstanceQueryTest {
     private static Path dataDir;
     private static EmbeddedKafka kafka;
     private static EmbeddedSchemaRegistry registry;
-    private static TopologyService first;
-    private static TopologyService second;
-    private static QueryClient a;
-    private static QueryClient b;
     private static SimulatedFleet fleet;
-    /** The answers of the settled group, each question asked of both instances. */
-    private static final Map<String, JsonNode> settled = new TreeMap<>();
+    /** Shared by the tests that only ask questions; never stopped or joined before {@link #stop()}. */
+    private static Group shared;
 
     @BeforeAll
-    static void start() throws IOException {
+    static void start() throws IOException, InterruptedException {
         dataDir = Files.createTempDirectory("fleetstream-query-e2e");
         kafka = EmbeddedKafka.start(dataDir, 0);
         try (Admin admin = Admin.create(kafka.clientProperties())) {
@@ -79,11 +76,13 @@ class TwoInstanceQueryTest {
         registry = EmbeddedSchemaRegistry.start(new EmbeddedSchemaRegistry.Config(EmbeddedSchemaRegistry.DEFAULT_HOST, 0,
                 kafka.bootstrapServers(), KafkaRegistryJournal.DEFAULT_TOPIC, (short) 1));
         fleet = new SimulatedFleet(Instant.now().truncatedTo(ChronoUnit.SECONDS), DEVICES);
+        produce(fleet.events());
+        shared = Group.start("fleetstream-query-e2e");
     }
 
     @AfterAll
     static void stop() throws IOException {
-        for (AutoCloseable part : new AutoCloseable[]{second, first, registry, kafka}) {
+        for (AutoCloseable part : new AutoCloseable[]{shared, registry, kafka}) {
             if (part != null) {
                 try {
                     part.close();
@@ -99,13 +98,87 @@ class TwoInstanceQueryTest {
         }
     }
 
-    private static TopologyService instance(String name) {
+    /**
+     * Two instances of one application that have processed every event and agree on every answer.
+     *
+     * @param settled the answers of the settled group, each question asked of both instances
+     */
+    private record Group(TopologyService first, TopologyService second, QueryClient a, QueryClient b,
+                         Map<String, JsonNode> settled) implements AutoCloseable {
+
+        /** Starts two instances of {@code applicationId}, one after the other, and waits until they agree. */
+        static Group start(String applicationId) throws InterruptedException {
+            TopologyService first = instance(applicationId, "first");
+            TopologyService second = null;
+            try {
+                assertThat(first.awaitRunning(Duration.ofSeconds(60))).isTrue();
+                QueryClient a = new QueryClient(first.queryPort());
+                awaitEveryEventProcessed(a);
+                second = instance(applicationId, "second");
+                QueryClient b = new QueryClient(second.queryPort());
+                TopologyService joined = second;
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() ->
+                        joined.streams().state() == KafkaStreams.State.RUNNING
+                                && first.streams().state() == KafkaStreams.State.RUNNING);
+                Map<String, JsonNode> settled = new TreeMap<>();
+                for (String path : questions()) {
+                    settled.put(path, askBoth(a, b, path));
+                }
+                return new Group(first, second, a, b, Map.copyOf(settled));
+            } catch (Throwable e) {
+                closeQuietly(second);
+                closeQuietly(first);
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            closeQuietly(second);
+            closeQuietly(first);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable part) {
+        if (part != null) {
+            try {
+                part.close();
+            } catch (Exception e) {
+                // best effort: the next part must still stop
+            }
+        }
+    }
+
+    private static void awaitEveryEventProcessed(QueryClient client) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> processedEvents(client) == fleet.events().size());
+    }
+
+    /** Asks both instances until they give the same settled answer, and returns it. */
+    private static JsonNode askBoth(QueryClient a, QueryClient b, String path) {
+        JsonNode[] answer = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            QueryClient.Answer fromA = a.get(path);
+            QueryClient.Answer fromB = b.get(path);
+            assertThat(fromA.status()).as(path + " " + fromA.body()).isEqualTo(200);
+            assertThat(fromB.status()).as(path + " " + fromB.body()).isEqualTo(200);
+            assertThat(fromA.stale()).isFalse();
+            assertThat(fromA.body()).as(path).isEqualTo(fromB.body());
+            for (String header : List.of("X-Total-Count", "X-Total-Pages", "X-Current-Page", "Link")) {
+                assertThat(fromA.header(header)).as(path + " " + header).isEqualTo(fromB.header(header));
+            }
+            answer[0] = fromA.json();
+        });
+        return answer[0];
+    }
+
+    private static TopologyService instance(String applicationId, String name) {
         Map<String, String> kafkaProperties = new HashMap<>();
         // a stopped instance is noticed after 6 s (the broker's minimum) instead of 45 s
         kafkaProperties.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "6000");
         kafkaProperties.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "1000");
         return TopologyService.start(new TopologyService.Settings(kafka.bootstrapServers(), kafkaProperties,
-                registry.url(), null, true, "fleetstream-query-e2e", dataDir.resolve(name), "at_least_once", 1, 1, 1,
+                registry.url(), null, true, applicationId, dataDir.resolve(applicationId).resolve(name), "at_least_once", 1, 1, 1,
                 Duration.ofMillis(100), "127.0.0.1", 0, "127.0.0.1", null,
                 // the events are produced in order: no reorder buffer, each device's state is there with its event
                 TopologyConfig.defaults(topics).withDeviceTimers(
@@ -161,59 +234,50 @@ class TwoInstanceQueryTest {
     }
 
     @Test
-    @Order(1)
     void aJoiningInstanceAnswers503UntilItKnowsTheAssignmentNeverNotFound() throws InterruptedException {
-        first = instance("first");
-        assertThat(first.awaitRunning(Duration.ofSeconds(60))).isTrue();
-        a = new QueryClient(first.queryPort());
-        produce(fleet.events());
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> processedEvents(a) == fleet.events().size());
-        long known = fleet.deviceIds().get(0);
-        JsonNode expected = a.get("/v1/devices/" + known).json();
+        TopologyService first = instance("fleetstream-query-e2e-joining", "first");
+        TopologyService second = null;
+        try {
+            assertThat(first.awaitRunning(Duration.ofSeconds(60))).isTrue();
+            QueryClient a = new QueryClient(first.queryPort());
+            awaitEveryEventProcessed(a);
+            long known = fleet.deviceIds().get(0);
+            JsonNode expected = a.get("/v1/devices/" + known).json();
 
-        second = instance("second");
-        b = new QueryClient(second.queryPort());
-        List<Integer> statuses = new ArrayList<>();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!(second.streams().state() == KafkaStreams.State.RUNNING
-                && first.streams().state() == KafkaStreams.State.RUNNING) && System.nanoTime() < deadline) {
-            for (QueryClient client : List.of(b, a)) {
-                QueryClient.Answer answer = client.get("/v1/devices/" + known);
-                statuses.add(answer.status());
-                if (answer.status() == 200) {
-                    assertThat(answer.withoutStale()).isEqualTo(expected);
-                } else {
-                    assertThat(answer.status()).as(answer.body()).isEqualTo(503);
-                    assertThat(answer.header("Retry-After")).isPresent();
-                    assertThat(answer.json().get("error").asText()).isNotBlank();
+            second = instance("fleetstream-query-e2e-joining", "second");
+            QueryClient b = new QueryClient(second.queryPort());
+            List<Integer> statuses = new ArrayList<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!(second.streams().state() == KafkaStreams.State.RUNNING
+                    && first.streams().state() == KafkaStreams.State.RUNNING) && System.nanoTime() < deadline) {
+                for (QueryClient client : List.of(b, a)) {
+                    QueryClient.Answer answer = client.get("/v1/devices/" + known);
+                    statuses.add(answer.status());
+                    if (answer.status() == 200) {
+                        assertThat(answer.withoutStale()).isEqualTo(expected);
+                    } else {
+                        assertThat(answer.status()).as(answer.body()).isEqualTo(503);
+                        assertThat(answer.header("Retry-After")).isPresent();
+                        assertThat(answer.json().get("error").asText()).isNotBlank();
+                    }
                 }
+                Thread.sleep(20);
             }
-            Thread.sleep(20);
+            assertThat(second.streams().state()).isEqualTo(KafkaStreams.State.RUNNING);
+            assertThat(statuses.get(0)).as("the joining instance's first answer: it knows no assignment yet").isEqualTo(503);
+            assertThat(statuses).containsOnly(200, 503);
+        } finally {
+            closeQuietly(second);
+            closeQuietly(first);
         }
-        assertThat(second.streams().state()).isEqualTo(KafkaStreams.State.RUNNING);
-        assertThat(statuses.get(0)).as("the joining instance's first answer: it knows no assignment yet").isEqualTo(503);
-        assertThat(statuses).containsOnly(200, 503);
     }
 
     @Test
-    @Order(2)
     void bothInstancesAnswerEveryQuestionIdentically() {
         for (String path : questions()) {
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
-                QueryClient.Answer fromA = a.get(path);
-                QueryClient.Answer fromB = b.get(path);
-                assertThat(fromA.status()).as(path + " " + fromA.body()).isEqualTo(200);
-                assertThat(fromB.status()).as(path + " " + fromB.body()).isEqualTo(200);
-                assertThat(fromA.stale()).isFalse();
-                assertThat(fromA.body()).as(path).isEqualTo(fromB.body());
-                for (String header : List.of("X-Total-Count", "X-Total-Pages", "X-Current-Page", "Link")) {
-                    assertThat(fromA.header(header)).as(path + " " + header).isEqualTo(fromB.header(header));
-                }
-                settled.put(path, fromA.json());
-            });
+            askBoth(shared.a(), shared.b(), path);
         }
-        JsonNode instances = a.get("/v1/instances").json().get("instances");
+        JsonNode instances = shared.a().get("/v1/instances").json().get("instances");
         assertThat(instances).hasSize(2);
         List<Integer> actives = new ArrayList<>();
         instances.forEach(i -> i.get("active_partitions").forEach(p -> actives.add(p.asInt())));
@@ -222,8 +286,10 @@ class TwoInstanceQueryTest {
     }
 
     @Test
-    @Order(3)
     void devicesAndHistoryAreWhatTheEventsSay() {
+        Map<String, JsonNode> settled = shared.settled();
+        QueryClient a = shared.a();
+        QueryClient b = shared.b();
         for (long id : fleet.deviceIds()) {
             assertThat(settled.get("/v1/devices/" + id).get("status").asText()).as("device " + id)
                     .isEqualTo(fleet.statusOf(id));
@@ -257,8 +323,8 @@ class TwoInstanceQueryTest {
     }
 
     @Test
-    @Order(4)
     void theFleetSummaryIsTheSumOverDevices() {
+        Map<String, JsonNode> settled = shared.settled();
         JsonNode summary = settled.get("/v1/fleet/summary");
         Map<String, Integer> byStatus = new HashMap<>();
         int online = 0;
@@ -281,9 +347,16 @@ class TwoInstanceQueryTest {
     }
 
     @Test
-    @Order(5)
     void afterOneInstanceStopsTheOtherAnswersEveryKeyAndNeverWrongly() throws InterruptedException {
-        second.close();
+        try (Group group = Group.start("fleetstream-query-e2e-stopping")) {
+            afterTheSecondStops(group);
+        }
+    }
+
+    private static void afterTheSecondStops(Group group) throws InterruptedException {
+        Map<String, JsonNode> settled = group.settled();
+        QueryClient a = group.a();
+        group.second().close();
         List<String> keyed = questions().stream().filter(p -> !p.startsWith("/v1/devices?")).toList();
         Map<Integer, Integer> seen = new TreeMap<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

@@ -8,13 +8,16 @@ import io.fleetstream.avro.QuotaState;
 import io.fleetstream.avro.QuotaStatus;
 import io.fleetstream.schemas.json.Json;
 
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Fleet counts over some partitions: devices by connectivity status and online, and endpoints with a
  * quota record by data and SMS quota status. Counts of disjoint partitions add up, which is how the
- * summary is gathered from every instance; {@code partitions} says how many were counted.
+ * summary is gathered from every instance; {@code partitions} says how many were counted, and
+ * {@code asOf} when the oldest of them was.
  */
 public final class FleetSummary {
 
@@ -25,6 +28,7 @@ public final class FleetSummary {
     private final Map<QuotaStatus, Long> data = zeros(QuotaStatus.class);
     private final Map<QuotaStatus, Long> sms = zeros(QuotaStatus.class);
     private int partitions;
+    private Instant asOf;
 
     public void countDevice(DeviceState state) {
         devices++;
@@ -44,6 +48,12 @@ public final class FleetSummary {
         partitions++;
     }
 
+    /** The time these counts were taken. */
+    public FleetSummary asOf(Instant countedAt) {
+        this.asOf = countedAt;
+        return this;
+    }
+
     public FleetSummary add(FleetSummary other) {
         devices += other.devices;
         online += other.online;
@@ -52,6 +62,9 @@ public final class FleetSummary {
         other.data.forEach((k, v) -> data.merge(k, v, Long::sum));
         other.sms.forEach((k, v) -> sms.merge(k, v, Long::sum));
         partitions += other.partitions;
+        if (asOf == null || (other.asOf != null && other.asOf.isBefore(asOf))) {
+            asOf = other.asOf;
+        }
         return this;
     }
 
@@ -79,6 +92,11 @@ public final class FleetSummary {
         return partitions;
     }
 
+    /** When the oldest of the partitions' counts was taken; empty when none was counted. */
+    public Optional<Instant> asOf() {
+        return Optional.ofNullable(asOf);
+    }
+
     public ObjectNode toJson() {
         ObjectNode root = Json.mapper().createObjectNode();
         ObjectNode deviceNode = root.putObject("devices");
@@ -96,7 +114,7 @@ public final class FleetSummary {
         return root;
     }
 
-    /** Reads what {@link #toJson()} wrote (another instance's part). */
+    /** Reads what {@link #toJson()} wrote (another instance's part); its time travels beside it, not in it. */
     public static FleetSummary fromJson(JsonNode json) {
         FleetSummary s = new FleetSummary();
         JsonNode deviceNode = json.path("devices");

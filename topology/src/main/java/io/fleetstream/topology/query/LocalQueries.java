@@ -25,11 +25,13 @@ final class LocalQueries {
 
     private final LocalStores stores;
     private final EventHistoryReader history;
+    private final PartitionCounts counts;
     private final EmnifyEventWriter writer = new EmnifyEventWriter();
 
-    LocalQueries(LocalStores stores, EventHistoryReader history) {
+    LocalQueries(LocalStores stores, EventHistoryReader history, PartitionCounts counts) {
         this.stores = stores;
         this.history = history;
+        this.counts = counts;
     }
 
     DeviceState device(String key, PartitionRead read) {
@@ -88,16 +90,11 @@ final class LocalQueries {
         return DevicePage.merge(parts, query.limit());
     }
 
+    /** The counts of the given partitions, each at most {@link PartitionCounts#MAX_AGE} old. */
     FleetSummary summary(List<PartitionRead> reads) {
         FleetSummary summary = new FleetSummary();
         for (PartitionRead read : reads) {
-            try (KeyValueIterator<String, DeviceState> it = stores.devices(read).all()) {
-                it.forEachRemaining(entry -> summary.countDevice(entry.value));
-            }
-            try (KeyValueIterator<String, QuotaState> it = stores.quotas(read).all()) {
-                it.forEachRemaining(entry -> summary.countQuota(entry.value));
-            }
-            summary.countPartition();
+            summary.add(counts.of(read));
         }
         return summary;
     }

@@ -136,6 +136,16 @@ class QueryRoutingTest {
     }
 
     @Test
+    void theSummarySaysWhenItsOldestPartitionCountWasTakenAtMostASecondBeforeTheAnswer() {
+        Instant before = Instant.now().minusMillis(1);
+        Http.Response summary = Http.get(a.port(), "/v1/fleet/summary");
+        Instant after = Instant.now();
+
+        assertThat(summary.header(QueryServer.AS_OF_HEADER)).hasValueSatisfying(asOf ->
+                assertThat(Instant.parse(asOf)).isBetween(before.minus(PartitionCounts.MAX_AGE), after));
+    }
+
+    @Test
     void anInternalRequestForAPartitionThisInstanceDoesNotHoldIsRefusedNotForwardedAgain() {
         long remote = deviceOn(1);
         Http.Response response = Http.get(a.port(), "/v1/devices/" + remote, Map.of(QueryServer.PARTITIONS_HEADER, "1"));

@@ -1,0 +1,46 @@
+package io.fleetstream.topology.query;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/** {@link PeerClient} over the JDK's HTTP client. */
+final class HttpPeerClient implements PeerClient {
+
+    private final HttpClient client;
+    private final Duration timeout;
+
+    HttpPeerClient(Duration timeout) {
+        this.timeout = timeout;
+        // HTTP/1.1: Jetty would otherwise be offered an h2c upgrade on every plain-text request
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    @Override
+    public CompletableFuture<Optional<Reply>> get(Instance target, String pathAndQuery, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target.baseUrl() + pathAndQuery))
+                .timeout(timeout)
+                .GET();
+        headers.forEach(request::header);
+        return client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray())
+                .thenApply(r -> Optional.of(new Reply(r.statusCode(), r.headers().map(), r.body())))
+                .exceptionally(e -> {
+                    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                    if (cause instanceof IOException) {
+                        return Optional.empty();
+                    }
+                    throw new CompletionException(cause);
+                });
+    }
+}
