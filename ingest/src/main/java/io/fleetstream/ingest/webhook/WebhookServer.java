@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetstream.avro.DeadLetter;
 import io.fleetstream.avro.IngestSource;
+import io.fleetstream.ingest.normalise.EventNormaliser;
 import io.fleetstream.ingest.publish.ClusterReadiness;
 import io.fleetstream.ingest.publish.EventPublisher;
 import io.fleetstream.ingest.publish.KafkaUnavailableException;
@@ -15,7 +16,6 @@ import io.fleetstream.schemas.emnify.EmnifyBatchParser;
 import io.fleetstream.schemas.emnify.EmnifyEventReader;
 import io.fleetstream.schemas.emnify.MalformedBatchException;
 import io.fleetstream.schemas.emnify.RawEvent;
-import io.fleetstream.schemas.emnify.ReadResult;
 import io.fleetstream.schemas.json.Json;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -28,7 +28,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,7 +67,7 @@ public final class WebhookServer implements AutoCloseable {
 
     private final WebhookConfig config;
     private final EmnifyBatchParser parser;
-    private final EmnifyEventReader reader;
+    private final EventNormaliser normaliser;
     private final EventPublisher publisher;
     private final CallerAuthentication authentication;
     private final WebhookMetrics metrics;
@@ -79,7 +78,7 @@ public final class WebhookServer implements AutoCloseable {
     public WebhookServer(WebhookConfig config, EmnifyEventReader reader, EventPublisher publisher,
                          MeterRegistry meters, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
-        this.reader = Objects.requireNonNull(reader, "reader");
+        this.normaliser = new EventNormaliser(reader, STAGE, IngestSource.STREAMER);
         this.publisher = Objects.requireNonNull(publisher, "publisher");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.parser = new EmnifyBatchParser(config.maxEvents());
@@ -159,17 +158,11 @@ public final class WebhookServer implements AutoCloseable {
         List<KeyedEvent> events = new ArrayList<>(batch.size());
         List<DeadLetter> deadLetters = new ArrayList<>();
         for (RawEvent raw : batch) {
-            ReadResult result = reader.read(raw.json(), IngestSource.STREAMER, receivedAt);
-            if (result instanceof ReadResult.Accepted accepted) {
-                events.add(KeyedEvent.of(accepted.event(), STAGE, raw.original()));
-            } else if (result instanceof ReadResult.Rejected rejected) {
-                deadLetters.add(DeadLetter.newBuilder()
-                        .setStage(STAGE)
-                        .setReason(rejected.reason())
-                        .setOriginal(ByteBuffer.wrap(raw.original()))
-                        .setAt(receivedAt)
-                        .setSource(IngestSource.STREAMER.name())
-                        .build());
+            EventNormaliser.Normalised normalised = normaliser.normalise(raw, receivedAt);
+            if (normalised instanceof EventNormaliser.Keyed keyed) {
+                events.add(keyed.event());
+            } else if (normalised instanceof EventNormaliser.DeadLettered rejected) {
+                deadLetters.add(rejected.deadLetter());
             }
         }
 
