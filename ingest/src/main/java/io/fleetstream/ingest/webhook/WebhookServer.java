@@ -51,7 +51,8 @@ import java.util.Objects;
  * <p>Callers authenticate with the configured bearer token or basic credential; without one configured,
  * only clients on this host are served. Bodies, tokens and credentials are never logged: some MNO-only
  * event details carry activation tokens. {@code GET /health/live} and {@code GET /health/ready} serve
- * Kubernetes probes ({@link HealthEndpoints}: ready while the producer reaches the cluster). The publisher is not closed with the server: it may be shared.
+ * Kubernetes probes ({@link HealthEndpoints}: ready while the producer reaches the cluster). The publisher is
+ * not closed with the server: it may be shared.
  */
 public final class WebhookServer implements AutoCloseable {
 
