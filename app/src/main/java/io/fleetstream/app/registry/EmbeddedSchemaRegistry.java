@@ -1,5 +1,8 @@
 package io.fleetstream.app.registry;
 
+import io.fleetstream.http.Health;
+import io.fleetstream.http.HealthEndpoints;
+import io.fleetstream.http.HttpEdge;
 import io.fleetstream.schemas.registry.RegistryJournal;
 import io.fleetstream.schemas.registry.SchemaRegistryState;
 import io.javalin.Javalin;
@@ -82,14 +85,15 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         SchemaRegistryState state = SchemaRegistryState.recover(journal);
         QueuedThreadPool threads = new QueuedThreadPool(16, 2, 60_000);
         threads.setName("schema-registry");
-        Javalin server = Javalin.create(config -> {
-            config.showJavalinBanner = false;
+        Javalin server = HttpEdge.create(new HttpEdge.Config(host, port), config -> {
             config.startupWatcherEnabled = false;
             config.jetty.threadPool = threads;
             config.http.defaultContentType = RegistryApi.CONTENT_TYPE;
         });
+        // ready as soon as it serves: the journal was read before
+        new HealthEndpoints(Health::up, 1).install(server);
         new RegistryApi(state).routes(server);
-        server.start(host, port);
+        server.start();
         String url = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + server.port();
         log.info("schema registry listening on {} with {} subjects", url, state.subjects().size());
         return new EmbeddedSchemaRegistry(server, journal, url);

@@ -209,6 +209,17 @@ class EmbeddedSchemaRegistryTest {
     }
 
     @Test
+    void healthAnswersLikeEveryRoleWhileRegistryRoutesKeepConfluentsErrors() throws Exception {
+        HttpResponse<String> ready = send("GET", "/health/ready", null, null);
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(ready.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        assertThat(json(ready)).isEqualTo(json("{\"status\":\"UP\",\"checks\":{}}"));
+        assertThat(send("GET", "/health/live", null, null).statusCode()).isEqualTo(200);
+
+        assertError(send("DELETE", "/config", null, null), 405, 405, "HTTP 405");
+    }
+
+    @Test
     void aChangeTheJournalCannotStoreIsRefusedAndForgotten() throws Exception {
         server.close();
         FailingJournal failing = new FailingJournal();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetstream.avro.DeadLetter;
 import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.avro.IngestSource;
+import io.fleetstream.ingest.normalise.EventNormaliser;
 import io.fleetstream.ingest.publish.KafkaUnavailableException;
 import io.fleetstream.ingest.publish.KeyedEvent;
 import io.fleetstream.ingest.publish.PublishException;
@@ -11,12 +12,10 @@ import io.fleetstream.ingest.publish.PublishResult;
 import io.fleetstream.schemas.emnify.EmnifyEventReader;
 import io.fleetstream.schemas.emnify.EventOrder;
 import io.fleetstream.schemas.emnify.RawEvent;
-import io.fleetstream.schemas.emnify.ReadResult;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,7 +72,7 @@ public final class EmnifyPoller implements AutoCloseable {
     private final EmnifyClient client;
     private final EventSink sink;
     private final PollerLease lease;
-    private final EmnifyEventReader reader;
+    private final EventNormaliser normaliser;
     private final PollerMetrics metrics;
     private final Backoff backoff;
     private final Clock clock;
@@ -88,7 +87,7 @@ public final class EmnifyPoller implements AutoCloseable {
         this.client = Objects.requireNonNull(client, "client");
         this.sink = Objects.requireNonNull(sink, "sink");
         this.lease = Objects.requireNonNull(lease, "lease");
-        this.reader = Objects.requireNonNull(reader, "reader");
+        this.normaliser = new EventNormaliser(reader, STAGE, IngestSource.API);
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.backoff = Objects.requireNonNull(backoff, "backoff");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -314,18 +313,18 @@ public final class EmnifyPoller implements AutoCloseable {
     private void normalise(EventPage page, Set<Long> published, Instant edgeFrom, Batch batch) {
         Instant receivedAt = Instant.ofEpochMilli(clock.millis());
         for (RawEvent raw : page.events()) {
-            ReadResult result = reader.read(raw.json(), IngestSource.API, receivedAt);
-            if (result instanceof ReadResult.Accepted accepted) {
-                EmnifyEvent event = accepted.event();
+            EventNormaliser.Normalised normalised = normaliser.normalise(raw, receivedAt);
+            if (normalised instanceof EventNormaliser.Keyed keyed) {
+                EmnifyEvent event = keyed.event().event();
                 if (!event.getTimestamp().isBefore(edgeFrom)) {
                     batch.edge().add(event.getId());
                 }
                 if (published.contains(event.getId()) || !batch.ids().add(event.getId())) {
                     batch.duplicate();
                 } else {
-                    batch.accepted().add(KeyedEvent.of(event, STAGE, raw.original()));
+                    batch.accepted().add(keyed.event());
                 }
-            } else if (result instanceof ReadResult.Rejected rejected) {
+            } else if (normalised instanceof EventNormaliser.DeadLettered rejected) {
                 // its time may be unreadable, so it counts as on the edge: once a window no longer lists it, it
                 // drops out of the checkpoint
                 Long id = idOf(raw);
@@ -336,13 +335,7 @@ public final class EmnifyPoller implements AutoCloseable {
                         continue;
                     }
                 }
-                batch.deadLetters().add(DeadLetter.newBuilder()
-                        .setStage(STAGE)
-                        .setReason(rejected.reason())
-                        .setOriginal(ByteBuffer.wrap(raw.original()))
-                        .setAt(receivedAt)
-                        .setSource(IngestSource.API.name())
-                        .build());
+                batch.deadLetters().add(rejected.deadLetter());
             }
         }
     }

@@ -3,6 +3,7 @@ package io.fleetstream.ingest.publish;
 import io.fleetstream.avro.DeadLetter;
 import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.schemas.Topics;
+import io.fleetstream.schemas.deadletter.DeadLetters;
 import io.fleetstream.schemas.registry.SchemaRegistryException;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
@@ -19,13 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -57,8 +55,6 @@ public final class EventPublisher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EventPublisher.class);
     private static final int MAX_CAUSE_LENGTH = 200;
-    /** How much of a too-large original a dead letter keeps: enough to see what it was, far below Kafka's limits. */
-    static final int KEPT_ORIGINAL_BYTES = 64 * 1024;
 
     private final Producer<String, byte[]> producer;
     private final Serializer<EmnifyEvent> eventSerializer;
@@ -117,7 +113,7 @@ public final class EventPublisher implements AutoCloseable {
      * {@code max.request.size} or {@code buffer.memory}, or than the topic's {@code max.message.bytes}) can never
      * be written, and the sender would retry it forever, holding back the rest of its batch. So it is
      * dead-lettered instead: with the reason, the size and SHA-256 of its original bytes, and only their first
-     * {@value #KEPT_ORIGINAL_BYTES} bytes, so the dead letter fits; should even that be refused, with none of them.
+     * {@value DeadLetters#KEPT_ORIGINAL_BYTES} bytes, so the dead letter fits; should even that be refused, with none of them.
      * The result counts it as dead-lettered.
      *
      * @throws SchemaRegistryFailureException when a value cannot be serialised because of the Schema Registry;
@@ -152,13 +148,13 @@ public final class EventPublisher implements AutoCloseable {
                 replacements.add(shortened(deadLetters.get(index - events.size()), record, entry.getValue()));
             }
         }
-        for (int keep : new int[] {KEPT_ORIGINAL_BYTES, 0}) {
+        for (int keep : new int[] {DeadLetters.KEPT_ORIGINAL_BYTES, 0}) {
             if (replacements.isEmpty()) {
                 break;
             }
             List<ProducerRecord<String, byte[]>> retry = new ArrayList<>(replacements.size());
             for (DeadLetter replacement : replacements) {
-                retry.add(deadLetterRecord(keepingAtMost(replacement, keep)));
+                retry.add(deadLetterRecord(DeadLetters.keepingAtMost(replacement, keep)));
             }
             Map<Integer, RecordTooLargeException> refusedAgain = sendAll(retry, deadline, timeout);
             List<DeadLetter> still = new ArrayList<>(refusedAgain.size());
@@ -258,49 +254,14 @@ public final class EventPublisher implements AutoCloseable {
         EmnifyEvent event = keyed.event();
         String reason = "event " + event.getId() + " is too large for Kafka: its value for " + record.topic() + " is "
                 + record.value().length + " bytes (" + summary(e) + ")";
-        return DeadLetter.newBuilder()
-                .setStage(keyed.stage())
-                .setReason(reason)
-                .setOriginal(ByteBuffer.wrap(keyed.original()))
-                .setAt(event.getIngest().getReceivedAt())
-                .setSource(event.getIngest().getSource().name())
-                .setKey(keyed.key())
-                .build();
+        return DeadLetters.tooLargeForKafka(keyed.stage(), reason, keyed.original(), event.getIngest().getReceivedAt(),
+                event.getIngest().getSource(), keyed.key());
     }
 
     /** A dead letter the dead-letter topic refused as too large (its original is large), to be sent shortened. */
     private static DeadLetter shortened(DeadLetter deadLetter, ProducerRecord<String, byte[]> record, RecordTooLargeException e) {
-        return DeadLetter.newBuilder(deadLetter)
-                .setReason(deadLetter.getReason() + "; the dead letter itself was too large for Kafka at "
-                        + record.value().length + " bytes (" + summary(e) + ")")
-                .build();
-    }
-
-    /**
-     * The dead letter with at most {@code keep} bytes of its original; when it loses any, it says so in its reason
-     * and carries the whole original's size and SHA-256, so the original can still be recognised.
-     */
-    private static DeadLetter keepingAtMost(DeadLetter deadLetter, int keep) {
-        ByteBuffer original = deadLetter.getOriginal().duplicate();
-        int size = original.remaining();
-        if (size <= keep) {
-            return deadLetter;
-        }
-        byte[] whole = new byte[size];
-        original.get(whole);
-        String sha256;
-        try {
-            sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(whole));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
-        return DeadLetter.newBuilder(deadLetter)
-                .setReason(deadLetter.getReason() + "; the original is " + size + " bytes with SHA-256 " + sha256
-                        + (keep == 0 ? ", none of which are kept" : ", of which the first " + keep + " are kept"))
-                .setOriginal(ByteBuffer.wrap(Arrays.copyOf(whole, keep)))
-                .setOriginalSize((long) size)
-                .setOriginalSha256(sha256)
-                .build();
+        return DeadLetters.withMoreReason(deadLetter, "the dead letter itself was too large for Kafka at "
+                + record.value().length + " bytes (" + summary(e) + ")");
     }
 
     private static void requireUnchanged(Map<String, Object> properties, String key, String... allowed) {

@@ -1,9 +1,12 @@
 package io.fleetstream.ingest.webhook;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetstream.avro.DeadLetter;
 import io.fleetstream.avro.IngestSource;
+import io.fleetstream.http.Health;
+import io.fleetstream.http.HealthEndpoints;
+import io.fleetstream.http.HttpEdge;
+import io.fleetstream.ingest.normalise.EventNormaliser;
 import io.fleetstream.ingest.publish.ClusterReadiness;
 import io.fleetstream.ingest.publish.EventPublisher;
 import io.fleetstream.ingest.publish.KafkaUnavailableException;
@@ -15,12 +18,10 @@ import io.fleetstream.schemas.emnify.EmnifyBatchParser;
 import io.fleetstream.schemas.emnify.EmnifyEventReader;
 import io.fleetstream.schemas.emnify.MalformedBatchException;
 import io.fleetstream.schemas.emnify.RawEvent;
-import io.fleetstream.schemas.emnify.ReadResult;
 import io.fleetstream.schemas.json.Json;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
-import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +29,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,24 +51,22 @@ import java.util.Objects;
  * <p>Callers authenticate with the configured bearer token or basic credential; without one configured,
  * only clients on this host are served. Bodies, tokens and credentials are never logged: some MNO-only
  * event details carry activation tokens. {@code GET /health/live} and {@code GET /health/ready} serve
- * Kubernetes probes. The publisher is not closed with the server: it may be shared.
+ * Kubernetes probes ({@link HealthEndpoints}: ready while the producer reaches the cluster). The publisher is
+ * not closed with the server: it may be shared.
  */
 public final class WebhookServer implements AutoCloseable {
 
     public static final String EVENTS_PATH = "/v1/events";
-    public static final String LIVE_PATH = "/health/live";
-    public static final String READY_PATH = "/health/ready";
     /** The dead-letter stage of records this receiver could not normalise. */
     public static final String STAGE = "ingest.webhook";
 
     private static final Logger log = LoggerFactory.getLogger(WebhookServer.class);
-    private static final String JSON = "application/json";
     private static final Duration READINESS_FRESH_FOR = Duration.ofSeconds(15);
     private static final Duration READINESS_PROBE_WAIT = Duration.ofSeconds(2);
 
     private final WebhookConfig config;
     private final EmnifyBatchParser parser;
-    private final EmnifyEventReader reader;
+    private final EventNormaliser normaliser;
     private final EventPublisher publisher;
     private final CallerAuthentication authentication;
     private final WebhookMetrics metrics;
@@ -79,28 +77,22 @@ public final class WebhookServer implements AutoCloseable {
     public WebhookServer(WebhookConfig config, EmnifyEventReader reader, EventPublisher publisher,
                          MeterRegistry meters, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
-        this.reader = Objects.requireNonNull(reader, "reader");
+        this.normaliser = new EventNormaliser(reader, STAGE, IngestSource.STREAMER);
         this.publisher = Objects.requireNonNull(publisher, "publisher");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.parser = new EmnifyBatchParser(config.maxEvents());
         this.authentication = new CallerAuthentication(config.bearerToken(), config.basicCredential());
         this.metrics = new WebhookMetrics(Objects.requireNonNull(meters, "meters"));
         this.readiness = new ClusterReadiness(publisher::reachesCluster, clock, READINESS_FRESH_FOR, READINESS_PROBE_WAIT);
-        this.app = Javalin.create(javalin -> {
-            javalin.showJavalinBanner = false;
-            javalin.jetty.defaultHost = config.host();
-            javalin.jetty.defaultPort = config.port();
-            javalin.http.prefer405over404 = true;
-            // bodies are read here with our own limit, so Javalin's must not cut in first
-            javalin.http.maxRequestSize = (long) config.maxBodyBytes() + 1;
-            javalin.jsonMapper(new JavalinJackson(Json.mapper(), false));
-        });
+        // bodies are read here with our own limit, so Javalin's must not cut in first
+        this.app = HttpEdge.create(new HttpEdge.Config(config.host(), config.port())
+                .withMaxRequestBytes((long) config.maxBodyBytes() + 1));
         Handler receive = this::receive;
         app.post(EVENTS_PATH, receive);
         app.put(EVENTS_PATH, receive);
         app.patch(EVENTS_PATH, receive);
-        app.get(LIVE_PATH, ctx -> respond(ctx, 200, Json.mapper().createObjectNode().put("status", "live")));
-        app.get(READY_PATH, this::ready);
+        new HealthEndpoints(this::health, config.retryAfterSeconds()).install(app);
+        HttpEdge.answerRefusalsAsJson(app);
         app.exception(Exception.class, (exception, ctx) -> {
             metrics.request(WebhookMetrics.Outcome.FAILED);
             log.error("unexpected failure answering {} {}", ctx.method(), ctx.path(), exception);
@@ -159,17 +151,11 @@ public final class WebhookServer implements AutoCloseable {
         List<KeyedEvent> events = new ArrayList<>(batch.size());
         List<DeadLetter> deadLetters = new ArrayList<>();
         for (RawEvent raw : batch) {
-            ReadResult result = reader.read(raw.json(), IngestSource.STREAMER, receivedAt);
-            if (result instanceof ReadResult.Accepted accepted) {
-                events.add(KeyedEvent.of(accepted.event(), STAGE, raw.original()));
-            } else if (result instanceof ReadResult.Rejected rejected) {
-                deadLetters.add(DeadLetter.newBuilder()
-                        .setStage(STAGE)
-                        .setReason(rejected.reason())
-                        .setOriginal(ByteBuffer.wrap(raw.original()))
-                        .setAt(receivedAt)
-                        .setSource(IngestSource.STREAMER.name())
-                        .build());
+            EventNormaliser.Normalised normalised = normaliser.normalise(raw, receivedAt);
+            if (normalised instanceof EventNormaliser.Keyed keyed) {
+                events.add(keyed.event());
+            } else if (normalised instanceof EventNormaliser.DeadLettered rejected) {
+                deadLetters.add(rejected.deadLetter());
             }
         }
 
@@ -268,23 +254,16 @@ public final class WebhookServer implements AutoCloseable {
         return null;
     }
 
-    private void ready(Context ctx) {
-        if (readiness.isReady()) {
-            respond(ctx, 200, Json.mapper().createObjectNode().put("status", "ready"));
-        } else {
-            error(ctx, 503, "Kafka is not reachable (no metadata for the raw topic): not ready to accept events");
-        }
+    private Health health() {
+        return Health.check("kafka", readiness.isReady(),
+                "Kafka is not reachable (no metadata for the raw topic): not ready to accept events");
     }
 
     private static void error(Context ctx, int status, String message) {
-        respond(ctx, status, Json.mapper().createObjectNode().put("error", message).put("status", status));
+        HttpEdge.error(ctx, status, message);
     }
 
     private static void respond(Context ctx, int status, ObjectNode body) {
-        try {
-            ctx.status(status).contentType(JSON).result(Json.mapper().writeValueAsBytes(body));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write a JSON answer", e);
-        }
+        HttpEdge.json(ctx, status, body);
     }
 }

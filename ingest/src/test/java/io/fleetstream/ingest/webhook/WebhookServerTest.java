@@ -359,7 +359,10 @@ class WebhookServerTest {
         start(true, config());
 
         assertThat(send(request("/health/live").GET()).statusCode()).isEqualTo(200);
-        assertThat(send(request("/health/ready").GET()).statusCode()).isEqualTo(200);
+        HttpResponse<String> ready = send(request("/health/ready").GET());
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(json(ready.body()).get("status").asText()).isEqualTo("UP");
+        assertThat(json(ready.body()).get("checks").get("kafka").asText()).isEqualTo("UP");
     }
 
     @Test
@@ -369,7 +372,13 @@ class WebhookServerTest {
 
         HttpResponse<String> ready = send(request("/health/ready").GET());
 
-        assertError(ready, 503, "Kafka is not reachable");
+        // the health contract every role shares: DOWN, the failing check, the reason, and when to ask again
+        assertThat(ready.statusCode()).isEqualTo(503);
+        assertThat(ready.headers().firstValue("Retry-After")).contains("10");
+        JsonNode body = json(ready.body());
+        assertThat(body.get("status").asText()).isEqualTo("DOWN");
+        assertThat(body.get("checks").get("kafka").asText()).isEqualTo("DOWN");
+        assertThat(body.get("reason").asText()).contains("Kafka is not reachable");
         assertThat(send(request("/health/live").GET()).statusCode()).isEqualTo(200);
     }
 

@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetstream.avro.DeviceState;
 import io.fleetstream.avro.QuotaManagementState;
 import io.fleetstream.avro.QuotaState;
+import io.fleetstream.http.Health;
+import io.fleetstream.http.HealthEndpoints;
+import io.fleetstream.http.HttpEdge;
 import io.fleetstream.schemas.catalog.EventCatalog;
 import io.fleetstream.schemas.json.Json;
 import io.fleetstream.schemas.registry.SchemaRegistryException;
@@ -118,21 +121,17 @@ public final class QueryServer implements AutoCloseable {
         this.meters = Objects.requireNonNull(meters, "meters");
         this.router = new QueryRouter(cluster, new HttpPeerClient(config.peerTimeout()), meters);
         this.openApi = resource(OPENAPI);
-        this.app = Javalin.create(c -> {
-            c.showJavalinBanner = false;
-            c.jetty.defaultHost = config.host();
-            c.jetty.defaultPort = config.port();
-            c.http.prefer405over404 = true;
-            c.events(events -> events.handlerAdded(h -> {
-                if (h.getHttpMethod() == HandlerType.GET) {
-                    registered.add(h.getPath());
-                }
-            }));
-            c.requestLogger.http((ctx, ms) -> requestTimer(ctx).record(Duration.ofNanos((long) (ms * 1_000_000))));
-        });
+        this.app = HttpEdge.create(new HttpEdge.Config(config.host(), config.port())
+                        .withRequestObserver((ctx, ms) -> requestTimer(ctx).record(Duration.ofNanos((long) (ms * 1_000_000)))),
+                c -> c.events(events -> events.handlerAdded(h -> {
+                    if (h.getHttpMethod() == HandlerType.GET) {
+                        registered.add(h.getPath());
+                    }
+                })));
 
-        get("/health/live", Set.of(), ctx -> json(ctx, 200, Json.mapper().createObjectNode().put("status", "UP")));
-        get("/health/ready", Set.of(), this::ready);
+        HealthEndpoints health = new HealthEndpoints(this::health, RETRY_AFTER_SECONDS);
+        get(HealthEndpoints.LIVE_PATH, Set.of(), health::live);
+        get(HealthEndpoints.READY_PATH, Set.of(), health::ready);
         get("/metrics", Set.of(), ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(meters.scrape()));
         get("/openapi.yaml", Set.of(), ctx -> ctx.contentType("application/yaml").result(openApi));
         get("/v1/event-types", Set.of(), this::eventTypes);
@@ -196,15 +195,11 @@ public final class QueryServer implements AutoCloseable {
 
     // ---- handlers: parse, route, render
 
-    private void ready(Context ctx) {
-        ObjectNode body = Json.mapper().createObjectNode()
-                .put("status", cluster.running() ? "UP" : "DOWN")
-                .put("streams", cluster.state());
-        cluster.waitingFor().ifPresent(reason -> body.put("reason", reason));
-        if (!cluster.running()) {
-            ctx.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
-        }
-        json(ctx, cluster.running() ? 200 : 503, body);
+    /** Ready while Kafka Streams is RUNNING; {@code streams} is its state, which {@code /v1/instances} shows for peers. */
+    private Health health() {
+        Health health = Health.check("kafka_streams", cluster.running(), "Kafka Streams is " + cluster.state() + ", not RUNNING")
+                .with("streams", cluster.state());
+        return cluster.waitingFor().map(health::because).orElse(health);
     }
 
     private void eventTypes(Context ctx) {

@@ -2,6 +2,7 @@ package io.fleetstream.topology.routing;
 
 import io.fleetstream.avro.DeadLetter;
 import io.fleetstream.avro.EmnifyEvent;
+import io.fleetstream.schemas.deadletter.DeadLetters;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -11,7 +12,6 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -55,17 +55,11 @@ public final class RawEventDecoder implements Processor<String, byte[], String, 
             event = deserializer.deserialize(topic, record.headers(), record.value());
         } catch (SerializationException | IllegalArgumentException e) {
             // the record's own fault; a registry outage is not, and is left to fail the task
-            DeadLetter deadLetter = DeadLetter.newBuilder()
-                    .setStage(STAGE)
-                    .setReason("cannot decode raw event: " + e.getMessage())
-                    .setOriginal(ByteBuffer.wrap(record.value() == null ? new byte[0] : record.value()))
-                    .setAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
-                    .setSource(topic)
-                    .setTopic(topic)
-                    .setPartition(meta.map(RecordMetadata::partition).orElse(null))
-                    .setOffset(meta.map(RecordMetadata::offset).orElse(null))
-                    .setKey(record.key())
-                    .build();
+            DeadLetter deadLetter = DeadLetters.undecodable(STAGE, "cannot decode raw event: " + e.getMessage(),
+                    record.value() == null ? new byte[0] : record.value(),
+                    Instant.ofEpochMilli(context.currentSystemTimeMs()), topic,
+                    meta.map(RecordMetadata::partition).orElse(null), meta.map(RecordMetadata::offset).orElse(null),
+                    record.key());
             log.warn("dead-lettered raw record {}-{}@{}: {}", topic, deadLetter.getPartition(), deadLetter.getOffset(),
                     deadLetter.getReason());
             context.forward(new Record<String, Object>(null, deadLetter, record.timestamp()), deadLettersChild);

@@ -527,6 +527,23 @@ class QueryServerTest {
     }
 
     @Test
+    void healthAnswersTheContractEveryRoleShares() {
+        JsonNode live = get("/health/live").json();
+        assertThat(live.get("status").asText()).isEqualTo("UP");
+        assertThat(live.get("checks").size()).isZero();
+        JsonNode ready = get("/health/ready").json();
+        assertThat(ready.get("status").asText()).isEqualTo("UP");
+        assertThat(ready.get("checks").get("kafka_streams").asText()).isEqualTo("UP");
+        assertThat(ready.has("reason")).isFalse();
+
+        instance.state("REBALANCING");
+        JsonNode down = get("/health/ready").json();
+        assertThat(down.get("status").asText()).isEqualTo("DOWN");
+        assertThat(down.get("checks").get("kafka_streams").asText()).isEqualTo("DOWN");
+        assertThat(down.get("reason").asText()).isEqualTo("Kafka Streams is REBALANCING, not RUNNING");
+    }
+
+    @Test
     void metricsAreServedInPrometheusTextFormat() {
         get("/v1/devices/6001");
         Http.Response metrics = get("/metrics");
