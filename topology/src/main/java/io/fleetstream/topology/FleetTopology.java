@@ -7,6 +7,8 @@ import io.fleetstream.avro.PresenceChange;
 import io.fleetstream.avro.QuotaManagementState;
 import io.fleetstream.avro.QuotaState;
 import io.fleetstream.schemas.Topics;
+import io.fleetstream.schemas.TypedTopic;
+import io.fleetstream.schemas.TypedTopics;
 import io.fleetstream.schemas.catalog.EventCatalog;
 import io.fleetstream.schemas.catalog.EventCategory;
 import io.fleetstream.schemas.serde.AvroSerdes;
@@ -17,7 +19,6 @@ import io.fleetstream.topology.routing.CategoryRouter;
 import io.fleetstream.topology.routing.EventDeduplicator;
 import io.fleetstream.topology.routing.RawEventDecoder;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
@@ -68,16 +69,19 @@ public final class FleetTopology {
     }
 
     public static Topology build(TopologyConfig config, AvroSerdes serdes) {
-        Serde<EmnifyEvent> events = serdes.forValue(EmnifyEvent.class);
-        Serde<DeadLetter> deadLetters = serdes.forValue(DeadLetter.class);
+        TypedTopics topics = new TypedTopics(config.topics(), serdes);
+        TypedTopic<String, EmnifyEvent> raw = topics.raw();
+        TypedTopic<String, DeadLetter> deadLetters = topics.deadLetters();
+        // the category sink picks its topic per record; every category topic has the same serdes
+        TypedTopic<String, EmnifyEvent> categories = topics.category(EventCategory.OTHER);
         Topology topology = new Topology();
 
-        topology.addSource(RAW_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
-                config.topics().raw());
-        topology.addProcessor(DECODE, () -> new RawEventDecoder(events.deserializer(), DEDUPE, DEAD_LETTER_SINK),
+        // values are read as bytes and decoded by the next node, so a record that does not decode becomes a dead letter
+        topology.addSource(RAW_SOURCE, raw.keyDeserializer(), Serdes.ByteArray().deserializer(), raw.name());
+        topology.addProcessor(DECODE, () -> new RawEventDecoder(raw.valueDeserializer(), DEDUPE, DEAD_LETTER_SINK),
                 RAW_SOURCE);
-        topology.addSink(DEAD_LETTER_SINK, config.topics().deadLetters(), Serdes.String().serializer(),
-                deadLetters.serializer(), DECODE);
+        topology.addSink(DEAD_LETTER_SINK, deadLetters.name(), deadLetters.keySerializer(),
+                deadLetters.valueSerializer(), DECODE);
 
         topology.addProcessor(DEDUPE,
                 () -> new EventDeduplicator(config.dedupeRetention(), config.dedupePurgeInterval()), DECODE);
@@ -87,11 +91,11 @@ public final class FleetTopology {
                 Stores.persistentKeyValueStore(EventDeduplicator.EXPIRY_STORE), Serdes.Bytes(), Serdes.ByteArray()), DEDUPE);
 
         topology.addSink(CATEGORY_SINK, new CategoryRouter(EventCatalog.standard(), config.topics()),
-                Serdes.String().serializer(), events.serializer(), DEDUPE);
+                categories.keySerializer(), categories.valueSerializer(), DEDUPE);
 
-        DeviceTopology.addTo(topology, config, serdes, DEDUPE);
-        QuotaTopology.addTo(topology, config, serdes, DEDUPE);
-        HistoryTopology.addTo(topology, config, serdes, DEDUPE);
+        DeviceTopology.addTo(topology, config, topics, DEDUPE);
+        QuotaTopology.addTo(topology, topics, DEDUPE);
+        HistoryTopology.addTo(topology, config, topics, DEDUPE);
         return topology;
     }
 }

@@ -11,6 +11,8 @@ import io.fleetstream.avro.Organisation;
 import io.fleetstream.avro.PdpSession;
 import io.fleetstream.avro.PresenceChange;
 import io.fleetstream.avro.VisitedOperator;
+import io.fleetstream.schemas.catalog.EventType;
+import io.fleetstream.schemas.catalog.EventTypes;
 import io.fleetstream.schemas.registry.InMemorySchemaRegistry;
 import io.fleetstream.schemas.serde.AvroSerdes;
 import io.fleetstream.topology.device.DeviceStateProcessor;
@@ -42,18 +44,18 @@ final class DeviceStateBench {
 
     private long nextId = 1;
 
-    private EmnifyEvent event(int type, long endpoint, Instant at) {
+    private EmnifyEvent event(EventType type, long endpoint, Instant at) {
         return EmnifyEvent.newBuilder()
                 .setId(nextId++)
                 .setTimestamp(at)
-                .setEventType(new CodedValue(type, type == 3 ? "Create PDP Context" : type == 5 ? "Delete PDP Context" : "Update location"))
+                .setEventType(new CodedValue(type.id(), type.name()))
                 .setEventSource(new CodedValue(0, "Network"))
                 .setOrganisation(new Organisation(42L, "bench"))
                 .setEndpoint(Endpoint.newBuilder().setId(endpoint).build())
                 .setOperator(VisitedOperator.newBuilder().setId(3L).setName("Vodafone").setCountryName("Germany")
                         .setMcc("262").setMnc("02").build())
-                .setPdp(type == 1 ? null : PdpSession.newBuilder().setSessionId("s-" + endpoint).setApn("em").setRatType(6)
-                        .setTunnelCreated(T0).setVolumeTotal(type == 5 ? 1.5 : null).build())
+                .setPdp(type == EventTypes.UPDATE_LOCATION ? null : PdpSession.newBuilder().setSessionId("s-" + endpoint).setApn("em").setRatType(6)
+                        .setTunnelCreated(T0).setVolumeTotal(type == EventTypes.DELETE_PDP_CONTEXT ? 1.5 : null).build())
                 .setDetailEncoding(DetailEncoding.NONE)
                 .setIngest(new IngestMetadata(IngestSource.SIMULATOR, at))
                 .build();
@@ -96,7 +98,7 @@ final class DeviceStateBench {
         // until the clock is the lateness bound past it, so the figure includes buffering and release
         long start = System.nanoTime();
         for (long d = 1; d <= devices; d++) {
-            process(processor, context, stateOut, presenceOut, event(3, d, T0.plusMillis(d)));
+            process(processor, context, stateOut, presenceOut, event(EventTypes.CREATE_PDP_CONTEXT, d, T0.plusMillis(d)));
         }
         report.rate("Create PDP Context, new device (goes online)", devices, System.nanoTime() - start);
         report.heap("after " + String.format("%,d", devices) + " devices");
@@ -105,7 +107,7 @@ final class DeviceStateBench {
         Instant deletes = T0.plus(Duration.ofHours(1));
         start = System.nanoTime();
         for (long d = 1; d <= devices; d++) {
-            process(processor, context, stateOut, presenceOut, event(5, d, deletes.plusMillis(d)));
+            process(processor, context, stateOut, presenceOut, event(EventTypes.DELETE_PDP_CONTEXT, d, deletes.plusMillis(d)));
         }
         report.rate("Delete PDP Context (pending offline indexed)", devices, System.nanoTime() - start);
 
@@ -121,7 +123,7 @@ final class DeviceStateBench {
         // one event ten minutes after the last delete moves the clock past every due time: every device goes offline
         start = System.nanoTime();
         int fired = process(processor, context, stateOut, presenceOut,
-                event(1, 0, deletes.plusMillis(devices).plus(Duration.ofMinutes(10))));
+                event(EventTypes.UPDATE_LOCATION, 0, deletes.plusMillis(devices).plus(Duration.ofMinutes(10))));
         report.rate("offline fired by stream time (per device)", fired, System.nanoTime() - start);
         report.heap("after every device went offline");
         processor.close();

@@ -2,6 +2,7 @@ package io.fleetstream.app.simulate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetstream.schemas.emnify.EventKeys;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -82,8 +83,8 @@ final class BatchPlanner {
     static String deviceKey(ObjectNode event) {
         JsonNode endpoint = event.get("endpoint");
         if (endpoint != null && endpoint.hasNonNull("id")) {
-            return endpoint.get("id").asText();
+            return EventKeys.ofEndpoint(endpoint.get("id").asLong());
         }
-        return "org-" + event.path("organisation").path("id").asText();
+        return EventKeys.ofOrganisation(event.path("organisation").path("id").asLong());
     }
 }

@@ -3,6 +3,8 @@ package io.fleetstream.app.simulate;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetstream.schemas.catalog.EventType;
+import io.fleetstream.schemas.catalog.EventTypes;
 import io.fleetstream.schemas.emnify.EmnifyTimestamps;
 import io.fleetstream.schemas.json.Json;
 
@@ -57,7 +59,7 @@ final class StreamerEvents {
     }
 
     ObjectNode updateLocation(long at, SimulatedDevice device, String vlr) {
-        ObjectNode event = deviceEvent(at, 1, "Update location", Source.NETWORK, Severity.INFO, false,
+        ObjectNode event = deviceEvent(at, EventTypes.UPDATE_LOCATION, Source.NETWORK, Severity.INFO, false,
                 "New location received from VLR for IMSI='" + device.imsi().imsi() + "', now attached to VLR='" + vlr + "'.",
                 device);
         event.set("detail", networkDetail(device.network()));
@@ -65,7 +67,7 @@ final class StreamerEvents {
     }
 
     ObjectNode updateGprsLocation(long at, SimulatedDevice device, String sgsn, String sgsnIp) {
-        ObjectNode event = deviceEvent(at, 2, "Update GPRS location", Source.NETWORK, Severity.INFO, false,
+        ObjectNode event = deviceEvent(at, EventTypes.UPDATE_GPRS_LOCATION, Source.NETWORK, Severity.INFO, false,
                 "New location received from SGSN for IMSI='" + device.imsi().imsi() + "', now attached to SGSN='"
                         + sgsn + "', IP='" + sgsnIp + "'.", device);
         event.set("detail", networkDetail(device.network()));
@@ -73,7 +75,7 @@ final class StreamerEvents {
     }
 
     ObjectNode pdpContextCreated(long at, SimulatedDevice device, DataSession session) {
-        ObjectNode event = deviceEvent(at, 3, "Create PDP Context", Source.NETWORK, Severity.INFO, false,
+        ObjectNode event = deviceEvent(at, EventTypes.CREATE_PDP_CONTEXT, Source.NETWORK, Severity.INFO, false,
                 "New PDP Context successfully activated with SGSN CP=" + session.ggsnControlPlaneIp()
                         + ", DP=" + session.sgsnControlPlaneIp() + ".", device);
         ObjectNode detail = sessionDetail(device, session);
@@ -89,12 +91,12 @@ final class StreamerEvents {
 
     /** A refused data session is still event type 3, but from Policy Control, with no detail at all. */
     ObjectNode pdpContextRejected(long at, SimulatedDevice device, String reason) {
-        return deviceEvent(at, 3, "Create PDP Context", Source.POLICY_CONTROL, Severity.WARN, true, reason, device);
+        return deviceEvent(at, EventTypes.CREATE_PDP_CONTEXT, Source.POLICY_CONTROL, Severity.WARN, true, reason, device);
     }
 
     ObjectNode pdpContextDeleted(long at, SimulatedDevice device, DataSession session, BigDecimal rx, BigDecimal tx,
                                  boolean apnKnown) {
-        ObjectNode event = deviceEvent(at, 5, "Delete PDP Context", Source.NETWORK, Severity.INFO, false,
+        ObjectNode event = deviceEvent(at, EventTypes.DELETE_PDP_CONTEXT, Source.NETWORK, Severity.INFO, false,
                 "PDP Context deleted.", device);
         ObjectNode detail = sessionDetail(device, session);
         ObjectNode volume = detail.putObject("volume");
@@ -107,22 +109,22 @@ final class StreamerEvents {
     }
 
     ObjectNode endpointBlocked(long at, SimulatedDevice device) {
-        return deviceEvent(at, 11, "Endpoint blocked", Source.POLICY_CONTROL, Severity.WARN, true,
+        return deviceEvent(at, EventTypes.ENDPOINT_BLOCKED, Source.POLICY_CONTROL, Severity.WARN, true,
                 "Blocking data access for endpoint, traffic limit exceeded.", device);
     }
 
     ObjectNode purgeLocation(long at, SimulatedDevice device) {
-        return deviceEvent(at, 15, "Purge location", Source.NETWORK, Severity.INFO, false,
+        return deviceEvent(at, EventTypes.PURGE_LOCATION, Source.NETWORK, Severity.INFO, false,
                 "Purge location received from VLR for IMSI='" + device.imsi().imsi() + "'.", device);
     }
 
     ObjectNode purgeGprsLocation(long at, SimulatedDevice device) {
-        return deviceEvent(at, 16, "Purge GPRS location", Source.NETWORK, Severity.INFO, false,
+        return deviceEvent(at, EventTypes.PURGE_GPRS_LOCATION, Source.NETWORK, Severity.INFO, false,
                 "Purge GPRS location received from SGSN for IMSI='" + device.imsi().imsi() + "'.", device);
     }
 
     ObjectNode dataQuotaThresholdReached(long at, SimulatedDevice device, QuotaGrant quota, BigDecimal remaining) {
-        ObjectNode event = deviceEvent(at, 18, "Quota threshold reached", Source.POLICY_CONTROL, Severity.WARN, true,
+        ObjectNode event = deviceEvent(at, EventTypes.DATA_QUOTA_THRESHOLD_REACHED, Source.POLICY_CONTROL, Severity.WARN, true,
                 "Endpoint quota threshold reached, volume is below " + quota.thresholdPercentage() + "%.", device);
         quotaLevel(event, quota, remaining);
         return event;
@@ -132,7 +134,7 @@ final class StreamerEvents {
     ObjectNode dataQuotaUsedUp(long at, SimulatedDevice device, QuotaGrant quota, BigDecimal remaining,
                                boolean remainingAsText) {
         String consequence = quota.onExhaustion() == QuotaGrant.Exhaustion.BLOCK ? "denied" : "throttled";
-        ObjectNode event = deviceEvent(at, 19, "Quota used up", Source.POLICY_CONTROL, Severity.WARN, true,
+        ObjectNode event = deviceEvent(at, EventTypes.DATA_QUOTA_USED_UP, Source.POLICY_CONTROL, Severity.WARN, true,
                 "Quota volume is completely used up and data access " + consequence + " for endpoint.", device);
         ObjectNode level = quotaLevel(event, quota, remaining);
         if (remainingAsText) {
@@ -142,21 +144,21 @@ final class StreamerEvents {
     }
 
     ObjectNode smsQuotaThresholdReached(long at, SimulatedDevice device, QuotaGrant quota, BigDecimal remaining) {
-        ObjectNode event = deviceEvent(at, 20, "SMS quota threshold reached", Source.POLICY_CONTROL, Severity.WARN, true,
+        ObjectNode event = deviceEvent(at, EventTypes.SMS_QUOTA_THRESHOLD_REACHED, Source.POLICY_CONTROL, Severity.WARN, true,
                 "SMS quota threshold reached, volume is below " + quota.thresholdPercentage() + "%.", device);
         smsTraffic(quotaLevel(event, quota, remaining));
         return event;
     }
 
     ObjectNode smsQuotaUsedUp(long at, SimulatedDevice device, QuotaGrant quota, BigDecimal remaining) {
-        ObjectNode event = deviceEvent(at, 21, "SMS quota used up", Source.POLICY_CONTROL, Severity.WARN, true,
+        ObjectNode event = deviceEvent(at, EventTypes.SMS_QUOTA_USED_UP, Source.POLICY_CONTROL, Severity.WARN, true,
                 "SMS quota is completely used up and SMS service denied for endpoint.", device);
         smsTraffic(quotaLevel(event, quota, remaining));
         return event;
     }
 
     ObjectNode dataQuotaAssigned(long at, SimulatedDevice device, QuotaGrant quota) {
-        ObjectNode event = deviceEvent(at, 56, "Data quota assigned", Source.API, Severity.INFO, false,
+        ObjectNode event = deviceEvent(at, EventTypes.DATA_QUOTA_ASSIGNED, Source.API, Severity.INFO, false,
                 String.format(Locale.ROOT, "Data quota assigned with volume of %s MB %s until %s and action on exhaustion set to %s.",
                         quota.volume().setScale(6).toPlainString(), quota.autoRefill() ? "with daily refill" : "without daily refill",
                         quota.expiry(), quota.onExhaustion().verb), device);
@@ -165,7 +167,7 @@ final class StreamerEvents {
     }
 
     ObjectNode smsQuotaAssigned(long at, SimulatedDevice device, QuotaGrant quota) {
-        ObjectNode event = deviceEvent(at, 58, "SMS quota assigned", Source.API, Severity.INFO, false,
+        ObjectNode event = deviceEvent(at, EventTypes.SMS_QUOTA_ASSIGNED, Source.API, Severity.INFO, false,
                 String.format(Locale.ROOT, "SMS quota assigned with volume of %s SMS %s until %s and action on exhaustion set to %s.",
                         quota.volume().toPlainString(), quota.autoRefill() ? "with daily refill" : "without daily refill",
                         quota.expiry(), quota.onExhaustion().verb), device);
@@ -174,39 +176,39 @@ final class StreamerEvents {
     }
 
     ObjectNode dataQuotaDeleted(long at, SimulatedDevice device) {
-        return deviceEvent(at, 57, "Data quota deleted", Source.API, Severity.INFO, false, "Data quota deleted.", device);
+        return deviceEvent(at, EventTypes.DATA_QUOTA_DELETED, Source.API, Severity.INFO, false, "Data quota deleted.", device);
     }
 
     ObjectNode smsQuotaDeleted(long at, SimulatedDevice device) {
-        return deviceEvent(at, 59, "SMS quota deleted", Source.API, Severity.INFO, false, "SMS quota deleted.", device);
+        return deviceEvent(at, EventTypes.SMS_QUOTA_DELETED, Source.API, Severity.INFO, false, "SMS quota deleted.", device);
     }
 
     ObjectNode dataQuotaExpired(long at, SimulatedDevice device) {
-        return deviceEvent(at, 60, "Data quota expired", Source.POLICY_CONTROL, Severity.INFO, false,
+        return deviceEvent(at, EventTypes.DATA_QUOTA_EXPIRED, Source.POLICY_CONTROL, Severity.INFO, false,
                 "Data quota expired.", device);
     }
 
     ObjectNode smsQuotaExpired(long at, SimulatedDevice device) {
-        return deviceEvent(at, 61, "SMS quota expired", Source.POLICY_CONTROL, Severity.INFO, false,
+        return deviceEvent(at, EventTypes.SMS_QUOTA_EXPIRED, Source.POLICY_CONTROL, Severity.INFO, false,
                 "SMS quota expired.", device);
     }
 
     /** Events 52–55: per service profile, so no endpoint, sim, imsi or detail keys at all. */
     ObjectNode quotaManagementChanged(long at, SimulatedOrganisation organisation, boolean sms, boolean enabled) {
         String service = sms ? "SMS" : "Data";
-        int type = sms ? (enabled ? 54 : 55) : (enabled ? 52 : 53);
+        EventType type = sms ? (enabled ? EventTypes.SMS_QUOTA_ENABLED : EventTypes.SMS_QUOTA_DISABLED)
+                : (enabled ? EventTypes.DATA_QUOTA_ENABLED : EventTypes.DATA_QUOTA_DISABLED);
         String profile = "service profile (id = " + organisation.serviceProfileId() + " - " + organisation.serviceProfileName() + ")";
         String description = enabled
                 ? service + " quota management enabled for " + profile + ", endpoints of this service profile without an active "
                         + (sms ? "SMS quota will be blocked from SMS service." : "data quota will be throttled or blocked from data service.")
                 : service + " quota management disabled for " + profile + ".";
-        return envelope(at, type, service + " quota " + (enabled ? "enabled" : "disabled"), Source.API,
-                enabled ? Severity.WARN : Severity.INFO, false, description, organisation);
+        return envelope(at, type, Source.API, enabled ? Severity.WARN : Severity.INFO, false, description, organisation);
     }
 
-    private ObjectNode deviceEvent(long at, int type, String typeDescription, Source source, Severity severity,
-                                   boolean alert, String description, SimulatedDevice device) {
-        ObjectNode event = envelope(at, type, typeDescription, source, severity, alert, description, device.organisation());
+    private ObjectNode deviceEvent(long at, EventType type, Source source, Severity severity, boolean alert,
+                                   String description, SimulatedDevice device) {
+        ObjectNode event = envelope(at, type, source, severity, alert, description, device.organisation());
         ObjectNode endpoint = event.putObject("endpoint");
         endpoint.put("id", device.endpointId());
         endpoint.put("name", device.name());
@@ -225,14 +227,15 @@ final class StreamerEvents {
         return event;
     }
 
-    private ObjectNode envelope(long at, int type, String typeDescription, Source source, Severity severity,
-                                boolean alert, String description, SimulatedOrganisation organisation) {
+    /** The event type's id and description are the catalog's, as emnify names them. */
+    private ObjectNode envelope(long at, EventType type, Source source, Severity severity, boolean alert,
+                                String description, SimulatedOrganisation organisation) {
         ObjectNode event = mapper.createObjectNode();
         event.put("id", ids.next());
         event.put("timestamp", EmnifyTimestamps.format(Instant.ofEpochMilli(at)));
         ObjectNode eventType = event.putObject("event_type");
-        eventType.put("id", type);
-        eventType.put("description", typeDescription);
+        eventType.put("id", type.id());
+        eventType.put("description", type.name());
         ObjectNode eventSource = event.putObject("event_source");
         eventSource.put("id", source.id);
         eventSource.put("description", source.description);

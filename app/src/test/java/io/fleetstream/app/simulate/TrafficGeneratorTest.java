@@ -2,6 +2,9 @@ package io.fleetstream.app.simulate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetstream.schemas.catalog.EventCatalog;
+import io.fleetstream.schemas.catalog.EventType;
+import io.fleetstream.schemas.catalog.EventTypes;
 import io.fleetstream.schemas.json.Json;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -95,6 +98,20 @@ class TrafficGeneratorTest {
         assertThat(quotaDevices).as("most, not all, devices have data quotas").isBetween(700L, 900L);
         long smsDevices = devices.stream().filter(SimulatedDevice::smsQuotaManaged).count();
         assertThat(smsDevices).as("a smaller share has SMS quotas").isBetween(200L, 400L);
+    }
+
+    @Test
+    void everyEventTypeHasTheCatalogsIdAndName() {
+        EventCatalog catalog = EventCatalog.standard();
+        Set<Integer> seen = new HashSet<>();
+        assertThat(fleetHour).allSatisfy(event -> {
+            JsonNode type = event.get("event_type");
+            String name = type.has("description") ? type.get("description").asText() : type.path("name").asText();
+            assertThat(catalog.find(type.get("id").asInt())).as("%s", type).map(EventType::name).contains(name);
+            seen.add(type.get("id").asInt());
+        });
+        assertThat(seen).contains(EventTypes.UPDATE_LOCATION.id(), EventTypes.CREATE_PDP_CONTEXT.id(),
+                EventTypes.DELETE_PDP_CONTEXT.id(), EventTypes.DATA_QUOTA_ASSIGNED.id());
     }
 
     @Test

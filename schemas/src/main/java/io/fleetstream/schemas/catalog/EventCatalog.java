@@ -88,6 +88,20 @@ public final class EventCatalog {
         return eventTypeId >= 0 && eventTypeId < byId.length ? Optional.ofNullable(byId[eventTypeId]) : Optional.empty();
     }
 
+    /**
+     * The event type the catalog calls {@code name} (exactly as in its {@code name} column), for code that
+     * reacts to particular types; see {@link EventTypes}. Fails when the catalog has no such name, so a
+     * renamed or missing entry stops start-up instead of silently matching nothing.
+     */
+    public EventType named(String name) {
+        List<EventType> matches = all.stream().filter(type -> type.name().equals(name)).toList();
+        if (matches.size() != 1) {
+            throw new IllegalStateException("the event-type catalog " + RESOURCE + " has " + matches.size()
+                    + " event types named '" + name + "', expected exactly one: fix the catalog or the name asked for");
+        }
+        return matches.get(0);
+    }
+
     /** Every known event type, ordered by id. */
     public List<EventType> all() {
         return Collections.unmodifiableList(all);

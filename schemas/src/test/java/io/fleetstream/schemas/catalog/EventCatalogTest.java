@@ -86,6 +86,22 @@ class EventCatalogTest {
         assertThatThrownBy(() -> EventCatalog.parse(stream(badCategory))).hasMessageContaining("unknown event category 'nowhere'");
     }
 
+    @Test
+    void anEventTypeIsFoundByItsCatalogName() {
+        assertThat(catalog.named("Delete PDP Context").id()).isEqualTo(5);
+        assertThat(catalog.named("SMS quota expired").category()).isEqualTo(EventCategory.SMS_QUOTA);
+    }
+
+    @Test
+    void aNameTheCatalogLacksFailsLoudly() {
+        EventCatalog small = EventCatalog.parse(stream("id,name,category\n1,Update location,network-attachment\n"));
+
+        assertThatThrownBy(() -> small.named("Create PDP Context"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'Create PDP Context'");
+        assertThatThrownBy(() -> catalog.named("update location")).hasMessageContaining("expected exactly one");
+    }
+
     private static ByteArrayInputStream stream(String text) {
         return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
     }

@@ -35,6 +35,19 @@ class EventKeysTest {
         assertThat(EventKeys.keyOf(read(json))).isEqualTo("org-unknown");
     }
 
+    @Test
+    void anOrganisationKeyIsTheKeyOfItsEventsWithoutEndpoint() {
+        var json = event();
+        json.remove("endpoint");
+
+        assertThat(EventKeys.ofOrganisation(10)).isEqualTo(EventKeys.keyOf(read(json))).isEqualTo("org-10");
+    }
+
+    @Test
+    void anEndpointKeyIsTheKeyOfItsEvents() {
+        assertThat(EventKeys.ofEndpoint(20)).isEqualTo(EventKeys.keyOf(read(event())));
+    }
+
     private EmnifyEvent read(com.fasterxml.jackson.databind.JsonNode json) {
         return ((ReadResult.Accepted) reader.read(json, IngestSource.STREAMER, Instant.EPOCH)).event();
     }

@@ -14,12 +14,14 @@ import io.fleetstream.avro.PresenceReason;
 import io.fleetstream.avro.Rejection;
 import io.fleetstream.avro.SessionEndReason;
 import io.fleetstream.avro.VisitedOperator;
+import io.fleetstream.schemas.catalog.EventTypes;
 import io.fleetstream.schemas.emnify.EventOrder;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A device's connectivity status and debounced online/offline presence, derived one event at a time
@@ -32,14 +34,19 @@ import java.util.List;
  */
 public final class DeviceStateMachine {
 
-    static final int UPDATE_LOCATION = 1;
-    static final int UPDATE_GPRS_LOCATION = 2;
-    static final int CREATE_PDP_CONTEXT = 3;
-    static final int DELETE_PDP_CONTEXT = 5;
-    static final int ENDPOINT_BLOCKED = 11;
-    static final int PURGE_LOCATION = 15;
-    static final int PURGE_GPRS_LOCATION = 16;
-    static final int DEVICE_OFFLINE = 49;
+    /** What a connectivity event does to a device. */
+    private enum Transition { LOCATION_UPDATED, SESSION_CREATED, SESSION_DELETED, LOCATION_PURGED, BLOCKED, WENT_OFFLINE }
+
+    /** The connectivity events, by event type id from the catalog; every other type changes nothing. */
+    private static final Map<Integer, Transition> TRANSITIONS = Map.of(
+            EventTypes.UPDATE_LOCATION.id(), Transition.LOCATION_UPDATED,
+            EventTypes.UPDATE_GPRS_LOCATION.id(), Transition.LOCATION_UPDATED,
+            EventTypes.CREATE_PDP_CONTEXT.id(), Transition.SESSION_CREATED,
+            EventTypes.DELETE_PDP_CONTEXT.id(), Transition.SESSION_DELETED,
+            EventTypes.ENDPOINT_BLOCKED.id(), Transition.BLOCKED,
+            EventTypes.PURGE_LOCATION.id(), Transition.LOCATION_PURGED,
+            EventTypes.PURGE_GPRS_LOCATION.id(), Transition.LOCATION_PURGED,
+            EventTypes.DEVICE_OFFLINE.id(), Transition.WENT_OFFLINE);
     private static final int SOURCE_NETWORK = 0;
 
     /**
@@ -67,14 +74,7 @@ public final class DeviceStateMachine {
 
     /** Whether the event can change a device's state: a connectivity event with an endpoint. */
     public static boolean isRelevant(EmnifyEvent event) {
-        if (event.getEndpoint() == null) {
-            return false;
-        }
-        return switch (event.getEventType().getId()) {
-            case UPDATE_LOCATION, UPDATE_GPRS_LOCATION, CREATE_PDP_CONTEXT, DELETE_PDP_CONTEXT, ENDPOINT_BLOCKED,
-                    PURGE_LOCATION, PURGE_GPRS_LOCATION, DEVICE_OFFLINE -> true;
-            default -> false;
-        };
+        return event.getEndpoint() != null && TRANSITIONS.containsKey(event.getEventType().getId());
     }
 
     /** The state of a device never seen: UNKNOWN and offline. */
@@ -117,10 +117,11 @@ public final class DeviceStateMachine {
         if (isLate(state, event)) {
             return new Outcome(state, false, List.of(), true);
         }
+        Transition transition = TRANSITIONS.get(event.getEventType().getId());
         DeviceState s = state != null ? state : unknown(event.getEndpoint().getId());
         Instant at = event.getTimestamp();
         List<PresenceChange> presence = new ArrayList<>(2);
-        boolean acceptedCreate = event.getEventType().getId() == CREATE_PDP_CONTEXT && isAccepted(event);
+        boolean acceptedCreate = transition == Transition.SESSION_CREATED && isAccepted(event);
         Instant due = s.getOfflineDueAt();
         if (due != null && (due.isBefore(at) || (due.equals(at) && !acceptedCreate))) {
             goOfflineAfterWindow(s, presence);
@@ -128,8 +129,8 @@ public final class DeviceStateMachine {
         if (event.getOrganisation() != null) {
             s.setOrganisationId(event.getOrganisation().getId());
         }
-        switch (event.getEventType().getId()) {
-            case CREATE_PDP_CONTEXT -> {
+        switch (transition) {
+            case SESSION_CREATED -> {
                 if (acceptedCreate) {
                     openSession(s, event, presence);
                 } else {
@@ -137,14 +138,14 @@ public final class DeviceStateMachine {
                     s.setRejections(s.getRejections() + 1);
                 }
             }
-            case DELETE_PDP_CONTEXT -> closeSession(s, event);
-            case UPDATE_LOCATION, UPDATE_GPRS_LOCATION -> {
+            case SESSION_DELETED -> closeSession(s, event);
+            case LOCATION_UPDATED -> {
                 if (s.getStatus() == ConnectivityStatus.UNKNOWN || s.getStatus() == ConnectivityStatus.OFFLINE) {
                     s.setStatus(ConnectivityStatus.ATTACHED);
                 }
                 rememberLocation(s, event);
             }
-            case PURGE_LOCATION, PURGE_GPRS_LOCATION -> {
+            case LOCATION_PURGED -> {
                 if (s.getStatus() != ConnectivityStatus.BLOCKED) {
                     s.setStatus(ConnectivityStatus.OFFLINE);
                 }
@@ -154,14 +155,13 @@ public final class DeviceStateMachine {
                 }
                 goOffline(s, at, PresenceReason.PURGED, event.getId(), presence);
             }
-            case ENDPOINT_BLOCKED -> s.setStatus(ConnectivityStatus.BLOCKED);
-            case DEVICE_OFFLINE -> {
+            case BLOCKED -> s.setStatus(ConnectivityStatus.BLOCKED);
+            case WENT_OFFLINE -> {
                 if (s.getStatus() == ConnectivityStatus.ONLINE) {
                     s.setStatus(ConnectivityStatus.ATTACHED);
                 }
                 goOffline(s, at, PresenceReason.PLATFORM, event.getId(), presence);
             }
-            default -> throw new IllegalStateException("unreachable: event type " + event.getEventType().getId());
         }
         s.setLastEventId(event.getId());
         s.setLastEventAt(at);

@@ -4,6 +4,7 @@ import io.fleetstream.avro.DeviceState;
 import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.avro.IngestMetadata;
 import io.fleetstream.avro.PresenceChange;
+import io.fleetstream.schemas.emnify.EventKeys;
 import io.fleetstream.topology.timeindex.TimeIndex;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -220,7 +221,7 @@ public final class DeviceStateProcessor implements Processor<String, EmnifyEvent
     }
 
     private void applyEvent(EmnifyEvent event, long timestamp) {
-        String key = Long.toString(event.getEndpoint().getId());
+        String key = EventKeys.ofEndpoint(event.getEndpoint().getId());
         DeviceState before = states.get(key);
         Instant dueBefore = before == null ? null : before.getOfflineDueAt();
         DeviceStateMachine.Outcome outcome = machine.apply(before, event);
@@ -275,7 +276,7 @@ public final class DeviceStateProcessor implements Processor<String, EmnifyEvent
             due = timerIndex.upTo(limitMillis, FIRE_CHUNK);
             for (TimeIndex.Entry entry : due) {
                 timerIndex.delete(entry.time(), entry.id());
-                String key = Long.toString(entry.id());
+                String key = EventKeys.ofEndpoint(entry.id());
                 DeviceStateMachine.Outcome outcome = machine.expire(states.get(key), limit);
                 if (outcome.changed()) {
                     // the index entry is already gone; the state's due time is now null

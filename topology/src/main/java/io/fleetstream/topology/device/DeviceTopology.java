@@ -3,9 +3,9 @@ package io.fleetstream.topology.device;
 import io.fleetstream.avro.DeviceState;
 import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.avro.PresenceChange;
-import io.fleetstream.schemas.serde.AvroSerdes;
+import io.fleetstream.schemas.TypedTopic;
+import io.fleetstream.schemas.TypedTopics;
 import io.fleetstream.topology.TopologyConfig;
-import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
@@ -21,15 +21,17 @@ public final class DeviceTopology {
     }
 
     /** Adds the device-state nodes below {@code parent}, a node forwarding deduplicated events. */
-    public static void addTo(Topology topology, TopologyConfig config, AvroSerdes serdes, String parent) {
-        Serde<DeviceState> deviceStates = serdes.forValue(DeviceState.class);
-        Serde<PresenceChange> presenceChanges = serdes.forValue(PresenceChange.class);
-        Serde<EmnifyEvent> events = serdes.forValue(EmnifyEvent.class);
-        String subjectTopic = config.topics().raw();
-        topology.addProcessor(PROCESSOR, () -> new DeviceStateProcessor(config.deviceTimers(), events.serializer(),
-                events.deserializer(), subjectTopic, STATE_SINK, PRESENCE_SINK), parent);
+    public static void addTo(Topology topology, TopologyConfig config, TypedTopics topics, String parent) {
+        TypedTopic<String, DeviceState> deviceStates = topics.deviceState();
+        TypedTopic<String, PresenceChange> presenceChanges = topics.devicePresence();
+        // buffered events are stored as the raw topic's records are, under its subject
+        TypedTopic<String, EmnifyEvent> raw = topics.raw();
+        topology.addProcessor(PROCESSOR, () -> new DeviceStateProcessor(config.deviceTimers(), raw.valueSerializer(),
+                raw.valueDeserializer(), raw.name(), STATE_SINK, PRESENCE_SINK), parent);
+        // the state store is the table of the state topic: same keys, same values
         topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(DeviceStateProcessor.STATE_STORE), Serdes.String(), deviceStates), PROCESSOR);
+                Stores.persistentKeyValueStore(DeviceStateProcessor.STATE_STORE), deviceStates.keySerde(),
+                deviceStates.valueSerde()), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(DeviceStateProcessor.TIMER_STORE), Serdes.Bytes(), Serdes.ByteArray()), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(
@@ -39,9 +41,9 @@ public final class DeviceTopology {
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(DeviceStateProcessor.CLOCK_STORE), Serdes.String(), Serdes.ByteArray())
                 .withCachingEnabled(), PROCESSOR);
-        topology.addSink(STATE_SINK, config.topics().deviceState(), Serdes.String().serializer(),
-                deviceStates.serializer(), PROCESSOR);
-        topology.addSink(PRESENCE_SINK, config.topics().devicePresence(), Serdes.String().serializer(),
-                presenceChanges.serializer(), PROCESSOR);
+        topology.addSink(STATE_SINK, deviceStates.name(), deviceStates.keySerializer(), deviceStates.valueSerializer(),
+                PROCESSOR);
+        topology.addSink(PRESENCE_SINK, presenceChanges.name(), presenceChanges.keySerializer(),
+                presenceChanges.valueSerializer(), PROCESSOR);
     }
 }

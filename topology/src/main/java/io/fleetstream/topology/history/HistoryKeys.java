@@ -1,5 +1,6 @@
 package io.fleetstream.topology.history;
 
+import io.fleetstream.topology.timeindex.OrderedKeys;
 import org.apache.kafka.common.utils.Bytes;
 
 import java.nio.ByteBuffer;
@@ -14,8 +15,8 @@ import java.nio.ByteBuffer;
  *
  * <p>The expiry index is a {@link io.fleetstream.topology.timeindex.TimeIndex} of (event time, event id).
  *
- * <p>Every long is stored with its sign bit flipped: unsigned byte order then equals signed numeric
- * order, so even a (nonsensical) time before 1970 sorts correctly instead of after every other.
+ * <p>Every long is encoded by {@link OrderedKeys}, as the expiry index's are: unsigned byte order then
+ * equals signed numeric order.
  */
 final class HistoryKeys {
 
@@ -27,12 +28,11 @@ final class HistoryKeys {
     }
 
     static Bytes entry(HistoryScope scope, long timeMillis, long eventId) {
-        return Bytes.wrap(ByteBuffer.allocate(ENTRY_KEY_LENGTH)
-                .put(scope.kind().tag)
-                .putLong(flip(scope.id()))
-                .putLong(flip(timeMillis))
-                .putLong(flip(eventId))
-                .array());
+        ByteBuffer key = ByteBuffer.allocate(ENTRY_KEY_LENGTH).put(scope.kind().tag);
+        OrderedKeys.putLong(key, scope.id());
+        OrderedKeys.putLong(key, timeMillis);
+        OrderedKeys.putLong(key, eventId);
+        return Bytes.wrap(key.array());
     }
 
     /** The first possible key of {@code scope} at or after {@code fromMillis}. */
@@ -46,14 +46,10 @@ final class HistoryKeys {
     }
 
     static long timeMillis(byte[] entryKey) {
-        return flip(ByteBuffer.wrap(entryKey).getLong(TIME_OFFSET));
+        return OrderedKeys.getLong(entryKey, TIME_OFFSET);
     }
 
     static long eventId(byte[] entryKey) {
-        return flip(ByteBuffer.wrap(entryKey).getLong(EVENT_ID_OFFSET));
-    }
-
-    private static long flip(long value) {
-        return value ^ Long.MIN_VALUE;
+        return OrderedKeys.getLong(entryKey, EVENT_ID_OFFSET);
     }
 }

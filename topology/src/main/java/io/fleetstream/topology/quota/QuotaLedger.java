@@ -6,10 +6,12 @@ import io.fleetstream.avro.ExhaustionAction;
 import io.fleetstream.avro.QuotaDetail;
 import io.fleetstream.avro.QuotaState;
 import io.fleetstream.avro.QuotaStatus;
+import io.fleetstream.schemas.catalog.EventTypes;
 import io.fleetstream.schemas.emnify.EventOrder;
 
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -36,20 +38,21 @@ public final class QuotaLedger {
     /** Which quota an event type is about and what it does to it. */
     record QuotaEvent(QuotaKind kind, Change change) {
 
+        /** The quota events, by event type id from the catalog. */
+        private static final Map<Integer, QuotaEvent> BY_TYPE = Map.of(
+                EventTypes.DATA_QUOTA_ASSIGNED.id(), new QuotaEvent(QuotaKind.DATA, Change.ASSIGNED),
+                EventTypes.DATA_QUOTA_THRESHOLD_REACHED.id(), new QuotaEvent(QuotaKind.DATA, Change.THRESHOLD_REACHED),
+                EventTypes.DATA_QUOTA_USED_UP.id(), new QuotaEvent(QuotaKind.DATA, Change.USED_UP),
+                EventTypes.DATA_QUOTA_DELETED.id(), new QuotaEvent(QuotaKind.DATA, Change.DELETED),
+                EventTypes.DATA_QUOTA_EXPIRED.id(), new QuotaEvent(QuotaKind.DATA, Change.EXPIRED),
+                EventTypes.SMS_QUOTA_ASSIGNED.id(), new QuotaEvent(QuotaKind.SMS, Change.ASSIGNED),
+                EventTypes.SMS_QUOTA_THRESHOLD_REACHED.id(), new QuotaEvent(QuotaKind.SMS, Change.THRESHOLD_REACHED),
+                EventTypes.SMS_QUOTA_USED_UP.id(), new QuotaEvent(QuotaKind.SMS, Change.USED_UP),
+                EventTypes.SMS_QUOTA_DELETED.id(), new QuotaEvent(QuotaKind.SMS, Change.DELETED),
+                EventTypes.SMS_QUOTA_EXPIRED.id(), new QuotaEvent(QuotaKind.SMS, Change.EXPIRED));
+
         static Optional<QuotaEvent> of(int eventTypeId) {
-            return Optional.ofNullable(switch (eventTypeId) {
-                case 56 -> new QuotaEvent(QuotaKind.DATA, Change.ASSIGNED);
-                case 18 -> new QuotaEvent(QuotaKind.DATA, Change.THRESHOLD_REACHED);
-                case 19 -> new QuotaEvent(QuotaKind.DATA, Change.USED_UP);
-                case 57 -> new QuotaEvent(QuotaKind.DATA, Change.DELETED);
-                case 60 -> new QuotaEvent(QuotaKind.DATA, Change.EXPIRED);
-                case 58 -> new QuotaEvent(QuotaKind.SMS, Change.ASSIGNED);
-                case 20 -> new QuotaEvent(QuotaKind.SMS, Change.THRESHOLD_REACHED);
-                case 21 -> new QuotaEvent(QuotaKind.SMS, Change.USED_UP);
-                case 59 -> new QuotaEvent(QuotaKind.SMS, Change.DELETED);
-                case 61 -> new QuotaEvent(QuotaKind.SMS, Change.EXPIRED);
-                default -> null;
-            });
+            return Optional.ofNullable(BY_TYPE.get(eventTypeId));
         }
     }
 

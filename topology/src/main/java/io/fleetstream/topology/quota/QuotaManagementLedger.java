@@ -5,6 +5,7 @@ import io.fleetstream.avro.QuotaManagement;
 import io.fleetstream.avro.QuotaManagementSetting;
 import io.fleetstream.avro.QuotaManagementState;
 import io.fleetstream.avro.ServiceProfileQuotaManagement;
+import io.fleetstream.schemas.catalog.EventTypes;
 import io.fleetstream.schemas.emnify.EventOrder;
 
 import java.util.HashMap;
@@ -27,10 +28,16 @@ import java.util.Optional;
  */
 public final class QuotaManagementLedger {
 
-    static final int DATA_QUOTA_ENABLED = 52;
-    static final int DATA_QUOTA_DISABLED = 53;
-    static final int SMS_QUOTA_ENABLED = 54;
-    static final int SMS_QUOTA_DISABLED = 55;
+    /** Which setting an event type changes, and to what. */
+    private record Change(QuotaKind kind, QuotaManagement status) {
+    }
+
+    /** The quota management events, by event type id from the catalog. */
+    private static final Map<Integer, Change> CHANGES = Map.of(
+            EventTypes.DATA_QUOTA_ENABLED.id(), new Change(QuotaKind.DATA, QuotaManagement.ENABLED),
+            EventTypes.DATA_QUOTA_DISABLED.id(), new Change(QuotaKind.DATA, QuotaManagement.DISABLED),
+            EventTypes.SMS_QUOTA_ENABLED.id(), new Change(QuotaKind.SMS, QuotaManagement.ENABLED),
+            EventTypes.SMS_QUOTA_DISABLED.id(), new Change(QuotaKind.SMS, QuotaManagement.DISABLED));
 
     /** The map key of the changes whose description names no service profile. */
     public static final String UNNAMED_PROFILE = "unnamed";
@@ -41,8 +48,7 @@ public final class QuotaManagementLedger {
 
     /** Whether the event is a quota management change (52-55) of a known organisation. */
     public static boolean isRelevant(EmnifyEvent event) {
-        int type = event.getEventType().getId();
-        return event.getOrganisation() != null && type >= DATA_QUOTA_ENABLED && type <= SMS_QUOTA_DISABLED;
+        return event.getOrganisation() != null && CHANGES.containsKey(event.getEventType().getId());
     }
 
     /** An organisation never seen: no profile known. */
@@ -68,10 +74,7 @@ public final class QuotaManagementLedger {
         if (!isRelevant(event)) {
             return new Outcome(state, false);
         }
-        int type = event.getEventType().getId();
-        QuotaKind kind = type == DATA_QUOTA_ENABLED || type == DATA_QUOTA_DISABLED ? QuotaKind.DATA : QuotaKind.SMS;
-        QuotaManagement status = type == DATA_QUOTA_ENABLED || type == SMS_QUOTA_ENABLED
-                ? QuotaManagement.ENABLED : QuotaManagement.DISABLED;
+        Change change = CHANGES.get(event.getEventType().getId());
         Optional<ServiceProfileReference> reference = ServiceProfileReference.in(event.getDescription());
         Long profileId = reference.map(ServiceProfileReference::id).orElse(null);
 
@@ -83,11 +86,11 @@ public final class QuotaManagementLedger {
                         .setData(unknown())
                         .setSms(unknown())
                         .build());
-        QuotaManagementSetting setting = kind == QuotaKind.DATA ? profile.getData() : profile.getSms();
+        QuotaManagementSetting setting = change.kind() == QuotaKind.DATA ? profile.getData() : profile.getSms();
         if (!EventOrder.follows(setting.getChangedAt(), setting.getEventId(), event)) {
             return new Outcome(s, false);
         }
-        setting.setStatus(status);
+        setting.setStatus(change.status());
         setting.setChangedAt(event.getTimestamp());
         setting.setEventId(event.getId());
         if (reference.isPresent() && reference.get().name() != null) {

@@ -2,6 +2,7 @@ package io.fleetstream.topology.quota;
 
 import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.avro.QuotaManagementState;
+import io.fleetstream.schemas.emnify.EventKeys;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -34,9 +35,9 @@ public final class QuotaManagementProcessor implements Processor<String, EmnifyE
         this.managementChild = managementChild;
     }
 
-    /** The store key of an organisation: the key its endpoint-less events carry. */
+    /** The store key of an organisation: the key its endpoint-less events carry ({@link EventKeys#ofOrganisation}). */
     public static String storeKey(long organisationId) {
-        return "org-" + organisationId;
+        return EventKeys.ofOrganisation(organisationId);
     }
 
     @Override

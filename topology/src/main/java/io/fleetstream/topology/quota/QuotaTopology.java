@@ -2,10 +2,8 @@ package io.fleetstream.topology.quota;
 
 import io.fleetstream.avro.QuotaManagementState;
 import io.fleetstream.avro.QuotaState;
-import io.fleetstream.schemas.serde.AvroSerdes;
-import io.fleetstream.topology.TopologyConfig;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
+import io.fleetstream.schemas.TypedTopic;
+import io.fleetstream.schemas.TypedTopics;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
@@ -26,22 +24,25 @@ public final class QuotaTopology {
     private QuotaTopology() {
     }
 
-    /** Adds the quota nodes, stores and sinks below {@code parent}, a node that emits deduplicated events. */
-    public static void addTo(Topology topology, TopologyConfig config, AvroSerdes serdes, String parent) {
-        Serde<QuotaState> quotaStates = serdes.forValue(QuotaState.class);
+    /**
+     * Adds the quota nodes, stores and sinks below {@code parent}, a node that emits deduplicated events. Each store is
+     * the table of its topic, with the topic's serdes.
+     */
+    public static void addTo(Topology topology, TypedTopics topics, String parent) {
+        TypedTopic<String, QuotaState> quotaStates = topics.quotaState();
         topology.addProcessor(STATE_PROCESSOR, () -> new QuotaStateProcessor(STATE_SINK), parent);
         topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(QuotaStateProcessor.STATE_STORE), Serdes.String(), quotaStates),
+                Stores.persistentKeyValueStore(QuotaStateProcessor.STATE_STORE), quotaStates.keySerde(),
+                quotaStates.valueSerde()), STATE_PROCESSOR);
+        topology.addSink(STATE_SINK, quotaStates.name(), quotaStates.keySerializer(), quotaStates.valueSerializer(),
                 STATE_PROCESSOR);
-        topology.addSink(STATE_SINK, config.topics().quotaState(), Serdes.String().serializer(),
-                quotaStates.serializer(), STATE_PROCESSOR);
 
-        Serde<QuotaManagementState> managementStates = serdes.forValue(QuotaManagementState.class);
+        TypedTopic<String, QuotaManagementState> managementStates = topics.quotaManagement();
         topology.addProcessor(MANAGEMENT_PROCESSOR, () -> new QuotaManagementProcessor(MANAGEMENT_SINK), parent);
         topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(QuotaManagementProcessor.MANAGEMENT_STORE), Serdes.String(),
-                managementStates), MANAGEMENT_PROCESSOR);
-        topology.addSink(MANAGEMENT_SINK, config.topics().quotaManagement(), Serdes.String().serializer(),
-                managementStates.serializer(), MANAGEMENT_PROCESSOR);
+                Stores.persistentKeyValueStore(QuotaManagementProcessor.MANAGEMENT_STORE), managementStates.keySerde(),
+                managementStates.valueSerde()), MANAGEMENT_PROCESSOR);
+        topology.addSink(MANAGEMENT_SINK, managementStates.name(), managementStates.keySerializer(),
+                managementStates.valueSerializer(), MANAGEMENT_PROCESSOR);
     }
 }

@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * Entries ordered by time over a key-value store: what expires (dedupe ids, history), what is due
- * (pending offlines). Keys are {@code (time, id)} big-endian with the sign bit flipped, so the
- * store's unsigned byte order is numeric order and "everything at or before t" is one range scan
+ * (pending offlines). Keys are {@code (time, id)}, each encoded by {@link OrderedKeys}, so the
+ * store's byte order is numeric order and "everything at or before t" is one range scan
  * that touches only those entries, never the whole table.
  */
 public final class TimeIndex {
@@ -58,18 +58,17 @@ public final class TimeIndex {
     }
 
     static Bytes key(long time, long id) {
-        return Bytes.wrap(ByteBuffer.allocate(KEY_LENGTH).putLong(flip(time)).putLong(flip(id)).array());
+        ByteBuffer key = ByteBuffer.allocate(KEY_LENGTH);
+        OrderedKeys.putLong(key, time);
+        OrderedKeys.putLong(key, id);
+        return Bytes.wrap(key.array());
     }
 
     static long time(byte[] key) {
-        return flip(ByteBuffer.wrap(key).getLong(0));
+        return OrderedKeys.getLong(key, 0);
     }
 
     static long id(byte[] key) {
-        return flip(ByteBuffer.wrap(key).getLong(Long.BYTES));
-    }
-
-    private static long flip(long value) {
-        return value ^ Long.MIN_VALUE;
+        return OrderedKeys.getLong(key, Long.BYTES);
     }
 }

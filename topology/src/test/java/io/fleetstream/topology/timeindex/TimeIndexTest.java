@@ -1,5 +1,8 @@
 package io.fleetstream.topology.timeindex;
 
+import io.fleetstream.avro.EmnifyEvent;
+import io.fleetstream.schemas.emnify.EventOrder;
+import io.fleetstream.topology.testing.TestEvents;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -8,6 +11,10 @@ import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -61,5 +68,24 @@ class TimeIndexTest {
 
         assertThat(index.upTo(Long.MAX_VALUE, 10)).isEmpty();
         assertThat(index.earliest()).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void eventsIndexedByTimeAndIdComeOutInTheOneEventOrder() {
+        // the device processor's reorder buffer is such an index: it must release events as EventOrder orders them
+        TestEvents events = new TestEvents(7);
+        SplittableRandom random = new SplittableRandom(11);
+        List<EmnifyEvent> all = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            EmnifyEvent event = events.base(3, "Create PDP Context", 0, TestEvents.T0.plusMillis(random.nextInt(-20, 20)))
+                    .setId(random.nextLong(-1_000, 1_000_000_000_000L)).build();
+            all.add(event);
+            index.put(event.getTimestamp().toEpochMilli(), event.getId(), new byte[0]);
+        }
+
+        List<Long> released = index.upTo(Long.MAX_VALUE, all.size()).stream().map(TimeIndex.Entry::id).toList();
+
+        assertThat(released).containsExactlyElementsOf(
+                all.stream().sorted(EventOrder.EVENT_TIME_THEN_ID).map(EmnifyEvent::getId).distinct().toList());
     }
 }
