@@ -11,6 +11,7 @@ import io.fleetstream.http.Health;
 import io.fleetstream.http.HealthEndpoints;
 import io.fleetstream.http.HttpEdge;
 import io.fleetstream.schemas.catalog.EventCatalog;
+import io.fleetstream.schemas.emnify.EventKeys;
 import io.fleetstream.schemas.json.Json;
 import io.fleetstream.schemas.registry.SchemaRegistryException;
 import io.fleetstream.topology.device.DeviceStateProcessor;
@@ -230,7 +231,7 @@ public final class QueryServer implements AutoCloseable {
 
     private void device(Context ctx) {
         long id = RequestParameters.id("endpoint_id", ctx.pathParam("endpoint_id"));
-        String key = Long.toString(id);
+        String key = EventKeys.ofEndpoint(id);
         keyed(ctx, DeviceStateProcessor.STATE_STORE, key, read -> {
             DeviceState state = local.device(key, read);
             return state == null
@@ -241,7 +242,7 @@ public final class QueryServer implements AutoCloseable {
 
     private void quota(Context ctx) {
         long id = RequestParameters.id("endpoint_id", ctx.pathParam("endpoint_id"));
-        String key = Long.toString(id);
+        String key = EventKeys.ofEndpoint(id);
         keyed(ctx, QuotaStateProcessor.STATE_STORE, key, read -> {
             QuotaState state = local.quota(key, read);
             return state == null
@@ -264,7 +265,7 @@ public final class QueryServer implements AutoCloseable {
     private void deviceEvents(Context ctx) {
         EventQuery query = EventQuery.parse(parameters(ctx));
         long id = RequestParameters.id("endpoint_id", ctx.pathParam("endpoint_id"));
-        keyed(ctx, EventHistoryProcessor.HISTORY_STORE, Long.toString(id), read -> {
+        keyed(ctx, EventHistoryProcessor.HISTORY_STORE, EventKeys.ofEndpoint(id), read -> {
             EventSlice page = local.page(HistoryScope.device(id), query, read);
             Paging paging = Paging.served(query.page(), page.total(), query.perPage());
             return new Answer(200, page.toJson(), paging.headers(ctx.path(), ctx.queryParamMap()));
