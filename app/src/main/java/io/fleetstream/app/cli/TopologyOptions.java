@@ -1,9 +1,9 @@
 package io.fleetstream.app.cli;
 
 import io.fleetstream.schemas.Topics;
+import io.fleetstream.topology.DeviceTimers;
+import io.fleetstream.topology.HistoryRetention;
 import io.fleetstream.topology.TopologyConfig;
-import io.fleetstream.topology.device.DeviceStateProcessor;
-import io.fleetstream.topology.history.EventHistoryProcessor;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -84,8 +84,8 @@ public final class TopologyOptions {
 
     public TopologyConfig topologyConfig(Topics topics) {
         return new TopologyConfig(topics, dedupeRetention, TopologyConfig.DEFAULT_DEDUPE_PURGE_INTERVAL,
-                new DeviceStateProcessor.Timers(offlineWindow, eventLateness, offlineWallClockAllowance,
-                        sourceIdleTimeout, DeviceStateProcessor.Timers.DEFAULT_PUNCTUATION_INTERVAL),
-                new EventHistoryProcessor.Retention(historyRetention, EventHistoryProcessor.Retention.DEFAULT_PURGE_INTERVAL));
+                new DeviceTimers(offlineWindow, eventLateness, offlineWallClockAllowance,
+                        sourceIdleTimeout, DeviceTimers.DEFAULT_PUNCTUATION_INTERVAL),
+                new HistoryRetention(historyRetention, HistoryRetention.DEFAULT_PURGE_INTERVAL));
     }
 }

@@ -20,8 +20,8 @@ import io.fleetstream.ingest.poller.FakeEmnifyApi;
 import io.fleetstream.ingest.poller.PollerConfig;
 import io.fleetstream.ingest.webhook.WebhookConfig;
 import io.fleetstream.schemas.Topics;
+import io.fleetstream.topology.DeviceTimers;
 import io.fleetstream.topology.TopologyConfig;
-import io.fleetstream.topology.device.DeviceStateProcessor;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -91,7 +91,7 @@ class PresenceDeliveryEndToEndTest {
      * The topology's default --event-lateness: a source's watermark is how far in event time it had delivered this
      * long ago in arrival (ingest) time.
      */
-    private static final Duration LATENESS = DeviceStateProcessor.Timers.defaults().lateness();
+    private static final Duration LATENESS = DeviceTimers.defaults().lateness();
     private static final String TOKEN = "presence-e2e-app-token";
 
     private static final int BULK_DEVICES = 300;
@@ -115,7 +115,7 @@ class PresenceDeliveryEndToEndTest {
     Path dataDir;
 
     private static LocalStack.Settings settings(Path dataDir, Topics topics, Optional<PollerConfig> poller) {
-        // TopologyConfig.defaults: the device timers are DeviceStateProcessor.Timers.defaults()
+        // TopologyConfig.defaults: the device timers are DeviceTimers.defaults()
         return new LocalStack.Settings(dataDir, LocalStack.Ports.any(), topics, PARTITIONS, TopologyConfig.defaults(topics),
                 "at_least_once", Duration.ofMillis(200), WebhookConfig.defaults(), poller);
     }
