@@ -1,6 +1,7 @@
 package io.fleetstream.app.cli;
 
 import io.fleetstream.app.kafka.TopicProvisioner;
+import io.fleetstream.app.topology.TopologyService;
 import io.fleetstream.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -48,6 +49,12 @@ public final class KafkaOptions {
     @Option(names = "--replication-factor", defaultValue = "3",
             description = "replication factor of created and internal topics (default: ${DEFAULT-VALUE})")
     public short replicationFactor;
+
+    /** The cluster and registry these options name, as the topology role connects to them. */
+    public TopologyService.Connection connection() {
+        return new TopologyService.Connection(bootstrapServers, kafkaProperties, schemaRegistryUrl,
+                schemaRegistryUserInfo, autoRegisterSchemas);
+    }
 
     public Topics topics() {
         return new Topics(topicPrefix);

@@ -13,6 +13,8 @@ import java.util.concurrent.Callable;
         description = "Run the Kafka Streams topology (dedupe, category topics, device and quota state) and its query API.")
 public final class TopologyCommand implements Callable<Integer> {
 
+    static final Path DEFAULT_STATE_DIR = Path.of("data", "streams");
+
     @Mixin
     KafkaOptions kafka;
 
@@ -22,8 +24,7 @@ public final class TopologyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         kafka.createTopicsIfAsked();
-        TopologyService.Settings settings = settings(kafka, topology, topology.stateDirOr(Path.of("data", "streams")),
-                kafka.replicationFactor);
+        TopologyService.Settings settings = settings();
         ShutdownSignal shutdown = ShutdownSignal.install();
         try (TopologyService service = TopologyService.start(settings)) {
             // stop on a signal, or when Kafka Streams stops by itself (a fatal error: exit non-zero)
@@ -38,10 +39,8 @@ public final class TopologyCommand implements Callable<Integer> {
         }
     }
 
-    static TopologyService.Settings settings(KafkaOptions kafka, TopologyOptions t, Path stateDir, int replicationFactor) {
-        return new TopologyService.Settings(kafka.bootstrapServers, kafka.kafkaProperties, kafka.schemaRegistryUrl,
-                kafka.schemaRegistryUserInfo, kafka.autoRegisterSchemas, t.applicationId, stateDir,
-                t.processingGuarantee, t.standbyReplicas, t.streamThreads, replicationFactor, t.commitInterval,
-                t.queryHost, t.queryPort, t.advertisedHost, t.groupInstanceId, t.topologyConfig(kafka.topics()));
+    TopologyService.Settings settings() {
+        return topology.instanceSettings(kafka.topics(), DEFAULT_STATE_DIR, null, kafka.replicationFactor)
+                .on(kafka.connection());
     }
 }

@@ -1,5 +1,6 @@
 package io.fleetstream.app.cli;
 
+import io.fleetstream.app.topology.TopologyService;
 import io.fleetstream.schemas.Topics;
 import io.fleetstream.topology.DeviceTimers;
 import io.fleetstream.topology.HistoryRetention;
@@ -12,7 +13,7 @@ import java.time.Duration;
 /** What shapes the topology and how Kafka Streams runs it. */
 public final class TopologyOptions {
 
-    @Option(names = "--application-id", defaultValue = "fleetstream",
+    @Option(names = "--application-id", defaultValue = TopologyService.InstanceSettings.DEFAULT_APPLICATION_ID,
             description = "Kafka Streams application id: consumer group and internal topic prefix (default: ${DEFAULT-VALUE})")
     public String applicationId;
 
@@ -78,11 +79,24 @@ public final class TopologyOptions {
             description = "how long events stay in the queryable per-device and per-organisation history, counted from their own time (default: ${DEFAULT-VALUE})")
     public Duration historyRetention;
 
-    public Path stateDirOr(Path fallback) {
-        return stateDir != null ? stateDir : fallback;
+    /**
+     * The topology role's settings from these options: the one mapping from flags and environment to how Kafka
+     * Streams and the query API run, for {@code topology} and {@code local} alike.
+     *
+     * @param defaultStateDir        where state lives without {@code --state-dir}
+     * @param defaultGroupInstanceId static membership without {@code --group-instance-id} (null: dynamic)
+     * @param replicationFactor      of Kafka Streams' internal topics: the cluster's, 1 on the embedded broker
+     */
+    public TopologyService.InstanceSettings instanceSettings(Topics topics, Path defaultStateDir,
+                                                             String defaultGroupInstanceId, int replicationFactor) {
+        String membership = groupInstanceId == null || groupInstanceId.isBlank() ? defaultGroupInstanceId : groupInstanceId;
+        return new TopologyService.InstanceSettings(applicationId, stateDir != null ? stateDir : defaultStateDir,
+                processingGuarantee, standbyReplicas, streamThreads, replicationFactor, commitInterval, queryHost,
+                queryPort, advertisedHost, membership, topologyConfig(topics));
     }
 
-    public TopologyConfig topologyConfig(Topics topics) {
+    /** What shapes the topology; with no option given, {@link TopologyConfig#defaults}. */
+    TopologyConfig topologyConfig(Topics topics) {
         return new TopologyConfig(topics, dedupeRetention, TopologyConfig.DEFAULT_DEDUPE_PURGE_INTERVAL,
                 new DeviceTimers(offlineWindow, eventLateness, offlineWallClockAllowance,
                         sourceIdleTimeout, DeviceTimers.DEFAULT_PUNCTUATION_INTERVAL),

@@ -10,6 +10,7 @@ import io.fleetstream.app.testing.ClockSentinels;
 import io.fleetstream.app.testing.FleetExpectation;
 import io.fleetstream.app.testing.TopicReader;
 import io.fleetstream.app.testing.WebhookPoster;
+import io.fleetstream.app.topology.TopologyService;
 import io.fleetstream.avro.DeviceState;
 import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.avro.IngestSource;
@@ -324,7 +325,7 @@ class PresenceDeliveryEndToEndTest {
 
     private static long lag(Admin admin, String topic) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> committed = admin
-                .listConsumerGroupOffsets(LocalStack.TopologyInstance.DEFAULT_APPLICATION_ID)
+                .listConsumerGroupOffsets(TopologyService.InstanceSettings.DEFAULT_APPLICATION_ID)
                 .partitionsToOffsetAndMetadata().get();
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         for (int p = 0; p < PARTITIONS; p++) {
