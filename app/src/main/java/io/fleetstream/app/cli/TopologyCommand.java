@@ -4,7 +4,6 @@ import io.fleetstream.app.topology.TopologyService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
@@ -12,8 +11,6 @@ import java.util.concurrent.Callable;
 @Command(name = "topology", mixinStandardHelpOptions = true,
         description = "Run the Kafka Streams topology (dedupe, category topics, device and quota state) and its query API.")
 public final class TopologyCommand implements Callable<Integer> {
-
-    static final Path DEFAULT_STATE_DIR = Path.of("data", "streams");
 
     @Mixin
     KafkaOptions kafka;
@@ -40,7 +37,7 @@ public final class TopologyCommand implements Callable<Integer> {
     }
 
     TopologyService.Settings settings() {
-        return topology.instanceSettings(kafka.topics(), DEFAULT_STATE_DIR, null, kafka.replicationFactor)
+        return topology.instanceSettings(kafka.topics(), ApplicationOptions.DEFAULT_STATE_DIR, null, kafka.replicationFactor)
                 .on(kafka.connection());
     }
 }

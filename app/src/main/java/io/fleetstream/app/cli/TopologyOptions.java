@@ -11,14 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /** What shapes the topology and how Kafka Streams runs it. */
-public final class TopologyOptions {
-
-    @Option(names = "--application-id", defaultValue = TopologyService.InstanceSettings.DEFAULT_APPLICATION_ID,
-            description = "Kafka Streams application id: consumer group and internal topic prefix (default: ${DEFAULT-VALUE})")
-    public String applicationId;
-
-    @Option(names = "--state-dir", description = "local state directory (default: ./data/streams; in local mode <data-dir>/streams)")
-    public Path stateDir;
+public final class TopologyOptions extends ApplicationOptions {
 
     @Option(names = "--processing-guarantee", defaultValue = "exactly_once_v2",
             description = "at_least_once or exactly_once_v2 (default: ${DEFAULT-VALUE})")
@@ -90,7 +83,7 @@ public final class TopologyOptions {
     public TopologyService.InstanceSettings instanceSettings(Topics topics, Path defaultStateDir,
                                                              String defaultGroupInstanceId, int replicationFactor) {
         String membership = groupInstanceId == null || groupInstanceId.isBlank() ? defaultGroupInstanceId : groupInstanceId;
-        return new TopologyService.InstanceSettings(applicationId, stateDir != null ? stateDir : defaultStateDir,
+        return new TopologyService.InstanceSettings(applicationId, stateDirOr(defaultStateDir),
                 processingGuarantee, standbyReplicas, streamThreads, replicationFactor, commitInterval, queryHost,
                 queryPort, advertisedHost, membership, topologyConfig(topics));
     }
