@@ -1,8 +1,6 @@
 package io.fleetstream.topology;
 
 import io.fleetstream.schemas.Topics;
-import io.fleetstream.topology.device.DeviceStateProcessor;
-import io.fleetstream.topology.history.EventHistoryProcessor;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -19,7 +17,7 @@ import java.util.Objects;
  * @param history              how long events stay in the queryable history and how often it is purged
  */
 public record TopologyConfig(Topics topics, Duration dedupeRetention, Duration dedupePurgeInterval,
-                             DeviceStateProcessor.Timers deviceTimers, EventHistoryProcessor.Retention history) {
+                             DeviceTimers deviceTimers, HistoryRetention history) {
 
     public static final Duration DEFAULT_DEDUPE_RETENTION = Duration.ofDays(7);
     public static final Duration DEFAULT_DEDUPE_PURGE_INTERVAL = Duration.ofMinutes(1);
@@ -38,20 +36,20 @@ public record TopologyConfig(Topics topics, Duration dedupeRetention, Duration d
 
     /** With the default history retention. */
     public TopologyConfig(Topics topics, Duration dedupeRetention, Duration dedupePurgeInterval,
-                          DeviceStateProcessor.Timers deviceTimers) {
-        this(topics, dedupeRetention, dedupePurgeInterval, deviceTimers, EventHistoryProcessor.Retention.defaults());
+                          DeviceTimers deviceTimers) {
+        this(topics, dedupeRetention, dedupePurgeInterval, deviceTimers, HistoryRetention.defaults());
     }
 
     public static TopologyConfig defaults(Topics topics) {
         return new TopologyConfig(topics, DEFAULT_DEDUPE_RETENTION, DEFAULT_DEDUPE_PURGE_INTERVAL,
-                DeviceStateProcessor.Timers.defaults());
+                DeviceTimers.defaults());
     }
 
-    public TopologyConfig withDeviceTimers(DeviceStateProcessor.Timers timers) {
+    public TopologyConfig withDeviceTimers(DeviceTimers timers) {
         return new TopologyConfig(topics, dedupeRetention, dedupePurgeInterval, timers, history);
     }
 
-    public TopologyConfig withHistory(EventHistoryProcessor.Retention retention) {
+    public TopologyConfig withHistory(HistoryRetention retention) {
         return new TopologyConfig(topics, dedupeRetention, dedupePurgeInterval, deviceTimers, retention);
     }
 

@@ -15,6 +15,7 @@ import io.fleetstream.schemas.catalog.EventType;
 import io.fleetstream.schemas.catalog.EventTypes;
 import io.fleetstream.schemas.registry.InMemorySchemaRegistry;
 import io.fleetstream.schemas.serde.AvroSerdes;
+import io.fleetstream.topology.DeviceTimers;
 import io.fleetstream.topology.device.DeviceStateProcessor;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
@@ -88,7 +89,7 @@ final class DeviceStateBench {
             context.addStateStore(store);
         }
         var events = serdes.forValue(EmnifyEvent.class);
-        DeviceStateProcessor processor = new DeviceStateProcessor(DeviceStateProcessor.Timers.defaults(),
+        DeviceStateProcessor processor = new DeviceStateProcessor(DeviceTimers.defaults(),
                 events.serializer(), events.deserializer(), "emnify.events.raw", "state", "presence");
         context.setCurrentSystemTimeMs(T0.toEpochMilli());
         processor.init(context);

@@ -1,20 +1,13 @@
 package io.fleetstream.app.cli;
 
 import io.fleetstream.app.kafka.TopicProvisioner;
+import io.fleetstream.app.topology.TopologyService;
 import io.fleetstream.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Option;
 
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
-/** How a production role reaches Kafka and the Schema Registry. */
-public final class KafkaOptions {
-
-    @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers, e.g. kafka:9092")
-    public String bootstrapServers;
+/** How a production role reaches Kafka and the Schema Registry, and which topics it uses. */
+public final class KafkaOptions extends ClusterOptions {
 
     @Option(names = "--schema-registry-url", required = true,
             description = "Confluent-compatible Schema Registry URL, e.g. http://schema-registry:8081")
@@ -31,13 +24,6 @@ public final class KafkaOptions {
             description = "prefix of every topic name (default: ${DEFAULT-VALUE})")
     public String topicPrefix;
 
-    // split on line breaks, not commas: values such as ssl.enabled.protocols=TLSv1.2,TLSv1.3 hold commas, and the
-    // environment variable (one string) still carries several properties, one per line
-    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE", split = "\\s*\\R\\s*", splitSynopsisLabel = "\\n",
-            description = "any Kafka client property, e.g. security.protocol=SASL_SSL; values may contain commas "
-                    + "(repeatable; FLEETSTREAM_KAFKA_PROPERTY takes one KEY=VALUE per line)")
-    public Map<String, String> kafkaProperties = new LinkedHashMap<>();
-
     @Option(names = "--create-topics", defaultValue = "false", fallbackValue = "true", arity = "0..1",
             description = "create missing topics at start-up (default: ${DEFAULT-VALUE})")
     public boolean createTopics;
@@ -49,6 +35,12 @@ public final class KafkaOptions {
             description = "replication factor of created and internal topics (default: ${DEFAULT-VALUE})")
     public short replicationFactor;
 
+    /** The cluster and registry these options name, as the topology role connects to them. */
+    public TopologyService.Connection connection() {
+        return new TopologyService.Connection(bootstrapServers, kafkaProperties, schemaRegistryUrl,
+                schemaRegistryUserInfo, autoRegisterSchemas);
+    }
+
     public Topics topics() {
         return new Topics(topicPrefix);
     }
@@ -58,9 +50,7 @@ public final class KafkaOptions {
         if (!createTopics) {
             return;
         }
-        Map<String, Object> admin = new HashMap<>(kafkaProperties);
-        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (Admin client = Admin.create(admin)) {
+        try (Admin client = Admin.create(adminProperties())) {
             new TopicProvisioner(client).ensure(topics().all(), partitions, replicationFactor);
         }
     }

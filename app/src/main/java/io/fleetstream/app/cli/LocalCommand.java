@@ -93,13 +93,10 @@ public final class LocalCommand implements Callable<Integer> {
     /** The stack's settings from flags and environment; every topology option is honoured as in {@code topology}. */
     LocalStack.Settings settings(Clock clock) {
         Topics topics = new Topics(topicPrefix);
-        LocalStack.TopologyInstance instance = new LocalStack.TopologyInstance(topology.applicationId, topology.stateDir,
-                topology.streamThreads, topology.standbyReplicas, topology.queryHost, topology.advertisedHost,
-                topology.groupInstanceId);
-        return new LocalStack.Settings(dataDir,
-                new LocalStack.Ports(kafkaPort, registryPort, webhook.port, topology.queryPort), topics, partitions,
-                topology.topologyConfig(topics), topology.processingGuarantee, topology.commitInterval,
-                webhook.config(), pollerConfig(clock), instance);
+        // one broker: Kafka Streams' internal topics have one replica
+        return new LocalStack.Settings(dataDir, new LocalStack.Ports(kafkaPort, registryPort, webhook.port), topics,
+                partitions, webhook.config(), pollerConfig(clock),
+                topology.instanceSettings(topics, dataDir.resolve("streams"), LocalStack.DEFAULT_GROUP_INSTANCE_ID, 1));
     }
 
     /** {@code local} polls emnify whenever a token is given; {@code --poll} alone asks for one. */

@@ -4,7 +4,6 @@ import io.fleetstream.app.topology.TopologyService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
@@ -22,8 +21,7 @@ public final class TopologyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         kafka.createTopicsIfAsked();
-        TopologyService.Settings settings = settings(kafka, topology, topology.stateDirOr(Path.of("data", "streams")),
-                kafka.replicationFactor);
+        TopologyService.Settings settings = settings();
         ShutdownSignal shutdown = ShutdownSignal.install();
         try (TopologyService service = TopologyService.start(settings)) {
             // stop on a signal, or when Kafka Streams stops by itself (a fatal error: exit non-zero)
@@ -38,10 +36,8 @@ public final class TopologyCommand implements Callable<Integer> {
         }
     }
 
-    static TopologyService.Settings settings(KafkaOptions kafka, TopologyOptions t, Path stateDir, int replicationFactor) {
-        return new TopologyService.Settings(kafka.bootstrapServers, kafka.kafkaProperties, kafka.schemaRegistryUrl,
-                kafka.schemaRegistryUserInfo, kafka.autoRegisterSchemas, t.applicationId, stateDir,
-                t.processingGuarantee, t.standbyReplicas, t.streamThreads, replicationFactor, t.commitInterval,
-                t.queryHost, t.queryPort, t.advertisedHost, t.groupInstanceId, t.topologyConfig(kafka.topics()));
+    TopologyService.Settings settings() {
+        return topology.instanceSettings(kafka.topics(), ApplicationOptions.DEFAULT_STATE_DIR, null, kafka.replicationFactor)
+                .on(kafka.connection());
     }
 }

@@ -1,23 +1,17 @@
 package io.fleetstream.app.cli;
 
+import io.fleetstream.app.topology.TopologyService;
 import io.fleetstream.schemas.Topics;
+import io.fleetstream.topology.DeviceTimers;
+import io.fleetstream.topology.HistoryRetention;
 import io.fleetstream.topology.TopologyConfig;
-import io.fleetstream.topology.device.DeviceStateProcessor;
-import io.fleetstream.topology.history.EventHistoryProcessor;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.time.Duration;
 
 /** What shapes the topology and how Kafka Streams runs it. */
-public final class TopologyOptions {
-
-    @Option(names = "--application-id", defaultValue = "fleetstream",
-            description = "Kafka Streams application id: consumer group and internal topic prefix (default: ${DEFAULT-VALUE})")
-    public String applicationId;
-
-    @Option(names = "--state-dir", description = "local state directory (default: ./data/streams; in local mode <data-dir>/streams)")
-    public Path stateDir;
+public final class TopologyOptions extends ApplicationOptions {
 
     @Option(names = "--processing-guarantee", defaultValue = "exactly_once_v2",
             description = "at_least_once or exactly_once_v2 (default: ${DEFAULT-VALUE})")
@@ -78,14 +72,27 @@ public final class TopologyOptions {
             description = "how long events stay in the queryable per-device and per-organisation history, counted from their own time (default: ${DEFAULT-VALUE})")
     public Duration historyRetention;
 
-    public Path stateDirOr(Path fallback) {
-        return stateDir != null ? stateDir : fallback;
+    /**
+     * The topology role's settings from these options: the one mapping from flags and environment to how Kafka
+     * Streams and the query API run, for {@code topology} and {@code local} alike.
+     *
+     * @param defaultStateDir        where state lives without {@code --state-dir}
+     * @param defaultGroupInstanceId static membership without {@code --group-instance-id} (null: dynamic)
+     * @param replicationFactor      of Kafka Streams' internal topics: the cluster's, 1 on the embedded broker
+     */
+    public TopologyService.InstanceSettings instanceSettings(Topics topics, Path defaultStateDir,
+                                                             String defaultGroupInstanceId, int replicationFactor) {
+        String membership = groupInstanceId == null || groupInstanceId.isBlank() ? defaultGroupInstanceId : groupInstanceId;
+        return new TopologyService.InstanceSettings(applicationId, stateDirOr(defaultStateDir),
+                processingGuarantee, standbyReplicas, streamThreads, replicationFactor, commitInterval, queryHost,
+                queryPort, advertisedHost, membership, topologyConfig(topics));
     }
 
-    public TopologyConfig topologyConfig(Topics topics) {
+    /** What shapes the topology; with no option given, {@link TopologyConfig#defaults}. */
+    TopologyConfig topologyConfig(Topics topics) {
         return new TopologyConfig(topics, dedupeRetention, TopologyConfig.DEFAULT_DEDUPE_PURGE_INTERVAL,
-                new DeviceStateProcessor.Timers(offlineWindow, eventLateness, offlineWallClockAllowance,
-                        sourceIdleTimeout, DeviceStateProcessor.Timers.DEFAULT_PUNCTUATION_INTERVAL),
-                new EventHistoryProcessor.Retention(historyRetention, EventHistoryProcessor.Retention.DEFAULT_PURGE_INTERVAL));
+                new DeviceTimers(offlineWindow, eventLateness, offlineWallClockAllowance,
+                        sourceIdleTimeout, DeviceTimers.DEFAULT_PUNCTUATION_INTERVAL),
+                new HistoryRetention(historyRetention, HistoryRetention.DEFAULT_PURGE_INTERVAL));
     }
 }

@@ -34,31 +34,39 @@ public final class LocalStack implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
 
+    /** Static membership of the stack's topology instance unless set: a restarted stack rejoins at once. */
+    public static final String DEFAULT_GROUP_INSTANCE_ID = "fleetstream-local";
+
     /**
      * @param dataDir  Kafka logs, the registry's topic and Kafka Streams state live here and survive a restart
      * @param ports    0 for any of them picks a free port (tests)
      * @param poller   the emnify REST API poller, run beside the webhook when present
-     * @param instance how Kafka Streams and the query API of this one topology instance run
+     * @param topology how Kafka Streams and the query API of this one topology instance run: the same settings as
+     *                 the {@code topology} role's, so a second {@code topology} started against the local broker with
+     *                 the same application id joins it
      */
-    public record Settings(Path dataDir, Ports ports, Topics topics, int partitions, TopologyConfig topology,
-                           String processingGuarantee, Duration commitInterval, WebhookConfig webhook,
-                           Optional<PollerConfig> poller, TopologyInstance instance) {
+    public record Settings(Path dataDir, Ports ports, Topics topics, int partitions, WebhookConfig webhook,
+                           Optional<PollerConfig> poller, TopologyService.InstanceSettings topology) {
         public Settings {
             Objects.requireNonNull(dataDir, "dataDir");
             Objects.requireNonNull(ports, "ports");
             Objects.requireNonNull(topics, "topics");
-            Objects.requireNonNull(topology, "topology");
             Objects.requireNonNull(webhook, "webhook");
             Objects.requireNonNull(poller, "poller");
-            Objects.requireNonNull(instance, "instance");
+            Objects.requireNonNull(topology, "topology");
         }
 
-        /** With the default topology instance. */
+        /**
+         * With a topology instance for tests: on loopback at any free port, one thread, no standby, state under
+         * {@code <dataDir>/streams}.
+         */
         public Settings(Path dataDir, Ports ports, Topics topics, int partitions, TopologyConfig topology,
                         String processingGuarantee, Duration commitInterval, WebhookConfig webhook,
                         Optional<PollerConfig> poller) {
-            this(dataDir, ports, topics, partitions, topology, processingGuarantee, commitInterval, webhook, poller,
-                    TopologyInstance.defaults());
+            this(dataDir, ports, topics, partitions, webhook, poller, new TopologyService.InstanceSettings(
+                    TopologyService.InstanceSettings.DEFAULT_APPLICATION_ID, dataDir.resolve("streams"),
+                    processingGuarantee, 0, 1, 1, commitInterval, "127.0.0.1", 0, "localhost",
+                    DEFAULT_GROUP_INSTANCE_ID, topology));
         }
 
         /** Without the poller. */
@@ -68,48 +76,14 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /**
-     * The topology instance of the stack: the same settings as the {@code topology} role's, so a second
-     * {@code topology} started against the local broker with the same application id joins it.
-     *
-     * @param stateDir        Kafka Streams' state, or null for {@code <dataDir>/streams}
-     * @param standbyReplicas standby copies on other instances; with the stack alone there is no other instance
-     *                        to hold one, and Kafka Streams says so in its log
-     * @param groupInstanceId static group membership; null or blank for {@value #DEFAULT_GROUP_INSTANCE_ID}, which
-     *                        lets a restarted stack rejoin without waiting out the session timeout
-     */
-    public record TopologyInstance(String applicationId, Path stateDir, int streamThreads, int standbyReplicas,
-                                   String queryHost, String advertisedHost, String groupInstanceId) {
-        public static final String DEFAULT_APPLICATION_ID = "fleetstream";
-        public static final String DEFAULT_GROUP_INSTANCE_ID = "fleetstream-local";
-
-        public TopologyInstance {
-            Objects.requireNonNull(applicationId, "applicationId");
-            Objects.requireNonNull(queryHost, "queryHost");
-            Objects.requireNonNull(advertisedHost, "advertisedHost");
-            if (streamThreads < 1) {
-                throw new IllegalArgumentException("--stream-threads must be at least 1, got " + streamThreads);
-            }
-            if (standbyReplicas < 0) {
-                throw new IllegalArgumentException("--num-standby-replicas must be 0 or more, got " + standbyReplicas);
-            }
-            groupInstanceId = groupInstanceId == null || groupInstanceId.isBlank() ? DEFAULT_GROUP_INSTANCE_ID : groupInstanceId;
-        }
-
-        /** What the stack ran with before these were configurable: loopback, one thread, no standby. */
-        public static TopologyInstance defaults() {
-            return new TopologyInstance(DEFAULT_APPLICATION_ID, null, 1, 0, "127.0.0.1", "localhost", null);
-        }
-    }
-
-    /** Where each part listens. */
-    public record Ports(int kafka, int registry, int ingest, int query) {
+    /** Where each part listens; the query API's port is the topology instance's. */
+    public record Ports(int kafka, int registry, int ingest) {
         public static Ports defaults() {
-            return new Ports(9092, EmbeddedSchemaRegistry.DEFAULT_PORT, WebhookConfig.DEFAULT_PORT, 8090);
+            return new Ports(9092, EmbeddedSchemaRegistry.DEFAULT_PORT, WebhookConfig.DEFAULT_PORT);
         }
 
         public static Ports any() {
-            return new Ports(0, 0, 0, 0);
+            return new Ports(0, 0, 0);
         }
     }
 
@@ -166,14 +140,9 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** What the stack's topology instance runs with, on the embedded broker and registry (replication factor 1). */
+    /** What the stack's topology instance runs with, on the embedded broker and registry. */
     public static TopologyService.Settings topologySettings(Settings settings, String bootstrapServers, String registryUrl) {
-        TopologyInstance instance = settings.instance();
-        Path stateDir = instance.stateDir() != null ? instance.stateDir() : settings.dataDir().resolve("streams");
-        return new TopologyService.Settings(bootstrapServers, Map.of(), registryUrl, null, true, instance.applicationId(),
-                stateDir, settings.processingGuarantee(), instance.standbyReplicas(), instance.streamThreads(), 1,
-                settings.commitInterval(), instance.queryHost(), settings.ports().query(), instance.advertisedHost(),
-                instance.groupInstanceId(), settings.topology());
+        return settings.topology().on(new TopologyService.Connection(bootstrapServers, Map.of(), registryUrl, null, true));
     }
 
     public String bootstrapServers() {

@@ -49,32 +49,86 @@ public final class TopologyService implements AutoCloseable {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     /**
-     * Everything the role needs, built from flags and environment in one place.
-     *
-     * @param advertisedHost  the host other instances use to reach this one's query API ({@code application.server})
-     * @param groupInstanceId static group membership (null: dynamic); a stable id per instance lets it leave the
-     *                        group when it stops and rejoin without a rebalance when it restarts quickly
+     * Everything the role needs: where the cluster is, and how this instance runs on it.
+     * {@code TopologyOptions} builds it from flags and environment, for {@code topology} and {@code local} alike.
      */
-    public record Settings(String bootstrapServers, Map<String, String> kafkaProperties, String schemaRegistryUrl,
-                           String schemaRegistryUserInfo, boolean autoRegisterSchemas, String applicationId,
-                           Path stateDir, String processingGuarantee, int standbyReplicas, int streamThreads,
-                           int replicationFactor, Duration commitInterval, String queryHost, int queryPort,
-                           String advertisedHost, String groupInstanceId, TopologyConfig topology) {
+    public record Settings(Connection connection, InstanceSettings instance) {
         public Settings {
+            Objects.requireNonNull(connection, "connection");
+            Objects.requireNonNull(instance, "instance");
+        }
+
+        /** Every part spelled out (tests). */
+        public Settings(String bootstrapServers, Map<String, String> kafkaProperties, String schemaRegistryUrl,
+                        String schemaRegistryUserInfo, boolean autoRegisterSchemas, String applicationId,
+                        Path stateDir, String processingGuarantee, int standbyReplicas, int streamThreads,
+                        int replicationFactor, Duration commitInterval, String queryHost, int queryPort,
+                        String advertisedHost, String groupInstanceId, TopologyConfig topology) {
+            this(new Connection(bootstrapServers, kafkaProperties, schemaRegistryUrl, schemaRegistryUserInfo,
+                            autoRegisterSchemas),
+                    new InstanceSettings(applicationId, stateDir, processingGuarantee, standbyReplicas, streamThreads,
+                            replicationFactor, commitInterval, queryHost, queryPort, advertisedHost, groupInstanceId,
+                            topology));
+        }
+
+        public TopologyConfig topology() {
+            return instance.topology();
+        }
+
+        @Override
+        public String toString() {
+            return "Settings[" + connection + ", " + instance + "]";
+        }
+    }
+
+    /** The cluster and registry the role talks to; the same for Kafka Streams and the query API's admin client. */
+    public record Connection(String bootstrapServers, Map<String, String> kafkaProperties, String schemaRegistryUrl,
+                             String schemaRegistryUserInfo, boolean autoRegisterSchemas) {
+        public Connection {
             Objects.requireNonNull(bootstrapServers, "bootstrapServers");
             Objects.requireNonNull(schemaRegistryUrl, "schemaRegistryUrl");
-            Objects.requireNonNull(applicationId, "applicationId");
-            Objects.requireNonNull(stateDir, "stateDir");
-            Objects.requireNonNull(topology, "topology");
             kafkaProperties = Map.copyOf(kafkaProperties);
         }
 
         @Override
         public String toString() {
-            // the registry credentials are never printed
-            return "Settings[bootstrapServers=" + bootstrapServers + ", schemaRegistryUrl=" + schemaRegistryUrl
-                    + ", applicationId=" + applicationId + ", stateDir=" + stateDir + ", processingGuarantee="
-                    + processingGuarantee + ", standbyReplicas=" + standbyReplicas + ", queryPort=" + queryPort + "]";
+            // the registry credentials and Kafka properties (security settings) are never printed
+            return "Connection[bootstrapServers=" + bootstrapServers + ", schemaRegistryUrl=" + schemaRegistryUrl + "]";
+        }
+    }
+
+    /**
+     * How this topology instance runs: its Kafka Streams settings, its query API and the topology's configuration.
+     *
+     * @param replicationFactor of the internal topics (changelogs, repartitions) Kafka Streams creates
+     * @param advertisedHost    the host other instances use to reach this one's query API ({@code application.server})
+     * @param groupInstanceId   static group membership (null: dynamic); a stable id per instance lets it leave the
+     *                          group when it stops and rejoin without a rebalance when it restarts quickly
+     */
+    public record InstanceSettings(String applicationId, Path stateDir, String processingGuarantee,
+                                   int standbyReplicas, int streamThreads, int replicationFactor,
+                                   Duration commitInterval, String queryHost, int queryPort, String advertisedHost,
+                                   String groupInstanceId, TopologyConfig topology) {
+        public static final String DEFAULT_APPLICATION_ID = "fleetstream";
+
+        public InstanceSettings {
+            Objects.requireNonNull(applicationId, "applicationId");
+            Objects.requireNonNull(stateDir, "stateDir");
+            Objects.requireNonNull(processingGuarantee, "processingGuarantee");
+            Objects.requireNonNull(commitInterval, "commitInterval");
+            Objects.requireNonNull(queryHost, "queryHost");
+            Objects.requireNonNull(advertisedHost, "advertisedHost");
+            Objects.requireNonNull(topology, "topology");
+            if (streamThreads < 1) {
+                throw new IllegalArgumentException("--stream-threads must be at least 1, got " + streamThreads);
+            }
+            if (standbyReplicas < 0) {
+                throw new IllegalArgumentException("--num-standby-replicas must be 0 or more, got " + standbyReplicas);
+            }
+        }
+
+        public Settings on(Connection connection) {
+            return new Settings(connection, this);
         }
     }
 
@@ -96,11 +150,13 @@ public final class TopologyService implements AutoCloseable {
     }
 
     public static TopologyService start(Settings settings) {
-        AvroSerdes serdes = new AvroSerdes(new HttpSchemaRegistryClient(settings.schemaRegistryUrl(),
-                settings.schemaRegistryUserInfo(), HttpSchemaRegistryClient.DEFAULT_REQUEST_TIMEOUT),
-                settings.autoRegisterSchemas());
+        Connection connection = settings.connection();
+        InstanceSettings instance = settings.instance();
+        AvroSerdes serdes = new AvroSerdes(new HttpSchemaRegistryClient(connection.schemaRegistryUrl(),
+                connection.schemaRegistryUserInfo(), HttpSchemaRegistryClient.DEFAULT_REQUEST_TIMEOUT),
+                connection.autoRegisterSchemas());
         // application.server must name the real port before Kafka Streams starts: port 0 (tests) picks one now
-        int queryPort = settings.queryPort() == 0 ? FreePort.on(settings.queryHost()) : settings.queryPort();
+        int queryPort = instance.queryPort() == 0 ? FreePort.on(instance.queryHost()) : instance.queryPort();
         OutputSchemas outputs = new OutputSchemas(serdes, FleetTopology.writtenValues(settings.topology()),
                 OutputSchemas.defaultBackoff());
         KafkaStreams streams = new KafkaStreams(FleetTopology.build(settings.topology(), serdes),
@@ -117,10 +173,10 @@ public final class TopologyService implements AutoCloseable {
             new ProcessorMetrics().bindTo(meters);
             String rawTopic = settings.topology().topics().raw();
             // the query API learns the raw topic's real partition count from it: Kafka Streams' metadata knows only assigned ones
-            admin = Admin.create(adminProperties(settings));
-            StreamsCluster cluster = new StreamsCluster(streams, admin, new Instance(settings.advertisedHost(), queryPort),
+            admin = Admin.create(adminProperties(connection));
+            StreamsCluster cluster = new StreamsCluster(streams, admin, new Instance(instance.advertisedHost(), queryPort),
                     rawTopic, outputs::waitingFor);
-            query = new QueryServer(new QueryServer.Config(settings.queryHost(), queryPort), cluster, cluster,
+            query = new QueryServer(new QueryServer.Config(instance.queryHost(), queryPort), cluster, cluster,
                     new EventHistoryReader(serdes.forValue(EmnifyEvent.class).deserializer(), rawTopic),
                     EventCatalog.standard(), meters);
             Thread starter = new Thread(() -> {
@@ -142,7 +198,7 @@ public final class TopologyService implements AutoCloseable {
                     service.stopped.countDown();
                 }
             });
-            startQueryApi(query, settings.queryHost(), queryPort);
+            startQueryApi(query, instance.queryHost(), queryPort);
             // the query API answers /health/ready (503, and why) while the schemas are resolved
             starter.start();
             return service;
@@ -194,11 +250,13 @@ public final class TopologyService implements AutoCloseable {
         }
     }
 
-    static Properties streamsProperties(Settings s, int queryPort) {
+    static Properties streamsProperties(Settings settings, int queryPort) {
+        Connection c = settings.connection();
+        InstanceSettings s = settings.instance();
         Properties p = new Properties();
-        p.putAll(s.kafkaProperties());
+        p.putAll(c.kafkaProperties());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, s.applicationId());
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, c.bootstrapServers());
         p.put(StreamsConfig.STATE_DIR_CONFIG, s.stateDir().toAbsolutePath().toString());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, s.processingGuarantee());
         p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, s.standbyReplicas());
@@ -213,11 +271,11 @@ public final class TopologyService implements AutoCloseable {
         return p;
     }
 
-    /** The same connection settings as Kafka Streams (security included), for the query API's admin client. */
-    static Properties adminProperties(Settings s) {
+    /** The same connection settings as Kafka Streams (security included), for admin clients. */
+    public static Properties adminProperties(Connection c) {
         Properties p = new Properties();
-        p.putAll(s.kafkaProperties());
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
+        p.putAll(c.kafkaProperties());
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, c.bootstrapServers());
         return p;
     }
 

@@ -15,15 +15,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** {@code local} runs its topology instance with the topology options it accepts, as {@code topology} does. */
 class LocalCommandTest {
 
-    private static TopologyService.Settings topologyOf(Map<String, String> environment, String... args) {
+    private static TopologyService.InstanceSettings topologyOf(Map<String, String> environment, String... args) {
         LocalCommand command = new LocalCommand();
         new CommandLine(command).setDefaultValueProvider(new EnvironmentDefaults(environment)).parseArgs(args);
-        return LocalStack.topologySettings(command.settings(Clock.systemUTC()), "127.0.0.1:9092", "http://127.0.0.1:8081");
+        return LocalStack.topologySettings(command.settings(Clock.systemUTC()), "127.0.0.1:9092", "http://127.0.0.1:8081")
+                .instance();
     }
 
     @Test
     void everyTopologyOptionReachesTheTopologyInstance() {
-        TopologyService.Settings settings = topologyOf(Map.of(), "--data-dir", "/tmp/fs-local",
+        TopologyService.InstanceSettings settings = topologyOf(Map.of(), "--data-dir", "/tmp/fs-local",
                 "--application-id", "my-fleet", "--stream-threads", "3", "--num-standby-replicas", "2",
                 "--query-host", "127.0.0.1", "--advertised-host", "laptop.example", "--group-instance-id", "laptop-1",
                 "--state-dir", "/tmp/fs-state", "--query-port", "9190");
@@ -41,13 +42,13 @@ class LocalCommandTest {
 
     @Test
     void theEnvironmentSetsThemTooAndWithoutThemLocalKeepsItsOwnMembershipAndStateDir() {
-        TopologyService.Settings settings = topologyOf(Map.of("FLEETSTREAM_APPLICATION_ID", "env-fleet",
+        TopologyService.InstanceSettings settings = topologyOf(Map.of("FLEETSTREAM_APPLICATION_ID", "env-fleet",
                 "FLEETSTREAM_STREAM_THREADS", "2", "FLEETSTREAM_ADVERTISED_HOST", "box.lan"), "--data-dir", "/tmp/fs-local");
 
         assertThat(settings.applicationId()).isEqualTo("env-fleet");
         assertThat(settings.streamThreads()).isEqualTo(2);
         assertThat(settings.advertisedHost()).isEqualTo("box.lan");
-        assertThat(settings.groupInstanceId()).isEqualTo(LocalStack.TopologyInstance.DEFAULT_GROUP_INSTANCE_ID);
+        assertThat(settings.groupInstanceId()).isEqualTo(LocalStack.DEFAULT_GROUP_INSTANCE_ID);
         assertThat(settings.stateDir()).isEqualTo(Path.of("/tmp/fs-local", "streams"));
     }
 

@@ -10,6 +10,7 @@ import io.fleetstream.app.testing.ClockSentinels;
 import io.fleetstream.app.testing.FleetExpectation;
 import io.fleetstream.app.testing.TopicReader;
 import io.fleetstream.app.testing.WebhookPoster;
+import io.fleetstream.app.topology.TopologyService;
 import io.fleetstream.avro.DeviceState;
 import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.avro.IngestSource;
@@ -20,8 +21,8 @@ import io.fleetstream.ingest.poller.FakeEmnifyApi;
 import io.fleetstream.ingest.poller.PollerConfig;
 import io.fleetstream.ingest.webhook.WebhookConfig;
 import io.fleetstream.schemas.Topics;
+import io.fleetstream.topology.DeviceTimers;
 import io.fleetstream.topology.TopologyConfig;
-import io.fleetstream.topology.device.DeviceStateProcessor;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -91,7 +92,7 @@ class PresenceDeliveryEndToEndTest {
      * The topology's default --event-lateness: a source's watermark is how far in event time it had delivered this
      * long ago in arrival (ingest) time.
      */
-    private static final Duration LATENESS = DeviceStateProcessor.Timers.defaults().lateness();
+    private static final Duration LATENESS = DeviceTimers.defaults().lateness();
     private static final String TOKEN = "presence-e2e-app-token";
 
     private static final int BULK_DEVICES = 300;
@@ -115,7 +116,7 @@ class PresenceDeliveryEndToEndTest {
     Path dataDir;
 
     private static LocalStack.Settings settings(Path dataDir, Topics topics, Optional<PollerConfig> poller) {
-        // TopologyConfig.defaults: the device timers are DeviceStateProcessor.Timers.defaults()
+        // TopologyConfig.defaults: the device timers are DeviceTimers.defaults()
         return new LocalStack.Settings(dataDir, LocalStack.Ports.any(), topics, PARTITIONS, TopologyConfig.defaults(topics),
                 "at_least_once", Duration.ofMillis(200), WebhookConfig.defaults(), poller);
     }
@@ -324,7 +325,7 @@ class PresenceDeliveryEndToEndTest {
 
     private static long lag(Admin admin, String topic) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> committed = admin
-                .listConsumerGroupOffsets(LocalStack.TopologyInstance.DEFAULT_APPLICATION_ID)
+                .listConsumerGroupOffsets(TopologyService.InstanceSettings.DEFAULT_APPLICATION_ID)
                 .partitionsToOffsetAndMetadata().get();
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         for (int p = 0; p < PARTITIONS; p++) {

@@ -15,8 +15,8 @@ import io.fleetstream.avro.PresenceChange;
 import io.fleetstream.avro.QuotaState;
 import io.fleetstream.ingest.webhook.WebhookConfig;
 import io.fleetstream.schemas.Topics;
+import io.fleetstream.topology.DeviceTimers;
 import io.fleetstream.topology.TopologyConfig;
-import io.fleetstream.topology.device.DeviceStateProcessor;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,7 +56,7 @@ class SimulatedFleetEndToEndTest {
      * buffer put each device's events back in order. The sentinels at the end move every partition's
      * clock past all due offlines.
      */
-    private static final Duration LATENESS = DeviceStateProcessor.Timers.DEFAULT_LATENESS;
+    private static final Duration LATENESS = DeviceTimers.DEFAULT_LATENESS;
 
     @TempDir
     static Path dataDir;
@@ -72,7 +72,7 @@ class SimulatedFleetEndToEndTest {
     static void runTheFleet() throws Exception {
         TopologyConfig topology = new TopologyConfig(topics, TopologyConfig.DEFAULT_DEDUPE_RETENTION,
                 TopologyConfig.DEFAULT_DEDUPE_PURGE_INTERVAL,
-                new DeviceStateProcessor.Timers(Duration.ofMinutes(5), LATENESS, Duration.ofMinutes(2), Duration.ofMinutes(2), Duration.ofSeconds(1)));
+                new DeviceTimers(Duration.ofMinutes(5), LATENESS, Duration.ofMinutes(2), Duration.ofMinutes(2), Duration.ofSeconds(1)));
         stack = LocalStack.start(new LocalStack.Settings(dataDir, LocalStack.Ports.any(), topics, PARTITIONS, topology,
                 "at_least_once", Duration.ofMillis(200), WebhookConfig.defaults()), new SimpleMeterRegistry());
         reader = new TopicReader(stack.bootstrapServers(), stack.registryUrl());

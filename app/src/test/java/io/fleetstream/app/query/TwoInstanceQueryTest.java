@@ -11,8 +11,8 @@ import io.fleetstream.schemas.Topics;
 import io.fleetstream.schemas.emnify.EventKeys;
 import io.fleetstream.schemas.registry.HttpSchemaRegistryClient;
 import io.fleetstream.schemas.serde.AvroSerdes;
+import io.fleetstream.topology.DeviceTimers;
 import io.fleetstream.topology.TopologyConfig;
-import io.fleetstream.topology.device.DeviceStateProcessor;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -182,7 +182,7 @@ class TwoInstanceQueryTest {
                 Duration.ofMillis(100), "127.0.0.1", 0, "127.0.0.1", null,
                 // the events are produced in order: no reorder buffer, each device's state is there with its event
                 TopologyConfig.defaults(topics).withDeviceTimers(
-                        DeviceStateProcessor.Timers.defaults().withLateness(Duration.ZERO))));
+                        DeviceTimers.defaults().withLateness(Duration.ZERO))));
     }
 
     private static void produce(List<EmnifyEvent> events) {

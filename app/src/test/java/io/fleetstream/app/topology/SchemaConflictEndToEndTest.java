@@ -19,8 +19,8 @@ import io.fleetstream.schemas.registry.CompatibilityLevel;
 import io.fleetstream.schemas.registry.HttpSchemaRegistryClient;
 import io.fleetstream.schemas.registry.InMemoryRegistryJournal;
 import io.fleetstream.schemas.serde.AvroSerdes;
+import io.fleetstream.topology.DeviceTimers;
 import io.fleetstream.topology.TopologyConfig;
-import io.fleetstream.topology.device.DeviceStateProcessor;
 import org.apache.avro.Schema;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -77,7 +77,7 @@ class SchemaConflictEndToEndTest {
                     "at_least_once", 0, 1, 1, Duration.ofMillis(100), "127.0.0.1", 0, "127.0.0.1", null,
                     // one event: with no lateness allowed it is applied as soon as it is read, not after the idle allowance
                     TopologyConfig.defaults(topics).withDeviceTimers(
-                            DeviceStateProcessor.Timers.defaults().withLateness(Duration.ZERO)));
+                            DeviceTimers.defaults().withLateness(Duration.ZERO)));
             try (TopologyService service = TopologyService.start(settings)) {
                 URI ready = URI.create("http://127.0.0.1:" + service.queryPort() + "/health/ready");
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {

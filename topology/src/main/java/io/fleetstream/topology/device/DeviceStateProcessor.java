@@ -5,6 +5,7 @@ import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.avro.IngestMetadata;
 import io.fleetstream.avro.PresenceChange;
 import io.fleetstream.schemas.emnify.EventKeys;
+import io.fleetstream.topology.DeviceTimers;
 import io.fleetstream.topology.timeindex.TimeIndex;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -17,7 +18,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -59,51 +59,8 @@ public final class DeviceStateProcessor implements Processor<String, EmnifyEvent
     private static final long LATE_LOG_INTERVAL_MS = 10_000;
     private static final Logger log = LoggerFactory.getLogger(DeviceStateProcessor.class);
 
-    /**
-     * Settings of the event-time clock and the presence timers.
-     *
-     * @param offlineWindow       emnify's rule: offline when no session starts this long after the last one ended
-     * @param lateness            how long (in arrival, that is ingest, time) after a later event of its source an
-     *                            event may arrive and still be applied in order; derived state waits this much
-     * @param wallClockAllowance  a partition with no record for this long is idle, and its clock follows the
-     *                            wall clock minus this much
-     * @param sourceIdle          a source with no record for this long (in ingest time, against the partition's
-     *                            latest record) no longer holds the partition's clock back
-     * @param punctuationInterval how often the wall clock is looked at
-     */
-    public record Timers(Duration offlineWindow, Duration lateness, Duration wallClockAllowance, Duration sourceIdle,
-                         Duration punctuationInterval) {
-
-        public static final Duration DEFAULT_OFFLINE_WINDOW = Duration.ofMinutes(5);
-        public static final Duration DEFAULT_LATENESS = Duration.ofSeconds(30);
-        public static final Duration DEFAULT_WALL_CLOCK_ALLOWANCE = Duration.ofMinutes(2);
-        public static final Duration DEFAULT_SOURCE_IDLE = Duration.ofMinutes(2);
-        public static final Duration DEFAULT_PUNCTUATION_INTERVAL = Duration.ofSeconds(5);
-
-        public Timers {
-            Objects.requireNonNull(offlineWindow, "offlineWindow");
-            Objects.requireNonNull(lateness, "lateness");
-            Objects.requireNonNull(wallClockAllowance, "wallClockAllowance");
-            Objects.requireNonNull(sourceIdle, "sourceIdle");
-            Objects.requireNonNull(punctuationInterval, "punctuationInterval");
-            if (lateness.isNegative() || wallClockAllowance.isNegative() || sourceIdle.isNegative()) {
-                throw new IllegalArgumentException("lateness, wall-clock allowance and source idle time must not be "
-                        + "negative, got " + lateness + ", " + wallClockAllowance + ", " + sourceIdle);
-            }
-        }
-
-        public static Timers defaults() {
-            return new Timers(DEFAULT_OFFLINE_WINDOW, DEFAULT_LATENESS, DEFAULT_WALL_CLOCK_ALLOWANCE,
-                    DEFAULT_SOURCE_IDLE, DEFAULT_PUNCTUATION_INTERVAL);
-        }
-
-        public Timers withLateness(Duration value) {
-            return new Timers(offlineWindow, value, wallClockAllowance, sourceIdle, punctuationInterval);
-        }
-    }
-
     private final DeviceStateMachine machine;
-    private final Timers timers;
+    private final DeviceTimers timers;
     private final Serializer<EmnifyEvent> eventSerializer;
     private final Deserializer<EmnifyEvent> eventDeserializer;
     private final String subjectTopic;
@@ -132,7 +89,7 @@ public final class DeviceStateProcessor implements Processor<String, EmnifyEvent
      * @param subjectTopic the topic whose value subject encodes buffered events (the raw topic: its schema
      *                     is registered already)
      */
-    public DeviceStateProcessor(Timers timers, Serializer<EmnifyEvent> eventSerializer,
+    public DeviceStateProcessor(DeviceTimers timers, Serializer<EmnifyEvent> eventSerializer,
                                 Deserializer<EmnifyEvent> eventDeserializer, String subjectTopic,
                                 String stateChild, String presenceChild) {
         this.machine = new DeviceStateMachine(timers.offlineWindow());

@@ -1,6 +1,7 @@
 package io.fleetstream.topology.history;
 
 import io.fleetstream.avro.EmnifyEvent;
+import io.fleetstream.topology.HistoryRetention;
 import io.fleetstream.topology.timeindex.TimeIndex;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
@@ -11,8 +12,6 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.nio.ByteBuffer;
-import java.time.Duration;
-import java.util.Objects;
 
 /**
  * Keeps every deduplicated event in its device's history and in its organisation's history, for the
@@ -43,25 +42,7 @@ public final class EventHistoryProcessor implements Processor<String, EmnifyEven
     private static final byte HAS_DEVICE = 1;
     private static final byte HAS_ORGANISATION = 2;
 
-    /**
-     * @param retention     how long an event stays in history, counted from its own time
-     * @param purgeInterval how often (wall clock) events past the retention are removed
-     */
-    public record Retention(Duration retention, Duration purgeInterval) {
-        public static final Duration DEFAULT_RETENTION = Duration.ofDays(90);
-        public static final Duration DEFAULT_PURGE_INTERVAL = Duration.ofMinutes(1);
-
-        public Retention {
-            Objects.requireNonNull(retention, "retention");
-            Objects.requireNonNull(purgeInterval, "purgeInterval");
-        }
-
-        public static Retention defaults() {
-            return new Retention(DEFAULT_RETENTION, DEFAULT_PURGE_INTERVAL);
-        }
-    }
-
-    private final Retention retention;
+    private final HistoryRetention retention;
     private final Serializer<EmnifyEvent> serializer;
     private final String subjectTopic;
     private ProcessorContext<Void, Void> context;
@@ -73,7 +54,7 @@ public final class EventHistoryProcessor implements Processor<String, EmnifyEven
      * @param subjectTopic the topic whose subject the stored events' schema is registered under: the
      *                     raw topic, where the same schema already is
      */
-    public EventHistoryProcessor(Retention retention, Serializer<EmnifyEvent> serializer, String subjectTopic) {
+    public EventHistoryProcessor(HistoryRetention retention, Serializer<EmnifyEvent> serializer, String subjectTopic) {
         this.retention = retention;
         this.serializer = serializer;
         this.subjectTopic = subjectTopic;

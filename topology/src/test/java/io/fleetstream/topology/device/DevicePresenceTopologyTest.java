@@ -7,6 +7,7 @@ import io.fleetstream.avro.PresenceChange;
 import io.fleetstream.avro.PresenceReason;
 import io.fleetstream.schemas.Topics;
 import io.fleetstream.schemas.registry.InMemorySchemaRegistry;
+import io.fleetstream.topology.DeviceTimers;
 import io.fleetstream.topology.TopologyConfig;
 import io.fleetstream.topology.testing.TestEvents;
 import io.fleetstream.topology.testing.TopologyFixture;
@@ -33,7 +34,7 @@ class DevicePresenceTopologyTest {
      */
     private static final TopologyConfig CONFIG = new TopologyConfig(Topics.withDefaultPrefix(),
             TopologyConfig.DEFAULT_DEDUPE_RETENTION, TopologyConfig.DEFAULT_DEDUPE_PURGE_INTERVAL,
-            new DeviceStateProcessor.Timers(Duration.ofMinutes(5), Duration.ZERO, ALLOWANCE, Duration.ofMinutes(2),
+            new DeviceTimers(Duration.ofMinutes(5), Duration.ZERO, ALLOWANCE, Duration.ofMinutes(2),
                     Duration.ofSeconds(5)));
 
     @TempDir

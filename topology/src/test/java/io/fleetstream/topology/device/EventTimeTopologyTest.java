@@ -9,6 +9,7 @@ import io.fleetstream.avro.Presence;
 import io.fleetstream.avro.PresenceChange;
 import io.fleetstream.avro.SessionEndReason;
 import io.fleetstream.schemas.Topics;
+import io.fleetstream.topology.DeviceTimers;
 import io.fleetstream.topology.TopologyConfig;
 import io.fleetstream.topology.testing.TestEvents;
 import io.fleetstream.topology.testing.TopologyFixture;
@@ -39,7 +40,7 @@ class EventTimeTopologyTest {
     private static final Duration ALLOWANCE = Duration.ofMinutes(2);
     private static final Duration SOURCE_IDLE = Duration.ofMinutes(2);
     private static final TopologyConfig CONFIG = TopologyConfig.defaults(Topics.withDefaultPrefix())
-            .withDeviceTimers(new DeviceStateProcessor.Timers(Duration.ofMinutes(5), LATENESS, ALLOWANCE, SOURCE_IDLE,
+            .withDeviceTimers(new DeviceTimers(Duration.ofMinutes(5), LATENESS, ALLOWANCE, SOURCE_IDLE,
                     Duration.ofSeconds(5)));
 
     @TempDir

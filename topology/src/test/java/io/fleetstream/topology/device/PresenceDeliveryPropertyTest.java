@@ -7,6 +7,7 @@ import io.fleetstream.avro.IngestSource;
 import io.fleetstream.avro.PresenceChange;
 import io.fleetstream.schemas.Topics;
 import io.fleetstream.schemas.registry.InMemorySchemaRegistry;
+import io.fleetstream.topology.DeviceTimers;
 import io.fleetstream.topology.TopologyConfig;
 import io.fleetstream.topology.testing.TestEvents;
 import io.fleetstream.topology.testing.TopologyFixture;
@@ -55,7 +56,7 @@ class PresenceDeliveryPropertyTest {
      */
     private static final Duration SOURCE_IDLE = Duration.ofDays(1);
     private static final TopologyConfig CONFIG = TopologyConfig.defaults(Topics.withDefaultPrefix())
-            .withDeviceTimers(new DeviceStateProcessor.Timers(WINDOW, LATENESS, ALLOWANCE, SOURCE_IDLE, Duration.ofSeconds(5)));
+            .withDeviceTimers(new DeviceTimers(WINDOW, LATENESS, ALLOWANCE, SOURCE_IDLE, Duration.ofSeconds(5)));
 
     @Property(tries = 25, shrinking = ShrinkingMode.OFF)
     void presenceAndFinalStateAreAFunctionOfTheEventsAlone(@ForAll("scenarios") Scenario scenario) throws IOException {

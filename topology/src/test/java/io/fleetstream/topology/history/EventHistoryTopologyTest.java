@@ -3,6 +3,7 @@ package io.fleetstream.topology.history;
 import io.fleetstream.avro.CodedValue;
 import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.schemas.Topics;
+import io.fleetstream.topology.HistoryRetention;
 import io.fleetstream.topology.TopologyConfig;
 import io.fleetstream.topology.testing.TestEvents;
 import io.fleetstream.topology.testing.TopologyFixture;
@@ -38,7 +39,7 @@ class EventHistoryTopologyTest {
     @BeforeEach
     void start() {
         fixture = new TopologyFixture(TopologyConfig.defaults(Topics.withDefaultPrefix())
-                .withHistory(new EventHistoryProcessor.Retention(RETENTION, Duration.ofMinutes(1))), stateDir, T0);
+                .withHistory(new HistoryRetention(RETENTION, Duration.ofMinutes(1))), stateDir, T0);
         reader = new EventHistoryReader(fixture.serdes.forValue(EmnifyEvent.class).deserializer(), fixture.topics.raw());
     }
 

@@ -8,6 +8,7 @@ import io.fleetstream.schemas.Topics;
 import io.fleetstream.schemas.emnify.EventKeys;
 import io.fleetstream.schemas.registry.InMemorySchemaRegistry;
 import io.fleetstream.schemas.serde.AvroSerdes;
+import io.fleetstream.topology.DeviceTimers;
 import io.fleetstream.topology.TopologyConfig;
 import io.fleetstream.topology.device.DeviceStateProcessor;
 import io.fleetstream.topology.history.EventHistoryProcessor;
@@ -39,7 +40,7 @@ final class PartitionedFleet implements AutoCloseable {
     final Topics topics = Topics.withDefaultPrefix();
     /** Events are sent in order: no reorder buffer, so each device's state is there as soon as its event is. */
     private final TopologyConfig inOrder = TopologyConfig.defaults(topics)
-            .withDeviceTimers(DeviceStateProcessor.Timers.defaults().withLateness(Duration.ZERO));
+            .withDeviceTimers(DeviceTimers.defaults().withLateness(Duration.ZERO));
     final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
     private final List<TopologyFixture> partitions = new ArrayList<>();
     private final List<EmnifyEvent> sent = new ArrayList<>();

@@ -1,0 +1,68 @@
+package io.fleetstream.app.cli;
+
+import io.fleetstream.app.topology.TopologyService;
+import io.fleetstream.schemas.Topics;
+import io.fleetstream.topology.TopologyConfig;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The topology options map to the role's settings in one place, with the topology's own defaults. */
+class TopologyOptionsTest {
+
+    private static final String[] CLUSTER = {"--bootstrap-servers", "kafka:9092", "--schema-registry-url", "http://registry:8081"};
+
+    private static TopologyService.Settings topologyRole(String... args) {
+        TopologyCommand command = new TopologyCommand();
+        new CommandLine(command).setDefaultValueProvider(new EnvironmentDefaults(Map.of()))
+                .parseArgs(Stream.concat(Stream.of(CLUSTER), Stream.of(args)).toArray(String[]::new));
+        return command.settings();
+    }
+
+    private static TopologyService.InstanceSettings localRole(String... args) {
+        LocalCommand command = new LocalCommand();
+        new CommandLine(command).setDefaultValueProvider(new EnvironmentDefaults(Map.of())).parseArgs(args);
+        return command.settings(Clock.systemUTC()).topology();
+    }
+
+    @Test
+    void withoutOptionsTheTopologyRunsWithItsOwnDefaults() {
+        TopologyService.Settings settings = topologyRole();
+
+        assertThat(settings.topology()).usingRecursiveComparison().isEqualTo(TopologyConfig.defaults(Topics.withDefaultPrefix()));
+        assertThat(localRole().topology()).usingRecursiveComparison().isEqualTo(TopologyConfig.defaults(Topics.withDefaultPrefix()));
+        assertThat(settings.instance().applicationId()).isEqualTo(TopologyService.InstanceSettings.DEFAULT_APPLICATION_ID);
+    }
+
+    @Test
+    void topologyAndLocalBuildTheSameInstanceFromTheSameOptions() {
+        String[] options = {"--application-id", "fleet-a", "--state-dir", "/tmp/fs-state", "--group-instance-id", "pod-1",
+                "--processing-guarantee", "at_least_once", "--num-standby-replicas", "2", "--stream-threads", "4",
+                "--commit-interval", "250ms", "--query-port", "9191", "--query-host", "127.0.0.1",
+                "--advertised-host", "pod-1.fleet", "--dedupe-retention", "2d", "--offline-window", "10m",
+                "--event-lateness", "5s", "--offline-wall-clock-allowance", "1m", "--source-idle-timeout", "3m",
+                "--history-retention", "30d"};
+        String[] topologyOptions = Stream.concat(Stream.of(options), Stream.of("--replication-factor", "1"))
+                .toArray(String[]::new);
+
+        TopologyService.InstanceSettings topology = topologyRole(topologyOptions).instance();
+
+        // Topics has no equals: compare field by field
+        assertThat(localRole(options)).usingRecursiveComparison().isEqualTo(topology);
+        assertThat(topology.topology().deviceTimers().offlineWindow()).hasMinutes(10);
+        assertThat(topology.topology().history().retention()).hasDays(30);
+    }
+
+    @Test
+    void theTopologyRoleRefusesImpossibleValuesNamingTheOption() {
+        assertThatThrownBy(() -> topologyRole("--stream-threads", "0")).hasMessageContaining("--stream-threads");
+        assertThatThrownBy(() -> topologyRole("--num-standby-replicas", "-1"))
+                .hasMessageContaining("--num-standby-replicas");
+    }
+}
