@@ -1,6 +1,5 @@
 package io.fleetstream.app;
 
-import io.fleetstream.app.bench.BenchCommand;
 import io.fleetstream.app.cli.CleanCommand;
 import io.fleetstream.app.cli.EnvironmentDefaults;
 import io.fleetstream.app.cli.IngestCommand;
@@ -18,7 +17,7 @@ import picocli.CommandLine.Command;
 @Command(name = "fleetstream", mixinStandardHelpOptions = true, version = "fleetstream 0.1.0",
         description = "emnify IoT platform events into Kafka topics, live device and quota state, and queryable history.",
         subcommands = {LocalCommand.class, IngestCommand.class, TopologyCommand.class, ResetCommand.class,
-                CleanCommand.class, SimulateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+                CleanCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Every option can also be set by an environment variable: --bootstrap-servers is "
                 + "FLEETSTREAM_BOOTSTRAP_SERVERS, and so on."})
 public final class Main {

@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
 /**
  * The event traffic of a simulated fleet on emnify's Data Streamer: deterministic (same profile, same
  * events, however the timeline is advanced), with no clock, no threads and no I/O, so the simulator,
- * the {@code bench} command and tests all drive the same code.
+ * the benchmarks (the {@code bench} module) and tests all drive the same code.
  *
  * <p>{@link #advanceTo(Instant)} hands out the events that became due, in the order the platform
  * emits them: by simulated time, ids increasing. A re-sent duplicate (the Data Streamer is

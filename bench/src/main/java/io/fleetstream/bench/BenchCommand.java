@@ -1,5 +1,7 @@
-package io.fleetstream.app.bench;
+package io.fleetstream.bench;
 
+import io.fleetstream.app.cli.EnvironmentDefaults;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -11,8 +13,12 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
-/** Measures and prints; it asserts nothing. Figures depend on the machine: compare runs on one machine. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+/**
+ * Measures and prints; it asserts nothing. Figures depend on the machine: compare runs on one machine.
+ * The main class of {@code fleetstream-bench.jar}, kept out of the production jar because the device-state
+ * benchmark needs Kafka's test utilities.
+ */
+@Command(name = "fleetstream-bench", mixinStandardHelpOptions = true, version = "fleetstream-bench 0.1.0",
         description = "Measure the ingest reader, the topology and the device-state processor; prints figures.")
 public final class BenchCommand implements Callable<Integer> {
 
@@ -29,6 +35,16 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--work-dir", description = "where RocksDB state goes (default: a temporary directory, deleted afterwards)")
     Path workDir;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    public static CommandLine commandLine() {
+        return new CommandLine(new BenchCommand())
+                .setDefaultValueProvider(new EnvironmentDefaults(System.getenv()))
+                .setCaseInsensitiveEnumValuesAllowed(true);
+    }
 
     @Override
     public Integer call() throws Exception {

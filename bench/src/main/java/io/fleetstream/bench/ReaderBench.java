@@ -1,4 +1,4 @@
-package io.fleetstream.app.bench;
+package io.fleetstream.bench;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

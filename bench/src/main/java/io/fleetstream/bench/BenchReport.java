@@ -1,4 +1,4 @@
-package io.fleetstream.app.bench;
+package io.fleetstream.bench;
 
 import java.io.PrintStream;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.fleetstream.app.bench;
+package io.fleetstream.bench;
 
 import io.fleetstream.avro.CodedValue;
 import io.fleetstream.avro.DetailEncoding;
