@@ -17,10 +17,7 @@ import io.fleetstream.topology.TopologyConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -48,8 +45,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The whole path as a user drives it: real emnify example payloads posted over HTTP to `local`
  * mode's webhook (with duplicates and a malformed record), then the raw, category and dead-letter
  * topics read with a plain Kafka consumer, and a category topic read by Confluent's Python client.
+ *
+ * <p>The fixture (the stack and the two batches posted to it) is set up once in {@link #start()}; the tests
+ * only read it, or post what they need themselves without writing to any topic, so they run in any order.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PipelineEndToEndTest {
 
     private static final String MALFORMED = "{\"id\": 99, \"event_type\": {\"id\": 1, \"description\": \"Update location\"}}";
@@ -59,15 +58,44 @@ class PipelineEndToEndTest {
     private static final Topics topics = Topics.withDefaultPrefix();
     private static final EventCatalog catalog = EventCatalog.standard();
     /** the example events plus one new event, each once: what the category topics must hold */
-    private static final Map<Long, Integer> expectedTypes = new java.util.HashMap<>();
+    private static Map<Long, Integer> expectedTypes;
+    /** the webhook's answers to the fixture's two batches */
+    private static HttpResponse<String> firstBatch;
+    private static HttpResponse<String> secondBatch;
 
     @BeforeAll
-    static void start() throws IOException {
+    static void start() throws Exception {
         dataDir = Files.createTempDirectory("fleetstream-e2e");
         stack = LocalStack.start(new LocalStack.Settings(dataDir, LocalStack.Ports.any(), topics, 3,
                 TopologyConfig.defaults(topics), "exactly_once_v2", Duration.ofMillis(100), WebhookConfig.defaults()),
                 new SimpleMeterRegistry());
         reader = new TopicReader(stack.bootstrapServers(), stack.registryUrl());
+        postBatches();
+    }
+
+    /**
+     * The fixture every test reads: every example and a malformed record in one batch, then a batch of two
+     * duplicates and one new event. The webhook answers only once Kafka acknowledged every record, so the
+     * raw and dead-letter topics are complete when this returns; routing to the categories follows.
+     */
+    private static void postBatches() throws Exception {
+        Map<Long, Integer> types = new java.util.HashMap<>();
+        List<byte[]> first = new ArrayList<>();
+        for (String name : Examples.names()) {
+            first.add(Examples.bytes(name));
+            JsonNode json = Examples.json(name);
+            types.put(json.get("id").asLong(), json.get("event_type").get("id").asInt());
+        }
+        first.add(MALFORMED.getBytes(StandardCharsets.UTF_8));
+        firstBatch = post(array(first));
+
+        ObjectNode fresh = (ObjectNode) Examples.json("008-5-delete-pdp-docs.json").deepCopy();
+        fresh.put("id", 777000111L);
+        types.put(777000111L, 5);
+        List<byte[]> second = List.of(Examples.bytes("006-3-create-pdp-accepted-docs.json"),
+                Examples.bytes("008-5-delete-pdp-docs.json"), Json.mapper().writeValueAsBytes(fresh));
+        secondBatch = post(array(second));
+        expectedTypes = Map.copyOf(types);
     }
 
     @AfterAll
@@ -98,30 +126,16 @@ class PipelineEndToEndTest {
     }
 
     @Test
-    @Order(1)
-    void batchesWithDuplicatesAndAMalformedRecordAreAcceptedDedupedRoutedAndDeadLettered() throws Exception {
-        List<byte[]> first = new ArrayList<>();
-        for (String name : Examples.names()) {
-            first.add(Examples.bytes(name));
-            JsonNode json = Examples.json(name);
-            expectedTypes.put(json.get("id").asLong(), json.get("event_type").get("id").asInt());
-        }
-        first.add(MALFORMED.getBytes(StandardCharsets.UTF_8));
-
-        HttpResponse<String> one = post(array(first));
-        assertThat(one.statusCode()).isEqualTo(200);
-        assertThat(Json.mapper().readTree(one.body()))
+    void batchesWithDuplicatesAndAMalformedRecordAreAccepted() throws Exception {
+        assertThat(firstBatch.statusCode()).isEqualTo(200);
+        assertThat(Json.mapper().readTree(firstBatch.body()))
                 .isEqualTo(Json.mapper().readTree("{\"accepted\": " + Examples.names().size() + ", \"dead_lettered\": 1}"));
+        assertThat(secondBatch.statusCode()).isEqualTo(200);
+        assertThat(secondBatch.body()).isEqualTo("{\"accepted\":3,\"dead_lettered\":0}");
+    }
 
-        ObjectNode fresh = (ObjectNode) Examples.json("008-5-delete-pdp-docs.json").deepCopy();
-        fresh.put("id", 777000111L);
-        expectedTypes.put(777000111L, 5);
-        List<byte[]> second = List.of(Examples.bytes("006-3-create-pdp-accepted-docs.json"),
-                Examples.bytes("008-5-delete-pdp-docs.json"), Json.mapper().writeValueAsBytes(fresh));
-        HttpResponse<String> two = post(array(second));
-        assertThat(two.statusCode()).isEqualTo(200);
-        assertThat(two.body()).isEqualTo("{\"accepted\":3,\"dead_lettered\":0}");
-
+    @Test
+    void theRawTopicHoldsEverythingAcceptedDuplicatesIncluded() {
         // raw: everything accepted, duplicates included, as the webhook received it
         List<TopicReader.Read<EmnifyEvent>> raw = reader.readAll(topics.raw(), EmnifyEvent.class);
         assertThat(raw).hasSize(Examples.names().size() + 3);
@@ -130,7 +144,10 @@ class PipelineEndToEndTest {
                 .hasSize(2).allSatisfy(r -> assertThat(r.key()).isEqualTo("20200078"));
         assertThat(raw).filteredOn(r -> r.value().getId() == 1697107630311L) // organisation-level: keyed by organisation
                 .singleElement().satisfies(r -> assertThat(r.key()).isEqualTo("org-4732"));
+    }
 
+    @Test
+    void eachEventIsDedupedAndRoutedOnceToTheTopicOfItsType() {
         // categories: each event exactly once, on the topic of its type
         await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             Map<Long, EventCategory> routed = new java.util.HashMap<>();
@@ -143,7 +160,10 @@ class PipelineEndToEndTest {
                     .collect(Collectors.toMap(Map.Entry::getKey, e -> catalog.categoryOf(e.getValue())));
             assertThat(routed).isEqualTo(expected);
         });
+    }
 
+    @Test
+    void theMalformedRecordIsDeadLetteredWithItsBytesAndReason() {
         // dead letters: the malformed record with its exact bytes and the reason
         List<DeadLetter> dead = reader.values(topics.deadLetters(), DeadLetter.class);
         assertThat(dead).singleElement().satisfies(d -> {
@@ -155,18 +175,20 @@ class PipelineEndToEndTest {
     }
 
     @Test
-    @Order(2)
     void everyCategoryTopicExistsEvenWhenEmpty() {
-        Map<EventCategory, Integer> counts = new EnumMap<>(EventCategory.class);
-        for (EventCategory category : EventCategory.values()) {
-            counts.put(category, reader.values(topics.category(category), EmnifyEvent.class).size());
-        }
-        assertThat(counts).containsEntry(EventCategory.DATA_CONNECTION, 4).containsEntry(EventCategory.GENERIC, 0);
+        // the fixture's events may still be on their way to the categories
+        await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            Map<EventCategory, Integer> counts = new EnumMap<>(EventCategory.class);
+            for (EventCategory category : EventCategory.values()) {
+                counts.put(category, reader.values(topics.category(category), EmnifyEvent.class).size());
+            }
+            assertThat(counts).containsEntry(EventCategory.DATA_CONNECTION, 4).containsEntry(EventCategory.GENERIC, 0);
+        });
     }
 
     @Test
-    @Order(3)
     void aBodyThatIsNotJsonIsRefusedWithTheReason() throws Exception {
+        // refused before anything is published, so the fixture's topics are untouched
         HttpResponse<String> response = post("{\"id\": 1,".getBytes(StandardCharsets.UTF_8));
 
         assertThat(response.statusCode()).isEqualTo(400);
@@ -174,7 +196,6 @@ class PipelineEndToEndTest {
     }
 
     @Test
-    @Order(4)
     void confluentsPythonClientDecodesACategoryTopicThroughTheRegistry() throws Exception {
         boolean available = new ProcessBuilder("/usr/bin/python3", "-c", "import confluent_kafka, avro")
                 .redirectErrorStream(true).start().waitFor() == 0;
