@@ -8,9 +8,12 @@ import io.fleetstream.avro.QuotaManagementState;
 import io.fleetstream.avro.QuotaState;
 import io.fleetstream.schemas.catalog.EventCategory;
 import io.fleetstream.schemas.serde.AvroSerdes;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -31,38 +34,57 @@ public final class TypedTopics {
         this.serdes = Objects.requireNonNull(serdes, "serdes");
     }
 
+    /** Every topic fleetstream writes Avro values to: raw, dead letters, the categories, device and quota state. */
+    public List<TypedTopic<String, ? extends SpecificRecord>> all() {
+        List<TypedTopic<String, ? extends SpecificRecord>> all = new ArrayList<>();
+        all.add(raw());
+        all.add(deadLetters());
+        for (EventCategory category : EventCategory.values()) {
+            all.add(category(category));
+        }
+        all.add(deviceState());
+        all.add(devicePresence());
+        all.add(quotaState());
+        all.add(quotaManagement());
+        return List.copyOf(all);
+    }
+
+    private <V extends SpecificRecord> TypedTopic<String, V> avro(String name, Class<V> type) {
+        return new TypedTopic<>(name, KEYS, serdes.forValue(type), type);
+    }
+
     public Topics names() {
         return topics;
     }
 
     /** Normalised events from every source, before dedupe. */
     public TypedTopic<String, EmnifyEvent> raw() {
-        return new TypedTopic<>(topics.raw(), KEYS, serdes.forValue(EmnifyEvent.class));
+        return avro(topics.raw(), EmnifyEvent.class);
     }
 
     /** Records that could not be processed; written without a key. */
     public TypedTopic<String, DeadLetter> deadLetters() {
-        return new TypedTopic<>(topics.deadLetters(), KEYS, serdes.forValue(DeadLetter.class));
+        return avro(topics.deadLetters(), DeadLetter.class);
     }
 
     /** Deduplicated events of one category; every category topic has the same key and value serdes. */
     public TypedTopic<String, EmnifyEvent> category(EventCategory category) {
-        return new TypedTopic<>(topics.category(category), KEYS, serdes.forValue(EmnifyEvent.class));
+        return avro(topics.category(category), EmnifyEvent.class);
     }
 
     public TypedTopic<String, DeviceState> deviceState() {
-        return new TypedTopic<>(topics.deviceState(), KEYS, serdes.forValue(DeviceState.class));
+        return avro(topics.deviceState(), DeviceState.class);
     }
 
     public TypedTopic<String, PresenceChange> devicePresence() {
-        return new TypedTopic<>(topics.devicePresence(), KEYS, serdes.forValue(PresenceChange.class));
+        return avro(topics.devicePresence(), PresenceChange.class);
     }
 
     public TypedTopic<String, QuotaState> quotaState() {
-        return new TypedTopic<>(topics.quotaState(), KEYS, serdes.forValue(QuotaState.class));
+        return avro(topics.quotaState(), QuotaState.class);
     }
 
     public TypedTopic<String, QuotaManagementState> quotaManagement() {
-        return new TypedTopic<>(topics.quotaManagement(), KEYS, serdes.forValue(QuotaManagementState.class));
+        return avro(topics.quotaManagement(), QuotaManagementState.class);
     }
 }

@@ -1,12 +1,7 @@
 package io.fleetstream.topology;
 
 import io.fleetstream.avro.DeadLetter;
-import io.fleetstream.avro.DeviceState;
 import io.fleetstream.avro.EmnifyEvent;
-import io.fleetstream.avro.PresenceChange;
-import io.fleetstream.avro.QuotaManagementState;
-import io.fleetstream.avro.QuotaState;
-import io.fleetstream.schemas.Topics;
 import io.fleetstream.schemas.TypedTopic;
 import io.fleetstream.schemas.TypedTopics;
 import io.fleetstream.schemas.catalog.EventCatalog;
@@ -23,7 +18,6 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -53,19 +47,8 @@ public final class FleetTopology {
      * whose subject the history store's values are registered under. Resolving these before Kafka Streams starts
      * leaves no registry call on the record path.
      */
-    public static List<WrittenValue> writtenValues(TopologyConfig config) {
-        Topics topics = config.topics();
-        List<WrittenValue> written = new ArrayList<>();
-        written.add(new WrittenValue(topics.deadLetters(), DeadLetter.class));
-        for (EventCategory category : EventCategory.values()) {
-            written.add(new WrittenValue(topics.category(category), EmnifyEvent.class));
-        }
-        written.add(new WrittenValue(topics.raw(), EmnifyEvent.class));
-        written.add(new WrittenValue(topics.deviceState(), DeviceState.class));
-        written.add(new WrittenValue(topics.devicePresence(), PresenceChange.class));
-        written.add(new WrittenValue(topics.quotaState(), QuotaState.class));
-        written.add(new WrittenValue(topics.quotaManagement(), QuotaManagementState.class));
-        return List.copyOf(written);
+    public static List<WrittenValue> writtenValues(TypedTopics topics) {
+        return topics.all().stream().map(t -> new WrittenValue(t.name(), t.valueType())).toList();
     }
 
     public static Topology build(TopologyConfig config, AvroSerdes serdes) {

@@ -1,6 +1,7 @@
 package io.fleetstream.topology;
 
 import io.fleetstream.schemas.Topics;
+import io.fleetstream.schemas.TypedTopics;
 import io.fleetstream.schemas.catalog.EventCategory;
 import io.fleetstream.schemas.registry.InMemorySchemaRegistry;
 import io.fleetstream.schemas.serde.AvroSerdes;
@@ -19,7 +20,8 @@ class FleetTopologyWrittenValuesTest {
     @Test
     void everyTopicTheTopologyWritesHasItsValueSchemaListed() {
         TopologyConfig config = TopologyConfig.defaults(new Topics("test."));
-        TopologyDescription description = FleetTopology.build(config, new AvroSerdes(new InMemorySchemaRegistry(), true)).describe();
+        AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistry(), true);
+        TopologyDescription description = FleetTopology.build(config, serdes).describe();
         Set<String> sinkTopics = new HashSet<>();
         description.subtopologies().forEach(sub -> sub.nodes().forEach(node -> {
             if (node instanceof TopologyDescription.Sink sink && sink.topic() != null) {
@@ -31,7 +33,7 @@ class FleetTopologyWrittenValuesTest {
         }
         sinkTopics.add(config.topics().raw()); // the history store's values are registered under its subject
 
-        Set<String> listed = FleetTopology.writtenValues(config).stream()
+        Set<String> listed = FleetTopology.writtenValues(new TypedTopics(config.topics(), serdes)).stream()
                 .map(FleetTopology.WrittenValue::topic).collect(Collectors.toSet());
         assertThat(listed).isEqualTo(sinkTopics);
     }

@@ -2,6 +2,7 @@ package io.fleetstream.app.topology;
 
 import io.fleetstream.app.net.FreePort;
 import io.fleetstream.avro.EmnifyEvent;
+import io.fleetstream.schemas.TypedTopics;
 import io.fleetstream.schemas.catalog.EventCatalog;
 import io.fleetstream.schemas.registry.HttpSchemaRegistryClient;
 import io.fleetstream.schemas.serde.AvroSerdes;
@@ -157,7 +158,7 @@ public final class TopologyService implements AutoCloseable {
                 connection.autoRegisterSchemas());
         // application.server must name the real port before Kafka Streams starts: port 0 (tests) picks one now
         int queryPort = instance.queryPort() == 0 ? FreePort.on(instance.queryHost()) : instance.queryPort();
-        OutputSchemas outputs = new OutputSchemas(serdes, FleetTopology.writtenValues(settings.topology()),
+        OutputSchemas outputs = new OutputSchemas(serdes, FleetTopology.writtenValues(new TypedTopics(settings.topology().topics(), serdes)),
                 OutputSchemas.defaultBackoff());
         KafkaStreams streams = new KafkaStreams(FleetTopology.build(settings.topology(), serdes),
                 streamsProperties(settings, queryPort));
