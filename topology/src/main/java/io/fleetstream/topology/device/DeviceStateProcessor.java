@@ -35,9 +35,11 @@ import java.util.Objects;
  *       applied in that order. An event that arrives behind the clock is applied at once.</li>
  *   <li><b>Offline timers.</b> A pending offline fires when the clock passes its due time, after every
  *       event up to the clock has been applied, so a reconnect inside the window always cancels it.</li>
- *   <li><b>Wall clock.</b> Only a partition that received no record for the wall-clock allowance (it
- *       has no backlog) lets the wall clock minus the allowance move its clock, so a device on an idle
- *       partition still goes offline, and a bulk delivery being read never fires a timer early.</li>
+ *   <li><b>Wall clock.</b> A partition that received no record for the lateness bound takes what its sources
+ *       delivered as complete (their watermarks reach their latest events); one that received no record for the
+ *       wall-clock allowance (it has no backlog) lets the wall clock minus the allowance move its clock, so a
+ *       device on an idle partition still goes offline, and a bulk delivery being read never fires a timer
+ *       early.</li>
  *   <li><b>Late events.</b> An event for a device whose state has already moved past it
  *       ({@link DeviceStateMachine#isLate}) changes no state and emits nothing: it is counted in the
  *       metric {@code late-event-total} and logged. It is still in its category topic and in history.</li>
@@ -155,6 +157,11 @@ public final class DeviceStateProcessor implements Processor<String, EmnifyEvent
     private void tick(long wallClock) {
         if (lastRecordWallClock == PartitionClock.NONE) {
             lastRecordWallClock = wallClock;
+        }
+        // nothing arrived for a lateness: whatever a source delivered is all it had, so a quiet partition shows its
+        // last events after the lateness bound, not only after the wall-clock allowance
+        if (wallClock - lastRecordWallClock >= timers.lateness().toMillis() && clock.settleAll()) {
+            clockStore.put(CLOCK_KEY, clock.encode());
         }
         advance(clockAt(wallClock), wallClock);
     }

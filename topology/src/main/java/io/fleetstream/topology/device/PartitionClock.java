@@ -86,6 +86,23 @@ final class PartitionClock {
     }
 
     /**
+     * Takes every source's progress into its watermark, as if a lateness of arrival had passed with nothing more
+     * arriving: what the processor does once its partition has received no record for that long. Returns whether
+     * a watermark moved.
+     */
+    boolean settleAll() {
+        boolean moved = false;
+        for (Source s : sources) {
+            if (s.latestEvent > s.watermark) {
+                s.watermark = s.latestEvent;
+                moved = true;
+            }
+            s.progress.clear();
+        }
+        return moved;
+    }
+
+    /**
      * The earliest watermark of the active sources: every event at or before it has arrived, unless it is later
      * than the bound. {@link #NONE} before any source has a watermark, or while an active source has none yet.
      */

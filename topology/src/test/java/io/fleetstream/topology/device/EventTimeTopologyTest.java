@@ -213,6 +213,18 @@ class EventTimeTopologyTest {
     }
 
     @Test
+    void aQuietPartitionShowsItsLastEventsOnceNothingArrivedForTheLateness() {
+        try (TopologyFixture f = new TopologyFixture(CONFIG, stateDir, T0)) {
+            f.send(a.createPdp(at(0, 0), "s1")); // one event, then nothing
+            f.driver.advanceWallClockTime(Duration.ofSeconds(20));
+            assertThat(f.presence.isEmpty()).as("a later event of its source may still arrive").isTrue();
+
+            f.driver.advanceWallClockTime(Duration.ofSeconds(15));
+            assertThat(presenceOf(f.presence.readRecordsToList(), a)).containsExactly("ONLINE@" + at(0, 0));
+        }
+    }
+
+    @Test
     void aPartitionWithoutBacklogFollowsTheWallClockOnlyAfterTheAllowance() {
         try (TopologyFixture f = new TopologyFixture(CONFIG, stateDir, at(2, 0))) {
             f.send(a.createPdp(at(0, 0), "s1"));

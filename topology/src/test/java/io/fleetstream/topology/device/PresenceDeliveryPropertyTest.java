@@ -322,7 +322,7 @@ class PresenceDeliveryPropertyTest {
             }
             arrivals.sort(Comparator.comparingLong(Arrival::at).thenComparing(Arrival::event, EVENT_ORDER));
 
-            // batches between which the wall clock moves (never by the allowance) and a restart may fall
+            // batches between which the wall clock moves (never by the lateness) and a restart may fall
             int maxBatch = 1 + random.nextInt(60);
             List<Batch> batches = new ArrayList<>();
             for (int i = 0; i < arrivals.size(); ) {
@@ -333,7 +333,8 @@ class PresenceDeliveryPropertyTest {
                             .setIngest(new IngestMetadata(a.source(), Instant.ofEpochMilli(a.at()))).build());
                 }
                 i += size;
-                batches.add(new Batch(batch, Duration.ofMillis(random.nextLong(ALLOWANCE.toMillis() - 5_000))));
+                // a pause of a lateness or more would tell the processor that the sources delivered all they had
+                batches.add(new Batch(batch, Duration.ofMillis(random.nextLong(LATENESS.toMillis() - 5_000))));
             }
             int restart = random.nextBoolean() ? random.nextInt(batches.size()) : -1;
             String shape = (sourcing == 0 ? "one source" : sourcing == 1 ? "two sources by device" : "two sources by event")
