@@ -573,7 +573,12 @@ class DeployManifestsTest {
         return documents;
     }
 
+    /** kubectl on the PATH, or the one the system property {@code fleetstream.kubectl} names (a wrong one: absent). */
     private static Optional<Path> kubectl() {
+        String chosen = System.getProperty("fleetstream.kubectl");
+        if (chosen != null) {
+            return Optional.of(Path.of(chosen)).filter(Files::isExecutable);
+        }
         String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
         List<Path> candidates = new ArrayList<>();
         for (String dir : path.split(File.pathSeparator)) {
