@@ -1,6 +1,7 @@
 package io.fleetstream.app.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fleetstream.app.testing.RawEvents;
 import io.fleetstream.app.kafka.EmbeddedKafka;
 import io.fleetstream.app.kafka.TopicProvisioner;
 import io.fleetstream.app.registry.EmbeddedSchemaRegistry;
@@ -8,17 +9,10 @@ import io.fleetstream.app.registry.KafkaRegistryJournal;
 import io.fleetstream.app.topology.TopologyService;
 import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.schemas.Topics;
-import io.fleetstream.schemas.emnify.EventKeys;
-import io.fleetstream.schemas.registry.HttpSchemaRegistryClient;
-import io.fleetstream.schemas.serde.AvroSerdes;
 import io.fleetstream.topology.DeviceTimers;
 import io.fleetstream.topology.TopologyConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterAll;
@@ -35,7 +29,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
@@ -186,18 +179,7 @@ class TwoInstanceQueryTest {
     }
 
     private static void produce(List<EmnifyEvent> events) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        AvroSerdes serdes = new AvroSerdes(new HttpSchemaRegistryClient(registry.url()), true);
-        try (KafkaProducer<String, EmnifyEvent> producer = new KafkaProducer<>(props, new StringSerializer(),
-                serdes.forValue(EmnifyEvent.class).serializer())) {
-            for (EmnifyEvent event : events) {
-                producer.send(new ProducerRecord<>(topics.raw(), null, event.getIngest().getReceivedAt().toEpochMilli(),
-                        EventKeys.keyOf(event), event));
-            }
-            producer.flush();
-        }
+        RawEvents.produce(kafka.bootstrapServers(), registry.url(), topics.raw(), events);
     }
 
     /** Every question a user may ask about this fleet. */

@@ -1,21 +1,15 @@
 package io.fleetstream.app.reset;
 
+import io.fleetstream.app.testing.RawEvents;
 import io.fleetstream.app.Main;
 import io.fleetstream.app.kafka.EmbeddedKafka;
 import io.fleetstream.app.kafka.TopicProvisioner;
 import io.fleetstream.app.registry.EmbeddedSchemaRegistry;
 import io.fleetstream.app.topology.TopologyService;
 import io.fleetstream.avro.EmnifyEvent;
-import io.fleetstream.avro.IngestSource;
 import io.fleetstream.schemas.Topics;
 import io.fleetstream.schemas.catalog.EventCategory;
-import io.fleetstream.schemas.emnify.EmnifyEventReader;
-import io.fleetstream.schemas.emnify.EventKeys;
-import io.fleetstream.schemas.emnify.Examples;
-import io.fleetstream.schemas.emnify.ReadResult;
-import io.fleetstream.schemas.registry.HttpSchemaRegistryClient;
 import io.fleetstream.schemas.registry.InMemoryRegistryJournal;
-import io.fleetstream.schemas.serde.AvroSerdes;
 import io.fleetstream.topology.DeviceTimers;
 import io.fleetstream.topology.TopologyConfig;
 import io.fleetstream.topology.device.DeviceStateProcessor;
@@ -24,26 +18,21 @@ import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.util.ArrayList;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -173,21 +162,12 @@ class ResetEndToEndTest {
     }
 
     private void produce(String bootstrapServers, String registryUrl) {
-        ReadResult read = new EmnifyEventReader().read(Examples.json("006-3-create-pdp-accepted-docs.json"),
-                IngestSource.STREAMER, Instant.now());
-        EmnifyEvent template = ((ReadResult.Accepted) read).event();
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        AvroSerdes serdes = new AvroSerdes(new HttpSchemaRegistryClient(registryUrl), true);
-        try (KafkaProducer<String, EmnifyEvent> producer = new KafkaProducer<>(props, new StringSerializer(),
-                serdes.forValue(EmnifyEvent.class).serializer())) {
-            for (int i = 0; i < EVENTS; i++) {
-                EmnifyEvent event = EmnifyEvent.newBuilder(template).setId(template.getId() + i).build();
-                producer.send(new ProducerRecord<>(topics.raw(), EventKeys.keyOf(event), event));
-            }
-            producer.flush();
+        EmnifyEvent template = RawEvents.example("006-3-create-pdp-accepted-docs.json");
+        List<EmnifyEvent> events = new ArrayList<>();
+        for (int i = 0; i < EVENTS; i++) {
+            events.add(EmnifyEvent.newBuilder(template).setId(template.getId() + i).build());
         }
+        RawEvents.produce(bootstrapServers, registryUrl, topics.raw(), events);
     }
 
     /** The group has committed the end of every raw partition (one that is empty has no committed offset). */

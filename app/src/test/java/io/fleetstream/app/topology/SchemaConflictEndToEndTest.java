@@ -1,44 +1,35 @@
 package io.fleetstream.app.topology;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fleetstream.app.testing.RawEvents;
 import io.fleetstream.app.kafka.EmbeddedKafka;
 import io.fleetstream.app.kafka.TopicProvisioner;
 import io.fleetstream.app.registry.EmbeddedSchemaRegistry;
 import io.fleetstream.app.testing.TopicReader;
 import io.fleetstream.avro.DeviceState;
 import io.fleetstream.avro.EmnifyEvent;
-import io.fleetstream.avro.IngestSource;
 import io.fleetstream.ingest.testing.CapturedLogs;
 import io.fleetstream.schemas.Topics;
-import io.fleetstream.schemas.emnify.EmnifyEventReader;
 import io.fleetstream.schemas.emnify.EventKeys;
-import io.fleetstream.schemas.emnify.Examples;
-import io.fleetstream.schemas.emnify.ReadResult;
 import io.fleetstream.schemas.json.Json;
 import io.fleetstream.schemas.registry.CompatibilityLevel;
 import io.fleetstream.schemas.registry.HttpSchemaRegistryClient;
 import io.fleetstream.schemas.registry.InMemoryRegistryJournal;
-import io.fleetstream.schemas.serde.AvroSerdes;
 import io.fleetstream.topology.DeviceTimers;
 import io.fleetstream.topology.TopologyConfig;
 import org.apache.avro.Schema;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.util.List;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
-import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -118,18 +109,8 @@ class SchemaConflictEndToEndTest {
 
     /** The raw event is on its topic before the topology starts: it must not be lost or skipped while it waits. */
     private EmnifyEvent produceCreatePdp(String bootstrapServers, String registryUrl) {
-        ReadResult read = new EmnifyEventReader().read(Examples.json("006-3-create-pdp-accepted-docs.json"),
-                IngestSource.STREAMER, Instant.now());
-        EmnifyEvent event = ((ReadResult.Accepted) read).event();
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        AvroSerdes serdes = new AvroSerdes(new HttpSchemaRegistryClient(registryUrl), true);
-        try (KafkaProducer<String, EmnifyEvent> producer = new KafkaProducer<>(props, new StringSerializer(),
-                serdes.forValue(EmnifyEvent.class).serializer())) {
-            producer.send(new ProducerRecord<>(topics.raw(), EventKeys.keyOf(event), event));
-            producer.flush();
-        }
+        EmnifyEvent event = RawEvents.example("006-3-create-pdp-accepted-docs.json");
+        RawEvents.produce(bootstrapServers, registryUrl, topics.raw(), List.of(event));
         return event;
     }
 }

@@ -119,11 +119,6 @@ final class PartitionClock {
         return any ? earliest : NONE;
     }
 
-    /** The watermark of one source, {@link #NONE} if it has none on this partition. */
-    long watermark(IngestSource source) {
-        return sources[source.ordinal()].watermark;
-    }
-
     byte[] encode() {
         int size = 1 + Long.BYTES + 1;
         for (Source s : sources) {

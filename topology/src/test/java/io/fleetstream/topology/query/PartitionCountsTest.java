@@ -1,11 +1,6 @@
 package io.fleetstream.topology.query;
 
-import io.fleetstream.avro.DeviceState;
-import io.fleetstream.avro.QuotaManagementState;
-import io.fleetstream.avro.QuotaState;
 import io.fleetstream.topology.testing.TestEvents;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,7 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.function.Function;
 
 import static io.fleetstream.topology.testing.TestEvents.T0;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,7 +47,11 @@ class PartitionCountsTest {
     @BeforeEach
     void onePartition() {
         fleet = new PartitionedFleet(1, stateDir, T0.plus(Duration.ofDays(1)));
-        counts = new PartitionCounts(new Stores(), clock, Duration.ofSeconds(1));
+        counts = new PartitionCounts(fleet.stores(read -> {
+            if (!held) {
+                throw new NotQueryableException("partition " + read.partition() + " moved away");
+            }
+        }), clock, Duration.ofSeconds(1));
         fleet.send(new TestEvents(9001, 1).createPdp(T0, "s1"));
     }
 
@@ -106,35 +104,5 @@ class PartitionCountsTest {
 
         assertThat(total.asOf()).contains(T0);
         assertThat(new FleetSummary().asOf()).isEmpty();
-    }
-
-    /** Partition 0 of the fleet while {@link #held}. */
-    final class Stores implements LocalStores {
-        @Override
-        public ReadOnlyKeyValueStore<String, DeviceState> devices(PartitionRead read) {
-            return held(read, fleet::devices);
-        }
-
-        @Override
-        public ReadOnlyKeyValueStore<String, QuotaState> quotas(PartitionRead read) {
-            return held(read, fleet::quotas);
-        }
-
-        @Override
-        public ReadOnlyKeyValueStore<String, QuotaManagementState> quotaManagement(PartitionRead read) {
-            return held(read, fleet::quotaManagement);
-        }
-
-        @Override
-        public ReadOnlyKeyValueStore<Bytes, byte[]> history(PartitionRead read) {
-            return held(read, fleet::history);
-        }
-
-        private <S> S held(PartitionRead read, Function<Integer, S> store) {
-            if (!held) {
-                throw new NotQueryableException("partition " + read.partition() + " moved away");
-            }
-            return store.apply(read.partition());
-        }
     }
 }

@@ -19,6 +19,7 @@ import io.fleetstream.topology.testing.TopologyFixture;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The real topology split over partitions the way Kafka splits it: one {@link TopologyTestDriver}
@@ -77,6 +79,38 @@ final class PartitionedFleet implements AutoCloseable {
 
     EventHistoryReader historyReader() {
         return new EventHistoryReader(new AvroSerdes(registry, false).forValue(EmnifyEvent.class).deserializer(), topics.raw());
+    }
+
+    /**
+     * The fleet's stores as an instance sees them: {@code check} throws {@link NotQueryableException} for a
+     * partition the instance cannot read right now.
+     */
+    LocalStores stores(Consumer<PartitionRead> check) {
+        return new LocalStores() {
+            @Override
+            public ReadOnlyKeyValueStore<String, DeviceState> devices(PartitionRead read) {
+                check.accept(read);
+                return PartitionedFleet.this.devices(read.partition());
+            }
+
+            @Override
+            public ReadOnlyKeyValueStore<String, QuotaState> quotas(PartitionRead read) {
+                check.accept(read);
+                return PartitionedFleet.this.quotas(read.partition());
+            }
+
+            @Override
+            public ReadOnlyKeyValueStore<String, QuotaManagementState> quotaManagement(PartitionRead read) {
+                check.accept(read);
+                return PartitionedFleet.this.quotaManagement(read.partition());
+            }
+
+            @Override
+            public ReadOnlyKeyValueStore<Bytes, byte[]> history(PartitionRead read) {
+                check.accept(read);
+                return PartitionedFleet.this.history(read.partition());
+            }
+        };
     }
 
     KeyValueStore<String, DeviceState> devices(int partition) {

@@ -1,13 +1,8 @@
 package io.fleetstream.topology.query;
 
-import io.fleetstream.avro.DeviceState;
-import io.fleetstream.avro.QuotaManagementState;
-import io.fleetstream.avro.QuotaState;
 import io.fleetstream.schemas.catalog.EventCatalog;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.time.Duration;
 import java.util.List;
@@ -15,14 +10,13 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Function;
 
 /**
  * A query server over a {@link PartitionedFleet}, with an assignment the test sets: which partitions
  * it holds as active and as standby, who owns the others, whether Kafka Streams is running or
  * rebalancing. The routing and gathering run for real, over HTTP, between test instances.
  */
-final class TestInstance implements Cluster, LocalStores, AutoCloseable {
+final class TestInstance implements Cluster, AutoCloseable {
 
     private final PartitionedFleet fleet;
     private final QueryServer server;
@@ -38,7 +32,8 @@ final class TestInstance implements Cluster, LocalStores, AutoCloseable {
 
     TestInstance(PartitionedFleet fleet) {
         this.fleet = fleet;
-        this.server = new QueryServer(new QueryServer.Config("127.0.0.1", 0, Duration.ofSeconds(2)), this, this,
+        this.server = new QueryServer(new QueryServer.Config("127.0.0.1", 0, Duration.ofSeconds(2)), this,
+                fleet.stores(this::requireHeld),
                 fleet.historyReader(), EventCatalog.standard(), meters);
         server.start();
         port = server.port();
@@ -142,35 +137,14 @@ final class TestInstance implements Cluster, LocalStores, AutoCloseable {
                 .toList();
     }
 
-    // ---- LocalStores
+    // ---- the stores this instance reads
 
-    @Override
-    public ReadOnlyKeyValueStore<String, DeviceState> devices(PartitionRead read) {
-        return held(read, fleet::devices);
-    }
-
-    @Override
-    public ReadOnlyKeyValueStore<String, QuotaState> quotas(PartitionRead read) {
-        return held(read, fleet::quotas);
-    }
-
-    @Override
-    public ReadOnlyKeyValueStore<String, QuotaManagementState> quotaManagement(PartitionRead read) {
-        return held(read, fleet::quotaManagement);
-    }
-
-    @Override
-    public ReadOnlyKeyValueStore<Bytes, byte[]> history(PartitionRead read) {
-        return held(read, fleet::history);
-    }
-
-    private <S> S held(PartitionRead read, Function<Integer, S> store) {
+    private void requireHeld(PartitionRead read) {
         if (!storesReady) {
             throw new NotQueryableException("the stores of " + self() + " are restoring");
         }
-        if (active.contains(read.partition()) || (read.staleAllowed() && standby.contains(read.partition()))) {
-            return store.apply(read.partition());
+        if (!active.contains(read.partition()) && !(read.staleAllowed() && standby.contains(read.partition()))) {
+            throw new NotQueryableException("partition " + read.partition() + " is not held by " + self());
         }
-        throw new NotQueryableException("partition " + read.partition() + " is not held by " + self());
     }
 }
