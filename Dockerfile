@@ -21,10 +21,12 @@ VOLUME ["/var/lib/fleetstream"]
 WORKDIR /var/lib/fleetstream
 USER 10001
 
-# 8080: ingest (webhook), 8090: the query API, both with /health/live and /health/ready
-EXPOSE 8080 8090
+# 8080: ingest (webhook), 8090: topology (query API), 8081: registry; each serves /health/live and /health/ready, and
+# the health check asks whichever of the three default ports this role listens on
+EXPOSE 8080 8081 8090
 HEALTHCHECK --interval=15s --timeout=3s --start-period=60s --retries=3 \
-  CMD curl -fsS http://127.0.0.1:8080/health/ready >/dev/null 2>&1 || curl -fsS http://127.0.0.1:8090/health/ready >/dev/null || exit 1
+  CMD curl -fsS http://127.0.0.1:8080/health/ready >/dev/null 2>&1 || curl -fsS http://127.0.0.1:8090/health/ready >/dev/null 2>&1 \
+   || curl -fsS http://127.0.0.1:8081/health/ready >/dev/null || exit 1
 
 ENTRYPOINT ["java", "-jar", "/app/fleetstream.jar"]
 CMD ["--help"]

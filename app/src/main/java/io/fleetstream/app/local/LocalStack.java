@@ -12,6 +12,7 @@ import io.fleetstream.schemas.Topics;
 import io.fleetstream.topology.TopologyConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,39 +89,50 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private final List<AutoCloseable> started;
-    private final EmbeddedKafka kafka;
+    private final String bootstrapServers;
     private final EmbeddedSchemaRegistry registry;
     private final TopologyService topology;
     private final IngestService ingest;
     private final Topics topics;
 
-    private LocalStack(List<AutoCloseable> started, EmbeddedKafka kafka, EmbeddedSchemaRegistry registry,
+    private LocalStack(List<AutoCloseable> started, String bootstrapServers, EmbeddedSchemaRegistry registry,
                        TopologyService topology, IngestService ingest, Topics topics) {
         this.started = started;
-        this.kafka = kafka;
+        this.bootstrapServers = bootstrapServers;
         this.registry = registry;
         this.topology = topology;
         this.ingest = ingest;
         this.topics = topics;
     }
 
-    /** Starts every part in order and waits until the topology is RUNNING. */
+    /** Starts every part in order, the embedded broker first, and waits until the topology is RUNNING. */
     public static LocalStack start(Settings settings, MeterRegistry meters) {
-        List<AutoCloseable> started = new ArrayList<>();
+        EmbeddedKafka kafka = EmbeddedKafka.start(settings.dataDir(), settings.ports().kafka());
+        return startParts(new ArrayList<>(List.of(kafka)), kafka.bootstrapServers(), settings, meters);
+    }
+
+    /**
+     * The same stack on a Kafka cluster that is already running (plaintext, e.g. a broker in a container): topics,
+     * registry, topology and ingest exactly as {@link #start} wires them. {@code settings.ports().kafka()} is unused.
+     */
+    public static LocalStack startOn(String bootstrapServers, Settings settings, MeterRegistry meters) {
+        return startParts(new ArrayList<>(), bootstrapServers, settings, meters);
+    }
+
+    private static LocalStack startParts(List<AutoCloseable> started, String bootstrapServers, Settings settings,
+                                         MeterRegistry meters) {
         try {
-            EmbeddedKafka kafka = EmbeddedKafka.start(settings.dataDir(), settings.ports().kafka());
-            started.add(kafka);
-            try (Admin admin = Admin.create(kafka.clientProperties())) {
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
                 new TopicProvisioner(admin).ensure(settings.topics().all(), settings.partitions(), (short) 1);
             }
             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(new EmbeddedSchemaRegistry.Config(
-                    EmbeddedSchemaRegistry.DEFAULT_HOST, settings.ports().registry(), kafka.bootstrapServers(),
+                    EmbeddedSchemaRegistry.DEFAULT_HOST, settings.ports().registry(), bootstrapServers,
                     KafkaRegistryJournal.DEFAULT_TOPIC, (short) 1));
             started.add(registry);
-            TopologyService topology = TopologyService.start(topologySettings(settings, kafka.bootstrapServers(),
+            TopologyService topology = TopologyService.start(topologySettings(settings, bootstrapServers,
                     registry.url()));
             started.add(topology);
-            IngestService.Settings ingestSettings = new IngestService.Settings(kafka.bootstrapServers(), Map.of(),
+            IngestService.Settings ingestSettings = new IngestService.Settings(bootstrapServers, Map.of(),
                     registry.url(), null, true, settings.topics(), settings.webhook().withPort(settings.ports().ingest()));
             IngestService ingest = IngestService.start(settings.poller()
                     .map(poller -> ingestSettings.withPoller(poller, true)).orElse(ingestSettings), meters);
@@ -129,7 +141,7 @@ public final class LocalStack implements AutoCloseable {
                 throw new IllegalStateException("Kafka Streams did not reach RUNNING within 2 minutes: "
                         + topology.streams().state());
             }
-            return new LocalStack(started, kafka, registry, topology, ingest, settings.topics());
+            return new LocalStack(started, bootstrapServers, registry, topology, ingest, settings.topics());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             closeAll(started);
@@ -146,7 +158,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public String bootstrapServers() {
-        return kafka.bootstrapServers();
+        return bootstrapServers;
     }
 
     public String registryUrl() {
