@@ -1,5 +1,6 @@
 package io.fleetstream.bench;
 
+import io.fleetstream.app.cli.DurationConverter;
 import io.fleetstream.app.cli.EnvironmentDefaults;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -8,6 +9,8 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -27,8 +30,31 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--scenario", defaultValue = "all", description = "all, reader, topology or devices (default: ${DEFAULT-VALUE})")
     Scenario scenario;
 
-    @Option(names = "--events", defaultValue = "200000", description = "events for the reader and topology benchmarks (default: ${DEFAULT-VALUE})")
-    int events;
+    @Option(names = "--events", defaultValue = "1000000", description = "events in the raw topic of the topology benchmark (default: ${DEFAULT-VALUE})")
+    long events;
+
+    @Option(names = "--topology-devices", defaultValue = "100000", description = "devices those events come from (default: ${DEFAULT-VALUE})")
+    int topologyDevices;
+
+    @Option(names = "--partitions", defaultValue = "2", description = "partitions of every topic in the topology benchmark (default: ${DEFAULT-VALUE})")
+    int partitions;
+
+    @Option(names = "--ceiling-passes", defaultValue = "2", description = "pass-through runs per guarantee; the best is the ceiling (default: ${DEFAULT-VALUE})")
+    int ceilingPasses;
+
+    @Option(names = "--guarantee", split = ",", defaultValue = "exactly_once_v2,at_least_once",
+            description = "processing guarantees to measure the topology with (default: ${DEFAULT-VALUE})")
+    List<String> guarantees;
+
+    @Option(names = "--commit-interval", defaultValue = "1s", converter = DurationConverter.class,
+            description = "commit interval of both the ceiling and the topology (default: ${DEFAULT-VALUE})")
+    Duration commitInterval;
+
+    @Option(names = "--reader-events", defaultValue = "100000", description = "events for the reader benchmark (default: ${DEFAULT-VALUE})")
+    int readerEvents;
+
+    @Option(names = "--output", defaultValue = "target/bench", description = "where each benchmark writes <name>.json (default: ${DEFAULT-VALUE})")
+    Path output;
 
     @Option(names = "--devices", defaultValue = "1000000", description = "devices for the device-state benchmark (default: ${DEFAULT-VALUE})")
     int devices;
@@ -49,17 +75,17 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path dir = workDir != null ? workDir : Files.createTempDirectory("fleetstream-bench");
-        BenchReport report = new BenchReport(System.out);
+        BenchReport report = new BenchReport(System.out, output);
         Runtime rt = Runtime.getRuntime();
         System.out.printf(Locale.ROOT, "fleetstream bench: %d cores, max heap %,d MB, Java %s%n", rt.availableProcessors(),
                 rt.maxMemory() / (1024 * 1024), System.getProperty("java.version"));
         try {
             if (scenario == Scenario.ALL || scenario == Scenario.READER) {
-                ReaderBench.run(report, events);
+                ReaderBench.run(report, readerEvents);
             }
             if (scenario == Scenario.ALL || scenario == Scenario.TOPOLOGY) {
-                TopologyBench.run(report, events, dir, "at_least_once");
-                TopologyBench.run(report, events, dir, "exactly_once_v2");
+                TopologyBench.run(report, new TopologyBench.Sizes(events, topologyDevices, partitions, ceilingPasses,
+                        guarantees, commitInterval), dir);
             }
             if (scenario == Scenario.ALL || scenario == Scenario.DEVICES) {
                 new DeviceStateBench().run(report, devices, dir);

@@ -1,15 +1,46 @@
 package io.fleetstream.bench;
 
+import io.fleetstream.schemas.json.Json;
+
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /** Prints benchmark figures as aligned lines; a benchmark prints, it does not assert. */
 final class BenchReport {
 
     private final PrintStream out;
+    private final Path outputDir;
 
-    BenchReport(PrintStream out) {
+    /** Prints to {@code out}; {@link #json} writes {@code <outputDir>/<name>.json}. */
+    BenchReport(PrintStream out, Path outputDir) {
         this.out = out;
+        this.outputDir = outputDir;
+    }
+
+    /** Writes one benchmark's figures, with the machine they come from, as {@code <name>.json}. */
+    void json(String name, Map<String, Object> figures) {
+        Runtime rt = Runtime.getRuntime();
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("benchmark", name);
+        document.put("measured_at", Instant.now().toString());
+        document.put("machine", Map.of("cores", rt.availableProcessors(), "max_heap_bytes", rt.maxMemory(),
+                "java", System.getProperty("java.version"), "os", System.getProperty("os.name") + " " + System.getProperty("os.version")));
+        document.put("figures", figures);
+        try {
+            Files.createDirectories(outputDir);
+            Path file = outputDir.resolve(name + ".json");
+            Json.mapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), document);
+            value("written", file.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the figures of " + name + " to " + outputDir, e);
+        }
     }
 
     void section(String title) {

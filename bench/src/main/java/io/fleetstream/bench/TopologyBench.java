@@ -4,105 +4,186 @@ import io.fleetstream.app.kafka.EmbeddedKafka;
 import io.fleetstream.app.kafka.TopicProvisioner;
 import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.schemas.Topics;
-import io.fleetstream.schemas.emnify.EventKeys;
 import io.fleetstream.schemas.registry.InMemorySchemaRegistry;
 import io.fleetstream.schemas.serde.AvroSerdes;
 import io.fleetstream.topology.FleetTopology;
+import io.fleetstream.topology.StreamsTuning;
 import io.fleetstream.topology.TopologyConfig;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The whole topology (decode, dedupe, category routing, device state, quotas, history) as it runs:
- * Kafka Streams on a real broker (in this JVM), reading a raw topic filled beforehand with
- * simulated traffic, timed until its consumer group has committed the end of the raw topic.
+ * The whole topology against its ceiling, on the same data in the same run: a raw topic on a real broker (in this
+ * JVM) filled beforehand with simulated traffic, read once by a pass-through Kafka Streams app (bytes in, bytes out,
+ * the same partitions and settings) and once by fleetstream's topology. Each is timed from its consumer group's first
+ * commit to the commit of the raw topic's end, so start-up, assignment and restoration are left out of both alike;
+ * the events counted are those committed in that span.
  */
 final class TopologyBench {
 
-    private static final int PARTITIONS = 2;
+    static final String PASS_THROUGH_TOPIC = "bench.pass-through";
 
-    static void run(BenchReport report, int count, Path workDir, String guarantee) throws Exception {
-        report.section("topology on a real broker (" + guarantee + ", " + PARTITIONS + " partitions, 1 stream thread)");
-        List<EmnifyEvent> events = ReaderBench.read(ReaderBench.bodies(10_000, count));
+    /** How many events and devices, on how many partitions, with which guarantees. */
+    record Sizes(long events, int devices, int partitions, int ceilingPasses, List<String> guarantees, Duration commitInterval) {
+    }
+
+    private TopologyBench() {
+    }
+
+    static void run(BenchReport report, Sizes sizes, Path workDir) throws Exception {
+        report.section(String.format("topology vs pass-through ceiling (%,d events, %,d devices, %d partitions, 1 stream thread, "
+                + "commit interval %d ms)", sizes.events(), sizes.devices(), sizes.partitions(), sizes.commitInterval().toMillis()));
         Topics topics = Topics.withDefaultPrefix();
         AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistry(), true);
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(workDir.resolve("kafka-" + guarantee), 0)) {
-            try (Admin admin = Admin.create(kafka.clientProperties())) {
-                new TopicProvisioner(admin).ensure(topics.all(), PARTITIONS, (short) 1);
-            }
-            Serializer<EmnifyEvent> serializer = serdes.forValue(EmnifyEvent.class).serializer();
-            long start = System.nanoTime();
-            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                    ProducerConfig.LINGER_MS_CONFIG, 20,
-                    ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024), new StringSerializer(), new ByteArraySerializer())) {
-                for (EmnifyEvent event : events) {
-                    producer.send(new ProducerRecord<>(topics.raw(), EventKeys.keyOf(event),
-                            serializer.serialize(topics.raw(), event)));
-                }
-                producer.flush();
-            }
-            report.rate("raw topic filled (producer, acks=all)", events.size(), System.nanoTime() - start);
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(workDir.resolve("kafka-topology"), 0);
+             Admin admin = Admin.create(kafka.clientProperties())) {
+            new TopicProvisioner(admin).ensure(topics.all(), sizes.partitions(), (short) 1);
+            admin.createTopics(List.of(new NewTopic(PASS_THROUGH_TOPIC, sizes.partitions(), (short) 1))).all().get(30, TimeUnit.SECONDS);
 
-            Properties props = new Properties();
-            props.put(StreamsConfig.APPLICATION_ID_CONFIG, "fleetstream-bench");
-            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-            props.put(StreamsConfig.STATE_DIR_CONFIG, workDir.resolve("streams-" + guarantee).toString());
-            props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
-            props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 500);
-            props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
-            try (KafkaStreams streams = new KafkaStreams(FleetTopology.build(TopologyConfig.defaults(topics), serdes), props);
-                 Admin admin = Admin.create(kafka.clientProperties())) {
-                start = System.nanoTime();
-                streams.start();
-                Map<TopicPartition, Long> end = endOffsets(admin, topics.raw());
-                while (!caughtUp(admin, "fleetstream-bench", end)) {
-                    Thread.sleep(100);
+            long start = System.nanoTime();
+            RawTopicLoader.Loaded loaded = RawTopicLoader.load(kafka.bootstrapServers(), topics.raw(),
+                    serdes.forValue(EmnifyEvent.class).serializer(), sizes.devices(), sizes.events());
+            report.rate("raw topic filled (one producer)", loaded.events(), System.nanoTime() - start);
+            report.value("average raw record", String.format("%,d bytes", loaded.bytes() / Math.max(1, loaded.events())));
+            Map<TopicPartition, Long> end = endOffsets(admin, topics.raw(), sizes.partitions());
+
+            Map<String, Object> figures = new LinkedHashMap<>();
+            for (String guarantee : sizes.guarantees()) {
+                double ceiling = 0;
+                for (int pass = 1; pass <= sizes.ceilingPasses(); pass++) {
+                    Timing t = time(kafka, admin, workDir, "bench-ceiling-" + guarantee + "-" + pass, guarantee, sizes,
+                            passThrough(topics.raw()), end);
+                    report.rate("pass-through, " + guarantee + ", pass " + pass, t.events(), t.nanos());
+                    ceiling = Math.max(ceiling, t.rate());
                 }
-                long nanos = System.nanoTime() - start;
-                report.rate("events through the whole topology (incl. start)", events.size(), nanos);
-                streams.close(Duration.ofSeconds(30));
+                Map<String, Long> before = recordsWritten(admin, "bench-topology-" + guarantee, topics);
+                Timing full = time(kafka, admin, workDir, "bench-topology-" + guarantee, guarantee, sizes,
+                        FleetTopology.build(TopologyConfig.defaults(topics), serdes), end);
+                report.rate("fleetstream topology, " + guarantee, full.events(), full.nanos());
+                long total = 0;
+                for (Map.Entry<String, Long> topic : recordsWritten(admin, "bench-topology-" + guarantee, topics).entrySet()) {
+                    long records = topic.getValue() - before.getOrDefault(topic.getKey(), 0L);
+                    total += records;
+                    report.value("  written to " + topic.getKey(),
+                            String.format("%,d (%.2f per event)", records, records / (double) loaded.events()));
+                }
+                report.value("  written in all", String.format("%,d (%.2f per event)", total, total / (double) loaded.events()));
+                double ratio = full.rate() / ceiling;
+                report.value("ratio to the best pass-through, " + guarantee, String.format("%.3f", ratio));
+                figures.put(guarantee, Map.of("ceiling_events_per_s", Math.round(ceiling),
+                        "topology_events_per_s", Math.round(full.rate()), "ratio", Math.round(ratio * 1000) / 1000.0));
             }
+            report.json("topology", Map.of("events", loaded.events(), "devices", sizes.devices(),
+                    "partitions", sizes.partitions(), "raw_bytes", loaded.bytes(),
+                    "commit_interval_ms", sizes.commitInterval().toMillis(), "guarantees", figures));
         }
     }
 
-    private static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
+    /** The ceiling: every raw record's bytes to one output topic, nothing decoded. */
+    static Topology passThrough(String rawTopic) {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(rawTopic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
+                .to(PASS_THROUGH_TOPIC, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
+        return builder.build();
+    }
+
+    record Timing(long events, long nanos) {
+        double rate() {
+            return events / (nanos / 1e9);
+        }
+    }
+
+    private static Timing time(EmbeddedKafka kafka, Admin admin, Path workDir, String applicationId, String guarantee,
+                               Sizes sizes, Topology topology, Map<TopicPartition, Long> end) throws Exception {
+        Properties props = new Properties();
+        props.putAll(StreamsTuning.properties());
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, workDir.resolve("streams").toString());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, sizes.commitInterval().toMillis());
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 0);
+        long total = end.values().stream().mapToLong(Long::longValue).sum();
+        try (KafkaStreams streams = new KafkaStreams(topology, props)) {
+            streams.start();
+            long firstAt = -1;
+            long committedAtFirst = 0;
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
+            while (System.nanoTime() < deadline) {
+                long committed = committed(admin, applicationId, end);
+                long now = System.nanoTime();
+                if (firstAt < 0 && committed > 0) {
+                    firstAt = now;
+                    committedAtFirst = committed;
+                }
+                if (committed >= total) {
+                    streams.close(Duration.ofSeconds(30));
+                    return new Timing(total - committedAtFirst, now - firstAt);
+                }
+                Thread.sleep(20);
+            }
+            throw new IllegalStateException(applicationId + " did not commit the end of the raw topic within 30 minutes");
+        }
+    }
+
+    /**
+     * The end offsets of each topic the topology writes, changelogs included (with exactly-once, commit markers
+     * count too): the difference over a run is what its events cost the broker.
+     */
+    private static Map<String, Long> recordsWritten(Admin admin, String applicationId, Topics topics) throws Exception {
+        Map<String, Long> written = new java.util.TreeMap<>();
+        for (String topic : admin.listTopics().names().get(30, TimeUnit.SECONDS)) {
+            boolean changelog = topic.startsWith(applicationId + "-") && topic.endsWith("-changelog");
+            if (changelog || (topic.startsWith(topics.prefix()) && !topic.equals(topics.raw()))) {
+                int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
+                        .get(topic).partitions().size();
+                long records = endOffsets(admin, topic, partitions).values().stream().mapToLong(Long::longValue).sum();
+                if (records > 0) {
+                    written.put(changelog ? topic.substring(applicationId.length() + 1) : topic, records);
+                }
+            }
+        }
+        return written;
+    }
+
+    private static long committed(Admin admin, String group, Map<TopicPartition, Long> end) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+        long sum = 0;
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            OffsetAndMetadata c = committed.get(e.getKey());
+            sum += c == null ? 0 : Math.min(c.offset(), e.getValue());
+        }
+        return sum;
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(Admin admin, String topic, int partitions) throws Exception {
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        for (int p = 0; p < PARTITIONS; p++) {
+        for (int p = 0; p < partitions; p++) {
             request.put(new TopicPartition(topic, p), OffsetSpec.latest());
         }
         Map<TopicPartition, Long> end = new HashMap<>();
         admin.listOffsets(request).all().get(30, TimeUnit.SECONDS).forEach((tp, info) -> end.put(tp, info.offset()));
         return end;
-    }
-
-    private static boolean caughtUp(Admin admin, String group, Map<TopicPartition, Long> end) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-            OffsetAndMetadata c = committed.get(e.getKey());
-            if (c == null || c.offset() < e.getValue()) {
-                return false;
-            }
-        }
-        return true;
     }
 }
