@@ -2,6 +2,8 @@ package io.fleetstream.bench;
 
 import io.fleetstream.app.cli.DurationConverter;
 import io.fleetstream.app.cli.EnvironmentDefaults;
+import ch.qos.logback.classic.Level;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -74,6 +76,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // the figures are the output: Kafka's and the broker's own INFO lines would bury them
+        for (String noisy : List.of("org.apache.kafka", "kafka", "state.change.logger")) {
+            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(noisy)).setLevel(Level.WARN);
+        }
         Path dir = workDir != null ? workDir : Files.createTempDirectory("fleetstream-bench");
         BenchReport report = new BenchReport(System.out, output);
         Runtime rt = Runtime.getRuntime();

@@ -13,6 +13,7 @@ import io.fleetstream.topology.quota.QuotaTopology;
 import io.fleetstream.topology.routing.CategoryRouter;
 import io.fleetstream.topology.routing.EventDeduplicator;
 import io.fleetstream.topology.routing.RawEventDecoder;
+import io.fleetstream.topology.routing.ReceivedEvent;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
@@ -55,7 +56,8 @@ public final class FleetTopology {
         TypedTopics topics = new TypedTopics(config.topics(), serdes);
         TypedTopic<String, EmnifyEvent> raw = topics.raw();
         TypedTopic<String, DeadLetter> deadLetters = topics.deadLetters();
-        // the category sink picks its topic per record; every category topic has the same serdes
+        // the category sink picks its topic per record; every category topic has the same serdes, and the events are
+        // written as they were read (ReceivedEvent), not encoded again
         TypedTopic<String, EmnifyEvent> categories = topics.category(EventCategory.OTHER);
         Topology topology = new Topology();
 
@@ -74,11 +76,11 @@ public final class FleetTopology {
                 Stores.persistentKeyValueStore(EventDeduplicator.EXPIRY_STORE), Serdes.Bytes(), Serdes.ByteArray()), DEDUPE);
 
         topology.addSink(CATEGORY_SINK, new CategoryRouter(EventCatalog.standard(), config.topics()),
-                categories.keySerializer(), categories.valueSerializer(), DEDUPE);
+                categories.keySerializer(), ReceivedEvent.serializer(serdes.valueSerializer(EmnifyEvent.class)), DEDUPE);
 
         DeviceTopology.addTo(topology, config, topics, DEDUPE);
         QuotaTopology.addTo(topology, topics, DEDUPE);
-        HistoryTopology.addTo(topology, config, topics, DEDUPE);
+        HistoryTopology.addTo(topology, config, DEDUPE);
         return topology;
     }
 }

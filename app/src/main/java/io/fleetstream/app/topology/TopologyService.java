@@ -7,6 +7,7 @@ import io.fleetstream.schemas.catalog.EventCatalog;
 import io.fleetstream.schemas.registry.HttpSchemaRegistryClient;
 import io.fleetstream.schemas.serde.AvroSerdes;
 import io.fleetstream.topology.FleetTopology;
+import io.fleetstream.topology.StreamsTuning;
 import io.fleetstream.topology.TopologyConfig;
 import io.fleetstream.topology.history.EventHistoryReader;
 import io.fleetstream.topology.query.Instance;
@@ -255,6 +256,7 @@ public final class TopologyService implements AutoCloseable {
         Connection c = settings.connection();
         InstanceSettings s = settings.instance();
         Properties p = new Properties();
+        p.putAll(StreamsTuning.properties());
         p.putAll(c.kafkaProperties());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, s.applicationId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, c.bootstrapServers());

@@ -36,13 +36,19 @@ public final class AvroSerdes {
                 Serdes.serdeFrom(new AvroSerializer<>(registry, autoRegister, type), new AvroDeserializer<>(registry, type)));
     }
 
+    /** The shared serializer of {@code type}'s values, typed: for writers that reuse records already encoded. */
+    @SuppressWarnings("unchecked")
+    public <T extends SpecificRecord> AvroSerializer<T> valueSerializer(Class<T> type) {
+        return (AvroSerializer<T>) forValue(type).serializer();
+    }
+
     /**
      * Resolves the schema id the shared serializer of {@code type} writes to {@code topic} with, and keeps it: after
      * this, writing such records to that topic never asks the registry. Fails as {@link AvroSerializer#schemaId} does.
      */
     @SuppressWarnings("unchecked")
     public <T extends SpecificRecord> int resolveValueSchema(Class<T> type, String topic) {
-        return ((AvroSerializer<T>) forValue(type).serializer()).schemaId(topic);
+        return valueSerializer(type).schemaId(topic);
     }
 
     /** The subject a topic's values are registered under (TopicNameStrategy). */

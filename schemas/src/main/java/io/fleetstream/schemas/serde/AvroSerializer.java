@@ -14,6 +14,7 @@ import org.apache.kafka.common.serialization.Serializer;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -76,6 +77,20 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
             throw new SerializationException("cannot write " + typeName + " to topic '" + topic + "' as Avro: " + e.getMessage(), e);
         }
         return buffer.out.toByteArray();
+    }
+
+    /**
+     * {@code record} as it would be written to {@code topic}, reusing {@code encoded} (the same record already in the
+     * wire format, e.g. as it was read) when that carries the schema id this topic's records are written with: then
+     * the bytes are the same, and nothing is encoded again. Otherwise (another schema version, or no bytes) it is
+     * encoded as {@link #serialize} does.
+     */
+    public byte[] serializeReusing(String topic, T record, byte[] encoded) {
+        if (encoded != null && encoded.length > WireFormat.HEADER_LENGTH && encoded[0] == WireFormat.MAGIC_BYTE
+                && ByteBuffer.wrap(encoded, 1, 4).getInt() == schemaId(topic)) {
+            return encoded;
+        }
+        return serialize(topic, record);
     }
 
     /**

@@ -83,6 +83,31 @@ class AvroSerdesTest {
     }
 
     @Test
+    void aRecordAlreadyInTheTopicsSchemaIsWrittenAsTheBytesItCameIn() {
+        AvroSerializer<EmnifyEvent> serializer = serdes.valueSerializer(EmnifyEvent.class);
+        EmnifyEvent event = fullyPopulatedEvent();
+        byte[] read = serializer.serialize(RAW, event);
+
+        // another topic whose subject holds the same schema: the same id, so the very same bytes
+        assertThat(serializer.serializeReusing("emnify.events.data-connection", event, read)).isSameAs(read);
+    }
+
+    @Test
+    void aRecordInAnotherSchemaVersionIsEncodedAgainWithTheTopicsOwnId() {
+        AvroSerializer<EmnifyEvent> serializer = serdes.valueSerializer(EmnifyEvent.class);
+        EmnifyEvent event = fullyPopulatedEvent();
+        byte[] current = serializer.serialize(RAW, event);
+        byte[] otherVersion = current.clone();
+        otherVersion[4] = (byte) (otherVersion[4] + 1); // another schema id, same payload
+
+        byte[] written = serializer.serializeReusing(RAW, event, otherVersion);
+
+        assertThat(written).isNotSameAs(otherVersion).isEqualTo(current);
+        assertThat(serializer.serializeReusing(RAW, event, null)).isEqualTo(current);
+        assertThat(serializer.serializeReusing(RAW, event, new byte[]{0, 0})).isEqualTo(current);
+    }
+
+    @Test
     void aDeadLetterRoundTrips() {
         Serde<DeadLetter> serde = serdes.forValue(DeadLetter.class);
         DeadLetter letter = new DeadLetter("ingest.webhook", "body is not JSON: unexpected character at line 1 column 17",

@@ -7,9 +7,9 @@ import io.fleetstream.avro.PresenceChange;
 import io.fleetstream.schemas.emnify.EventKeys;
 import io.fleetstream.topology.DeviceTimers;
 import io.fleetstream.topology.timeindex.TimeIndex;
+import io.fleetstream.topology.routing.ReceivedEvent;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -46,7 +46,7 @@ import java.util.Objects;
  * </ul>
  * Every piece of this is in changelogged stores, so a restart resumes exactly where the last commit was.
  */
-public final class DeviceStateProcessor implements Processor<String, EmnifyEvent, String, Object> {
+public final class DeviceStateProcessor implements Processor<String, ReceivedEvent, String, Object> {
 
     public static final String STATE_STORE = "device-state";
     public static final String TIMER_STORE = "device-offline-timers";
@@ -63,7 +63,6 @@ public final class DeviceStateProcessor implements Processor<String, EmnifyEvent
 
     private final DeviceStateMachine machine;
     private final DeviceTimers timers;
-    private final Serializer<EmnifyEvent> eventSerializer;
     private final Deserializer<EmnifyEvent> eventDeserializer;
     private final String subjectTopic;
     private final String stateChild;
@@ -88,15 +87,14 @@ public final class DeviceStateProcessor implements Processor<String, EmnifyEvent
     private long lastLateLog;
 
     /**
-     * @param subjectTopic the topic whose value subject encodes buffered events (the raw topic: its schema
-     *                     is registered already)
+     * @param eventDeserializer decodes buffered events, which are kept in the wire format they were received in
+     * @param subjectTopic      the topic those bytes come from (the raw topic)
      */
-    public DeviceStateProcessor(DeviceTimers timers, Serializer<EmnifyEvent> eventSerializer,
+    public DeviceStateProcessor(DeviceTimers timers,
                                 Deserializer<EmnifyEvent> eventDeserializer, String subjectTopic,
                                 String stateChild, String presenceChild) {
         this.machine = new DeviceStateMachine(timers.offlineWindow());
         this.timers = timers;
-        this.eventSerializer = eventSerializer;
         this.eventDeserializer = eventDeserializer;
         this.subjectTopic = subjectTopic;
         this.stateChild = stateChild;
@@ -121,8 +119,8 @@ public final class DeviceStateProcessor implements Processor<String, EmnifyEvent
     }
 
     @Override
-    public void process(Record<String, EmnifyEvent> record) {
-        EmnifyEvent event = record.value();
+    public void process(Record<String, ReceivedEvent> record) {
+        EmnifyEvent event = record.value().event();
         lastRecordWallClock = context.currentSystemTimeMs();
         long eventTime = event.getTimestamp().toEpochMilli();
         IngestMetadata ingest = event.getIngest();
@@ -139,7 +137,7 @@ public final class DeviceStateProcessor implements Processor<String, EmnifyEvent
         if (eventTime <= now) {
             applyEvent(event, record.timestamp());
         } else {
-            reorderBuffer.put(eventTime, event.getId(), eventSerializer.serialize(subjectTopic, event));
+            reorderBuffer.put(eventTime, event.getId(), record.value().wireFormat());
             nextBuffered = Math.min(nextBuffered, eventTime);
         }
     }

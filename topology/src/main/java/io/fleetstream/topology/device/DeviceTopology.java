@@ -24,9 +24,9 @@ public final class DeviceTopology {
     public static void addTo(Topology topology, TopologyConfig config, TypedTopics topics, String parent) {
         TypedTopic<String, DeviceState> deviceStates = topics.deviceState();
         TypedTopic<String, PresenceChange> presenceChanges = topics.devicePresence();
-        // buffered events are stored as the raw topic's records are, under its subject
+        // buffered events are stored in the bytes they came in, and decoded by the id those carry
         TypedTopic<String, EmnifyEvent> raw = topics.raw();
-        topology.addProcessor(PROCESSOR, () -> new DeviceStateProcessor(config.deviceTimers(), raw.valueSerializer(),
+        topology.addProcessor(PROCESSOR, () -> new DeviceStateProcessor(config.deviceTimers(),
                 raw.valueDeserializer(), raw.name(), STATE_SINK, PRESENCE_SINK), parent);
         // the state store is the table of the state topic: same keys, same values
         topology.addStateStore(Stores.keyValueStoreBuilder(

@@ -3,7 +3,7 @@ package io.fleetstream.topology.history;
 import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.topology.HistoryRetention;
 import io.fleetstream.topology.timeindex.TimeIndex;
-import org.apache.kafka.common.serialization.Serializer;
+import io.fleetstream.topology.routing.ReceivedEvent;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -30,7 +30,7 @@ import java.nio.ByteBuffer;
  * into another topic and put a large organisation's whole fleet on one task. A query for an
  * organisation therefore gathers from every partition (the query API does that).
  */
-public final class EventHistoryProcessor implements Processor<String, EmnifyEvent, Void, Void> {
+public final class EventHistoryProcessor implements Processor<String, ReceivedEvent, Void, Void> {
 
     /** (scope, event time, event id) → {@link HistoryEntry}. */
     public static final String HISTORY_STORE = "event-history";
@@ -43,21 +43,13 @@ public final class EventHistoryProcessor implements Processor<String, EmnifyEven
     private static final byte HAS_ORGANISATION = 2;
 
     private final HistoryRetention retention;
-    private final Serializer<EmnifyEvent> serializer;
-    private final String subjectTopic;
     private ProcessorContext<Void, Void> context;
     private KeyValueStore<Bytes, byte[]> history;
     private TimeIndex expiry;
 
-    /**
-     * @param serializer   the event value serializer (Confluent wire format)
-     * @param subjectTopic the topic whose subject the stored events' schema is registered under: the
-     *                     raw topic, where the same schema already is
-     */
-    public EventHistoryProcessor(HistoryRetention retention, Serializer<EmnifyEvent> serializer, String subjectTopic) {
+    /** Stored events keep the bytes they were received in (Confluent wire format, their schema id included). */
+    public EventHistoryProcessor(HistoryRetention retention) {
         this.retention = retention;
-        this.serializer = serializer;
-        this.subjectTopic = subjectTopic;
     }
 
     @Override
@@ -69,8 +61,8 @@ public final class EventHistoryProcessor implements Processor<String, EmnifyEven
     }
 
     @Override
-    public void process(Record<String, EmnifyEvent> record) {
-        EmnifyEvent event = record.value();
+    public void process(Record<String, ReceivedEvent> record) {
+        EmnifyEvent event = record.value().event();
         long time = event.getTimestamp().toEpochMilli();
         if (time < context.currentSystemTimeMs() - retention.retention().toMillis()) {
             return; // a backfill older than the retention would only be purged again on the next tick
@@ -83,7 +75,7 @@ public final class EventHistoryProcessor implements Processor<String, EmnifyEven
         long id = event.getId();
         long endpointId = hasDevice ? event.getEndpoint().getId() : 0;
         long organisationId = hasOrganisation ? event.getOrganisation().getId() : 0;
-        byte[] wireFormat = serializer.serialize(subjectTopic, event);
+        byte[] wireFormat = record.value().wireFormat();
         if (hasDevice) {
             history.put(HistoryKeys.entry(HistoryScope.device(endpointId), time, id), HistoryEntry.event(event, wireFormat));
         }

@@ -1,8 +1,5 @@
 package io.fleetstream.topology.history;
 
-import io.fleetstream.avro.EmnifyEvent;
-import io.fleetstream.schemas.TypedTopic;
-import io.fleetstream.schemas.TypedTopics;
 import io.fleetstream.topology.TopologyConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
@@ -21,11 +18,9 @@ public final class HistoryTopology {
     }
 
     /** Adds the history processor and its stores below {@code parent}, a node that emits deduplicated events. */
-    public static void addTo(Topology topology, TopologyConfig config, TypedTopics topics, String parent) {
-        // stored events are encoded as the raw topic's records are, under its subject
-        TypedTopic<String, EmnifyEvent> raw = topics.raw();
-        topology.addProcessor(PROCESSOR, () -> new EventHistoryProcessor(config.history(), raw.valueSerializer(),
-                raw.name()), parent);
+    public static void addTo(Topology topology, TopologyConfig config, String parent) {
+        // stored events are kept in the wire format they were received in from the raw topic
+        topology.addProcessor(PROCESSOR, () -> new EventHistoryProcessor(config.history()), parent);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(EventHistoryProcessor.HISTORY_STORE), Serdes.Bytes(), Serdes.ByteArray()),
                 PROCESSOR);

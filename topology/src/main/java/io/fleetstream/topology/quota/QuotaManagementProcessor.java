@@ -3,6 +3,7 @@ package io.fleetstream.topology.quota;
 import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.avro.QuotaManagementState;
 import io.fleetstream.schemas.emnify.EventKeys;
+import io.fleetstream.topology.routing.ReceivedEvent;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * key itself; a store keyed by the bare organisation id would hash to another partition and send
  * such a query to the wrong instance.
  */
-public final class QuotaManagementProcessor implements Processor<String, EmnifyEvent, String, QuotaManagementState> {
+public final class QuotaManagementProcessor implements Processor<String, ReceivedEvent, String, QuotaManagementState> {
 
     /** {@code org-<organisation id>} → {@link QuotaManagementState}. */
     public static final String MANAGEMENT_STORE = "quota-management";
@@ -47,8 +48,8 @@ public final class QuotaManagementProcessor implements Processor<String, EmnifyE
     }
 
     @Override
-    public void process(Record<String, EmnifyEvent> record) {
-        EmnifyEvent event = record.value();
+    public void process(Record<String, ReceivedEvent> record) {
+        EmnifyEvent event = record.value().event();
         if (!QuotaManagementLedger.isRelevant(event)) {
             return;
         }

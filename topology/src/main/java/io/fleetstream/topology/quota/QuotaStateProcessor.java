@@ -2,6 +2,7 @@ package io.fleetstream.topology.quota;
 
 import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.avro.QuotaState;
+import io.fleetstream.topology.routing.ReceivedEvent;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -12,7 +13,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * event, writes it back and emits the state when it changed. Keyed like its input, by endpoint id,
  * so the store needs no repartition and a query for an endpoint finds its owner with the same key.
  */
-public final class QuotaStateProcessor implements Processor<String, EmnifyEvent, String, QuotaState> {
+public final class QuotaStateProcessor implements Processor<String, ReceivedEvent, String, QuotaState> {
 
     /** Endpoint id → {@link QuotaState}. */
     public static final String STATE_STORE = "quota-state";
@@ -33,11 +34,12 @@ public final class QuotaStateProcessor implements Processor<String, EmnifyEvent,
     }
 
     @Override
-    public void process(Record<String, EmnifyEvent> record) {
-        if (record.key() == null || !QuotaLedger.isRelevant(record.value())) {
+    public void process(Record<String, ReceivedEvent> record) {
+        EmnifyEvent event = record.value().event();
+        if (record.key() == null || !QuotaLedger.isRelevant(event)) {
             return;
         }
-        QuotaLedger.Outcome outcome = ledger.apply(states.get(record.key()), record.value());
+        QuotaLedger.Outcome outcome = ledger.apply(states.get(record.key()), event);
         if (outcome.changed()) {
             states.put(record.key(), outcome.state());
             context.forward(new Record<>(record.key(), outcome.state(), record.timestamp()), stateChild);

@@ -1,13 +1,12 @@
 package io.fleetstream.topology.routing;
 
-import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.schemas.Topics;
 import io.fleetstream.schemas.catalog.EventCatalog;
 import org.apache.kafka.streams.processor.RecordContext;
 import org.apache.kafka.streams.processor.TopicNameExtractor;
 
 /** Chooses each event's category topic from its event type id, through the catalog; unknown ids go to 'other'. */
-public final class CategoryRouter implements TopicNameExtractor<String, EmnifyEvent> {
+public final class CategoryRouter implements TopicNameExtractor<String, ReceivedEvent> {
 
     private final EventCatalog catalog;
     private final Topics topics;
@@ -18,7 +17,7 @@ public final class CategoryRouter implements TopicNameExtractor<String, EmnifyEv
     }
 
     @Override
-    public String extract(String key, EmnifyEvent event, RecordContext recordContext) {
-        return topics.category(catalog.categoryOf(event.getEventType().getId()));
+    public String extract(String key, ReceivedEvent received, RecordContext recordContext) {
+        return topics.category(catalog.categoryOf(received.event().getEventType().getId()));
     }
 }

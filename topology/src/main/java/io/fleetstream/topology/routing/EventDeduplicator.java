@@ -1,6 +1,5 @@
 package io.fleetstream.topology.routing;
 
-import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.topology.timeindex.TimeIndex;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -20,7 +19,7 @@ import java.time.Duration;
  * Copies share their key (endpoint or organisation), so they meet on the same partition and the
  * stores need no repartitioning.
  */
-public final class EventDeduplicator implements Processor<String, EmnifyEvent, String, EmnifyEvent> {
+public final class EventDeduplicator implements Processor<String, ReceivedEvent, String, ReceivedEvent> {
 
     /** Event id → first-seen wall-clock millis. */
     public static final String SEEN_STORE = "dedupe-seen";
@@ -32,7 +31,7 @@ public final class EventDeduplicator implements Processor<String, EmnifyEvent, S
 
     private final Duration retention;
     private final Duration purgeInterval;
-    private ProcessorContext<String, EmnifyEvent> context;
+    private ProcessorContext<String, ReceivedEvent> context;
     private KeyValueStore<Long, Long> seen;
     private TimeIndex expiry;
 
@@ -42,7 +41,7 @@ public final class EventDeduplicator implements Processor<String, EmnifyEvent, S
     }
 
     @Override
-    public void init(ProcessorContext<String, EmnifyEvent> context) {
+    public void init(ProcessorContext<String, ReceivedEvent> context) {
         this.context = context;
         this.seen = context.getStateStore(SEEN_STORE);
         this.expiry = new TimeIndex(context.getStateStore(EXPIRY_STORE));
@@ -50,8 +49,8 @@ public final class EventDeduplicator implements Processor<String, EmnifyEvent, S
     }
 
     @Override
-    public void process(Record<String, EmnifyEvent> record) {
-        long id = record.value().getId();
+    public void process(Record<String, ReceivedEvent> record) {
+        long id = record.value().event().getId();
         if (seen.get(id) != null) {
             return;
         }

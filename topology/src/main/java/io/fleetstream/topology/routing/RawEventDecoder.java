@@ -65,6 +65,6 @@ public final class RawEventDecoder implements Processor<String, byte[], String, 
             context.forward(new Record<String, Object>(null, deadLetter, record.timestamp()), deadLettersChild);
             return;
         }
-        context.forward(record.withValue((Object) event), eventsChild);
+        context.forward(record.withValue((Object) new ReceivedEvent(event, record.value())), eventsChild);
     }
 }

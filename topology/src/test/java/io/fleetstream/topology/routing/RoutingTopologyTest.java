@@ -13,6 +13,8 @@ import io.fleetstream.schemas.catalog.EventType;
 import io.fleetstream.topology.TopologyConfig;
 import io.fleetstream.topology.testing.TestEvents;
 import io.fleetstream.topology.testing.TopologyFixture;
+import org.apache.avro.Schema;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.reflect.Proxy;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,12 +40,13 @@ class RoutingTopologyTest {
 
     @TempDir
     Path stateDir;
+    private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
     private TopologyFixture fixture;
     private final TestEvents device = new TestEvents(4711);
 
     @BeforeEach
     void start() {
-        fixture = new TopologyFixture(TopologyConfig.defaults(Topics.withDefaultPrefix()), stateDir, T0);
+        fixture = new TopologyFixture(TopologyConfig.defaults(Topics.withDefaultPrefix()), stateDir, T0, registry);
     }
 
     @AfterEach
@@ -96,6 +100,59 @@ class RoutingTopologyTest {
             assertThat(values).as(expected[i].slug()).singleElement()
                     .extracting(e -> e.getEventType().getId()).isEqualTo(sample[i]);
         }
+    }
+
+    @Test
+    void aRoutedEventIsTheRawRecordsOwnBytesNotEncodedAgain() {
+        byte[] encoded = fixture.serdes.forValue(EmnifyEvent.class).serializer()
+                .serialize(fixture.topics.raw(), device.createPdp(T0, "s1"));
+        // valid Avro that a new encoding would not reproduce: the event id's varint padded with a redundant byte
+        int end = 5;
+        while ((encoded[end] & 0x80) != 0) {
+            end++;
+        }
+        byte[] received = ByteBuffer.allocate(encoded.length + 1).put(encoded, 0, end).put((byte) (encoded[end] | 0x80))
+                .put((byte) 0).put(encoded, end + 1, encoded.length - end - 1).array();
+        TestOutputTopic<String, byte[]> dataConnection = fixture.driver.createOutputTopic(
+                fixture.topics.category(EventCategory.DATA_CONNECTION), Serdes.String().deserializer(),
+                Serdes.ByteArray().deserializer());
+
+        fixture.rawBytes.pipeInput("4711", received, T0);
+
+        assertThat(dataConnection.readValue()).isEqualTo(received).isNotEqualTo(encoded);
+    }
+
+    @Test
+    void anEventReceivedInAnotherSchemaVersionIsWrittenInTheCategorysOwn() {
+        // a producer wrote the raw topic with a newer schema: one more optional field at the end
+        Schema newer = withOptionalField(EmnifyEvent.getClassSchema(), "written_by");
+        int newerId = registry.register(fixture.topics.raw() + "-value", newer);
+        EmnifyEvent event = device.createPdp(T0, "s1");
+        byte[] current = fixture.serdes.forValue(EmnifyEvent.class).serializer().serialize(fixture.topics.raw(), event);
+        // the same Avro body plus the null branch (0) of the added union, behind the newer schema's id
+        byte[] received = ByteBuffer.allocate(current.length + 1).put((byte) 0).putInt(newerId)
+                .put(current, 5, current.length - 5).put((byte) 0).array();
+        String category = fixture.topics.category(EventCategory.DATA_CONNECTION);
+        TestOutputTopic<String, byte[]> dataConnection = fixture.driver.createOutputTopic(category,
+                Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
+
+        fixture.rawBytes.pipeInput("4711", received, T0);
+
+        byte[] written = dataConnection.readValue();
+        assertThat(ByteBuffer.wrap(written, 1, 4).getInt())
+                .isNotEqualTo(newerId)
+                .isEqualTo(fixture.serdes.resolveValueSchema(EmnifyEvent.class, category));
+        assertThat(written).isEqualTo(current);
+    }
+
+    private static Schema withOptionalField(Schema schema, String name) {
+        List<Schema.Field> fields = new java.util.ArrayList<>();
+        for (Schema.Field f : schema.getFields()) {
+            fields.add(new Schema.Field(f, f.schema()));
+        }
+        fields.add(new Schema.Field(name, Schema.createUnion(Schema.create(Schema.Type.NULL), Schema.create(Schema.Type.STRING)),
+                null, Schema.Field.NULL_DEFAULT_VALUE));
+        return Schema.createRecord(schema.getName(), schema.getDoc(), schema.getNamespace(), false, fields);
     }
 
     @Test
