@@ -68,12 +68,8 @@ public final class FleetTopology {
         topology.addSink(DEAD_LETTER_SINK, deadLetters.name(), deadLetters.keySerializer(),
                 deadLetters.valueSerializer(), DECODE);
 
-        topology.addProcessor(DEDUPE,
-                () -> new EventDeduplicator(config.dedupeRetention(), config.dedupePurgeInterval()), DECODE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(EventDeduplicator.SEEN_STORE), Serdes.Long(), Serdes.Long()), DEDUPE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(EventDeduplicator.EXPIRY_STORE), Serdes.Bytes(), Serdes.ByteArray()), DEDUPE);
+        topology.addProcessor(DEDUPE, () -> new EventDeduplicator(config.dedupeRetention()), DECODE);
+        topology.addStateStore(EventDeduplicator.seenStore(config.dedupeRetention()), DEDUPE);
 
         topology.addSink(CATEGORY_SINK, new CategoryRouter(EventCatalog.standard(), config.topics()),
                 categories.keySerializer(), ReceivedEvent.serializer(serdes.valueSerializer(EmnifyEvent.class)), DEDUPE);

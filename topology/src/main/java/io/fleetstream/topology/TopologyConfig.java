@@ -12,20 +12,17 @@ import java.util.Objects;
  * @param topics               topic names (prefix)
  * @param dedupeRetention      how long an event id is remembered after it was first seen; a copy
  *                             arriving later than this is routed again
- * @param dedupePurgeInterval  how often (wall clock) remembered ids past their retention are forgotten
  * @param deviceTimers         the offline window and when pending offlines fire
  * @param history              how long events stay in the queryable history and how often it is purged
  */
-public record TopologyConfig(Topics topics, Duration dedupeRetention, Duration dedupePurgeInterval,
-                             DeviceTimers deviceTimers, HistoryRetention history) {
+public record TopologyConfig(Topics topics, Duration dedupeRetention, DeviceTimers deviceTimers,
+                             HistoryRetention history) {
 
     public static final Duration DEFAULT_DEDUPE_RETENTION = Duration.ofDays(7);
-    public static final Duration DEFAULT_DEDUPE_PURGE_INTERVAL = Duration.ofMinutes(1);
 
     public TopologyConfig {
         Objects.requireNonNull(topics, "topics");
         requirePositive(dedupeRetention, "dedupe retention");
-        requirePositive(dedupePurgeInterval, "dedupe purge interval");
         Objects.requireNonNull(deviceTimers, "deviceTimers");
         requirePositive(deviceTimers.offlineWindow(), "offline window");
         requirePositive(deviceTimers.punctuationInterval(), "offline timer interval");
@@ -35,22 +32,20 @@ public record TopologyConfig(Topics topics, Duration dedupeRetention, Duration d
     }
 
     /** With the default history retention. */
-    public TopologyConfig(Topics topics, Duration dedupeRetention, Duration dedupePurgeInterval,
-                          DeviceTimers deviceTimers) {
-        this(topics, dedupeRetention, dedupePurgeInterval, deviceTimers, HistoryRetention.defaults());
+    public TopologyConfig(Topics topics, Duration dedupeRetention, DeviceTimers deviceTimers) {
+        this(topics, dedupeRetention, deviceTimers, HistoryRetention.defaults());
     }
 
     public static TopologyConfig defaults(Topics topics) {
-        return new TopologyConfig(topics, DEFAULT_DEDUPE_RETENTION, DEFAULT_DEDUPE_PURGE_INTERVAL,
-                DeviceTimers.defaults());
+        return new TopologyConfig(topics, DEFAULT_DEDUPE_RETENTION, DeviceTimers.defaults());
     }
 
     public TopologyConfig withDeviceTimers(DeviceTimers timers) {
-        return new TopologyConfig(topics, dedupeRetention, dedupePurgeInterval, timers, history);
+        return new TopologyConfig(topics, dedupeRetention, timers, history);
     }
 
     public TopologyConfig withHistory(HistoryRetention retention) {
-        return new TopologyConfig(topics, dedupeRetention, dedupePurgeInterval, deviceTimers, retention);
+        return new TopologyConfig(topics, dedupeRetention, deviceTimers, retention);
     }
 
     private static void requirePositive(Duration d, String what) {

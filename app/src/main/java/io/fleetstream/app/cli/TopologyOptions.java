@@ -90,8 +90,7 @@ public final class TopologyOptions extends ApplicationOptions {
 
     /** What shapes the topology; with no option given, {@link TopologyConfig#defaults}. */
     TopologyConfig topologyConfig(Topics topics) {
-        return new TopologyConfig(topics, dedupeRetention, TopologyConfig.DEFAULT_DEDUPE_PURGE_INTERVAL,
-                new DeviceTimers(offlineWindow, eventLateness, offlineWallClockAllowance,
+        return new TopologyConfig(topics, dedupeRetention, new DeviceTimers(offlineWindow, eventLateness, offlineWallClockAllowance,
                         sourceIdleTimeout, DeviceTimers.DEFAULT_PUNCTUATION_INTERVAL),
                 new HistoryRetention(historyRetention, HistoryRetention.DEFAULT_PURGE_INTERVAL));
     }

@@ -71,7 +71,6 @@ class SimulatedFleetEndToEndTest {
     @BeforeAll
     static void runTheFleet() throws Exception {
         TopologyConfig topology = new TopologyConfig(topics, TopologyConfig.DEFAULT_DEDUPE_RETENTION,
-                TopologyConfig.DEFAULT_DEDUPE_PURGE_INTERVAL,
                 new DeviceTimers(Duration.ofMinutes(5), LATENESS, Duration.ofMinutes(2), Duration.ofMinutes(2), Duration.ofSeconds(1)));
         stack = LocalStack.start(new LocalStack.Settings(dataDir, LocalStack.Ports.any(), topics, PARTITIONS, topology,
                 "at_least_once", Duration.ofMillis(200), WebhookConfig.defaults()), new SimpleMeterRegistry());

@@ -1,11 +1,13 @@
 package io.fleetstream.topology.routing;
 
-import io.fleetstream.topology.timeindex.TimeIndex;
-import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
 
 import java.time.Duration;
 
@@ -15,59 +17,49 @@ import java.time.Duration;
  * them (wall clock), not from the event's own time: a 30-day backfill or a replayed export from
  * years ago is deduplicated and routed like live traffic, never dropped as late.
  *
- * <p>Forgetting uses an index ordered by first-seen time, so a purge touches only what expires.
- * Copies share their key (endpoint or organisation), so they meet on the same partition and the
- * stores need no repartitioning.
+ * <p>The ids live in a segmented (window) store stamped with their first-seen wall-clock time: one write per new
+ * event, and forgetting costs nothing, because whole segments past the retention are dropped (and the changelog,
+ * compacted with time retention, drops them too), where a store with an expiry index paid a second write per event
+ * and a delete per expired id. Copies share their key (endpoint or organisation), so they meet on the same partition
+ * and the store needs no repartitioning.
  */
 public final class EventDeduplicator implements Processor<String, ReceivedEvent, String, ReceivedEvent> {
 
-    /** Event id → first-seen wall-clock millis. */
-    public static final String SEEN_STORE = "dedupe-seen";
-    /** (first-seen millis, event id) → nothing; orders ids by when they expire. */
-    public static final String EXPIRY_STORE = "dedupe-expiry";
-    /** A purge removes at most this many ids per punctuation, so one tick never stalls the task. */
-    static final int MAX_PURGE_PER_TICK = 50_000;
-    private static final byte[] EMPTY = new byte[0];
+    /** Event id, stamped with its first-seen wall-clock millis → that time. */
+    public static final String SEEN_STORE = "dedupe-first-seen";
 
     private final Duration retention;
-    private final Duration purgeInterval;
     private ProcessorContext<String, ReceivedEvent> context;
-    private KeyValueStore<Long, Long> seen;
-    private TimeIndex expiry;
+    private WindowStore<Long, Long> seen;
 
-    public EventDeduplicator(Duration retention, Duration purgeInterval) {
+    public EventDeduplicator(Duration retention) {
         this.retention = retention;
-        this.purgeInterval = purgeInterval;
+    }
+
+    /** The store this processor needs: ids kept for {@code retention} after they were first seen. */
+    public static StoreBuilder<WindowStore<Long, Long>> seenStore(Duration retention) {
+        // a point in time per id, so a 1 ms window; segments of a day at most keep the number of files small
+        return Stores.windowStoreBuilder(Stores.persistentWindowStore(SEEN_STORE, retention, Duration.ofMillis(1), false),
+                Serdes.Long(), Serdes.Long());
     }
 
     @Override
     public void init(ProcessorContext<String, ReceivedEvent> context) {
         this.context = context;
         this.seen = context.getStateStore(SEEN_STORE);
-        this.expiry = new TimeIndex(context.getStateStore(EXPIRY_STORE));
-        context.schedule(purgeInterval, PunctuationType.WALL_CLOCK_TIME, this::purge);
     }
 
     @Override
     public void process(Record<String, ReceivedEvent> record) {
         long id = record.value().event().getId();
-        if (seen.get(id) != null) {
-            return;
-        }
         long now = context.currentSystemTimeMs();
-        seen.put(id, now);
-        expiry.put(now, id, EMPTY);
+        // open-ended: an instance whose clock runs behind the one that first saw the id still finds it
+        try (WindowStoreIterator<Long> firstSeen = seen.fetch(id, now - retention.toMillis(), Long.MAX_VALUE)) {
+            if (firstSeen.hasNext()) {
+                return;
+            }
+        }
+        seen.put(id, now, now);
         context.forward(record);
-    }
-
-    private void purge(long now) {
-        long cutoff = now - retention.toMillis();
-        if (cutoff <= 0) {
-            return;
-        }
-        for (TimeIndex.Entry expired : expiry.upTo(cutoff - 1, MAX_PURGE_PER_TICK)) {
-            seen.delete(expired.id());
-            expiry.delete(expired.time(), expired.id());
-        }
     }
 }

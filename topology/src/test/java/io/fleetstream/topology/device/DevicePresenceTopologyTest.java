@@ -33,8 +33,7 @@ class DevicePresenceTopologyTest {
      * applied as it arrives; {@link EventTimeTopologyTest} covers the reorder buffer and the clock.
      */
     private static final TopologyConfig CONFIG = new TopologyConfig(Topics.withDefaultPrefix(),
-            TopologyConfig.DEFAULT_DEDUPE_RETENTION, TopologyConfig.DEFAULT_DEDUPE_PURGE_INTERVAL,
-            new DeviceTimers(Duration.ofMinutes(5), Duration.ZERO, ALLOWANCE, Duration.ofMinutes(2),
+            TopologyConfig.DEFAULT_DEDUPE_RETENTION, new DeviceTimers(Duration.ofMinutes(5), Duration.ZERO, ALLOWANCE, Duration.ofMinutes(2),
                     Duration.ofSeconds(5)));
 
     @TempDir
