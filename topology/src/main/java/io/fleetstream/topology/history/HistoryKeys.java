@@ -13,15 +13,14 @@ import java.nio.ByteBuffer;
  * time range are one contiguous key range, so "newest first within [from, until]" for a device is a
  * single bounded reverse range scan, and ties on the same millisecond are ordered by event id.
  *
- * <p>The expiry index is a {@link io.fleetstream.topology.timeindex.TimeIndex} of (event time, event id).
- *
- * <p>Every long is encoded by {@link OrderedKeys}, as the expiry index's are: unsigned byte order then
- * equals signed numeric order.
+ * <p>Every long is encoded by {@link OrderedKeys}: unsigned byte order then equals signed numeric order.
  */
 final class HistoryKeys {
 
     static final int ENTRY_KEY_LENGTH = 1 + 3 * Long.BYTES;
-    private static final int TIME_OFFSET = 1 + Long.BYTES;
+    /** The scope's part of a key: kind and id. */
+    private static final int SCOPE_LENGTH = 1 + Long.BYTES;
+    private static final int TIME_OFFSET = SCOPE_LENGTH;
     private static final int EVENT_ID_OFFSET = 1 + 2 * Long.BYTES;
 
     private HistoryKeys() {
@@ -43,6 +42,36 @@ final class HistoryKeys {
     /** The last possible key of {@code scope} at or before {@code untilMillis}. */
     static Bytes upperBound(HistoryScope scope, long untilMillis) {
         return entry(scope, untilMillis, Long.MAX_VALUE);
+    }
+
+    /**
+     * The first key after every key of the scope {@code entryKey} belongs to, i.e. where the next scope's keys would
+     * start; null when no key can follow.
+     */
+    static Bytes afterScopeOf(byte[] entryKey) {
+        byte[] next = java.util.Arrays.copyOf(entryKey, SCOPE_LENGTH);
+        for (int i = SCOPE_LENGTH - 1; i >= 0; i--) {
+            if (++next[i] != 0) {
+                return Bytes.wrap(next);
+            }
+        }
+        return null;
+    }
+
+    /** The first key of the scope {@code entryKey} belongs to, at or after {@code fromMillis}. */
+    static Bytes scopeLowerBound(byte[] entryKey, long fromMillis) {
+        ByteBuffer key = ByteBuffer.allocate(ENTRY_KEY_LENGTH).put(entryKey, 0, SCOPE_LENGTH);
+        OrderedKeys.putLong(key, fromMillis);
+        OrderedKeys.putLong(key, Long.MIN_VALUE);
+        return Bytes.wrap(key.array());
+    }
+
+    /** The last possible key of the scope {@code entryKey} belongs to, at or before {@code untilMillis}. */
+    static Bytes scopeUpperBound(byte[] entryKey, long untilMillis) {
+        ByteBuffer key = ByteBuffer.allocate(ENTRY_KEY_LENGTH).put(entryKey, 0, SCOPE_LENGTH);
+        OrderedKeys.putLong(key, untilMillis);
+        OrderedKeys.putLong(key, Long.MAX_VALUE);
+        return Bytes.wrap(key.array());
     }
 
     static long timeMillis(byte[] entryKey) {

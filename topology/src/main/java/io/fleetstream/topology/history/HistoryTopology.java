@@ -7,8 +7,7 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The history part of the topology: deduplicated events → the queryable store
- * {@value EventHistoryProcessor#HISTORY_STORE} (with its expiry index
- * {@value EventHistoryProcessor#EXPIRY_STORE}), both persistent and logged to changelogs named after them.
+ * {@value EventHistoryProcessor#HISTORY_STORE}, persistent and logged to a changelog named after it.
  */
 public final class HistoryTopology {
 
@@ -23,9 +22,6 @@ public final class HistoryTopology {
         topology.addProcessor(PROCESSOR, () -> new EventHistoryProcessor(config.history()), parent);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(EventHistoryProcessor.HISTORY_STORE), Serdes.Bytes(), Serdes.ByteArray()),
-                PROCESSOR);
-        topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(EventHistoryProcessor.EXPIRY_STORE), Serdes.Bytes(), Serdes.ByteArray()),
                 PROCESSOR);
     }
 }

@@ -52,10 +52,6 @@ class EventHistoryTopologyTest {
         return fixture.driver.getKeyValueStore(EventHistoryProcessor.HISTORY_STORE);
     }
 
-    private KeyValueStore<Bytes, byte[]> expiry() {
-        return fixture.driver.getKeyValueStore(EventHistoryProcessor.EXPIRY_STORE);
-    }
-
     private HistoryPage read(HistoryScope scope, EventFilter filter, HistoryOrder order, long offset, int limit) {
         return reader.read(history(), scope, filter, order, offset, limit);
     }
@@ -220,7 +216,7 @@ class EventHistoryTopologyTest {
         EmnifyEvent recent = device.deletePdp(minutes(60 * 24 * 10), "s1", minutes(0), 1, 1);
         fixture.send(old);
         fixture.send(recent);
-        assertThat(count(expiry())).isEqualTo(2);
+        assertThat(count(history())).isEqualTo(4);
 
         fixture.driver.advanceWallClockTime(RETENTION.minusMinutes(5));
         assertThat(read(HistoryScope.device(6001), EventFilter.everything(), HistoryOrder.NEWEST_FIRST, 0, 10).total())
@@ -232,11 +228,35 @@ class EventHistoryTopologyTest {
         assertThat(read(HistoryScope.organisation(88), EventFilter.everything(), HistoryOrder.NEWEST_FIRST, 0, 10).events())
                 .extracting(StoredEvent::event).containsExactly(recent);
         assertThat(count(history())).isEqualTo(2);
-        assertThat(count(expiry())).isEqualTo(1);
 
         fixture.driver.advanceWallClockTime(Duration.ofDays(11));
         assertThat(count(history())).isZero();
-        assertThat(count(expiry())).isZero();
+    }
+
+    @Test
+    void theSweepVisitsABoundedNumberOfScopesPerTickAndGoesOnWhereItStopped() {
+        fixture.close();
+        fixture = new TopologyFixture(TopologyConfig.defaults(Topics.withDefaultPrefix())
+                .withHistory(new HistoryRetention(RETENTION, Duration.ofMinutes(1), 20)), stateDir, T0);
+        reader = new EventHistoryReader(fixture.serdes.forValue(EmnifyEvent.class).deserializer(), fixture.topics.raw());
+        // device scopes sort by id, before the organisations': the fresh device comes first
+        EmnifyEvent fresh = new TestEvents(500, 99).updateLocation(minutes(60 * 24 * 10));
+        fixture.send(fresh);
+        int devices = 25;
+        for (int d = 0; d < devices; d++) {
+            fixture.send(new TestEvents(100_000 + d, 88).updateLocation(minutes(0)));
+        }
+        assertThat(count(history())).isEqualTo(2L * devices + 2);
+
+        // the first step past the retention: 20 scopes in key order, the fresh device and 19 expired ones
+        fixture.driver.advanceWallClockTime(RETENTION.plusMinutes(1));
+        assertThat(count(history())).isEqualTo(2 + (devices - 19) + devices);
+
+        // the next: the other 6 devices and organisation 88, whose entries all expired; organisation 99 is kept
+        fixture.driver.advanceWallClockTime(Duration.ofMinutes(1));
+        assertThat(count(history())).isEqualTo(2);
+        assertThat(read(HistoryScope.device(500), EventFilter.everything(), HistoryOrder.NEWEST_FIRST, 0, 10).events())
+                .extracting(StoredEvent::event).containsExactly(fresh);
     }
 
     @Test
