@@ -27,9 +27,9 @@ import java.util.stream.Stream;
         description = "Measure the ingest reader, the topology and the device-state processor; prints figures.")
 public final class BenchCommand implements Callable<Integer> {
 
-    enum Scenario { ALL, READER, TOPOLOGY, DEVICES }
+    enum Scenario { ALL, READER, INGEST, TOPOLOGY, DEVICES }
 
-    @Option(names = "--scenario", defaultValue = "all", description = "all, reader, topology or devices (default: ${DEFAULT-VALUE})")
+    @Option(names = "--scenario", defaultValue = "all", description = "all, reader, ingest, topology or devices (default: ${DEFAULT-VALUE})")
     Scenario scenario;
 
     @Option(names = "--events", defaultValue = "1000000", description = "events in the raw topic of the topology benchmark (default: ${DEFAULT-VALUE})")
@@ -51,6 +51,15 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--commit-interval", defaultValue = "1s", converter = DurationConverter.class,
             description = "commit interval of both the ceiling and the topology (default: ${DEFAULT-VALUE})")
     Duration commitInterval;
+
+    @Option(names = "--ingest-events", defaultValue = "200000", description = "events POSTed in the ingest benchmark (default: ${DEFAULT-VALUE})")
+    int ingestEvents;
+
+    @Option(names = "--ingest-batch", defaultValue = "1000", description = "events a request in the ingest benchmark (default: ${DEFAULT-VALUE})")
+    int ingestBatch;
+
+    @Option(names = "--ingest-clients", defaultValue = "8", description = "concurrent clients in the ingest benchmark (default: ${DEFAULT-VALUE})")
+    int ingestClients;
 
     @Option(names = "--reader-events", defaultValue = "100000", description = "events for the reader benchmark (default: ${DEFAULT-VALUE})")
     int readerEvents;
@@ -88,6 +97,10 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             if (scenario == Scenario.ALL || scenario == Scenario.READER) {
                 ReaderBench.run(report, readerEvents);
+            }
+            if (scenario == Scenario.ALL || scenario == Scenario.INGEST) {
+                IngestBench.run(report, new IngestBench.Sizes(ingestEvents, ingestBatch, ingestClients, topologyDevices,
+                        partitions), dir);
             }
             if (scenario == Scenario.ALL || scenario == Scenario.TOPOLOGY) {
                 TopologyBench.run(report, new TopologyBench.Sizes(events, topologyDevices, partitions, ceilingPasses,

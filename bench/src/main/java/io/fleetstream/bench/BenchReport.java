@@ -17,6 +17,8 @@ final class BenchReport {
 
     private final PrintStream out;
     private final Path outputDir;
+    /** Every figure printed since the last {@link #section}, as {@link #json} writes them. */
+    private Map<String, Object> printed = new LinkedHashMap<>();
 
     /** Prints to {@code out}; {@link #json} writes {@code <outputDir>/<name>.json}. */
     BenchReport(PrintStream out, Path outputDir) {
@@ -24,7 +26,15 @@ final class BenchReport {
         this.outputDir = outputDir;
     }
 
-    /** Writes one benchmark's figures, with the machine they come from, as {@code <name>.json}. */
+    /** Writes the figures printed in this section, with the machine they come from, as {@code <name>.json}. */
+    void json(String name) {
+        json(name, Map.of());
+    }
+
+    /**
+     * Writes the figures printed in this section and {@code figures} (the benchmark's own summary), with the machine
+     * they come from, as {@code <name>.json}.
+     */
     void json(String name, Map<String, Object> figures) {
         Runtime rt = Runtime.getRuntime();
         Map<String, Object> document = new LinkedHashMap<>();
@@ -33,6 +43,7 @@ final class BenchReport {
         document.put("machine", Map.of("cores", rt.availableProcessors(), "max_heap_bytes", rt.maxMemory(),
                 "java", System.getProperty("java.version"), "os", System.getProperty("os.name") + " " + System.getProperty("os.version")));
         document.put("figures", figures);
+        document.put("printed", printed);
         try {
             Files.createDirectories(outputDir);
             Path file = outputDir.resolve(name + ".json");
@@ -46,15 +57,24 @@ final class BenchReport {
     void section(String title) {
         out.println();
         out.println("== " + title);
+        printed = new LinkedHashMap<>();
+        printed.put("section", title);
     }
 
     void rate(String what, long count, long nanos) {
         double seconds = nanos / 1e9;
+        Map<String, Object> figure = new LinkedHashMap<>();
+        figure.put("count", count);
+        figure.put("seconds", seconds);
+        figure.put("per_second", seconds > 0 ? count / seconds : null);
+        figure.put("micros_each", nanos / 1e3 / Math.max(1, count));
+        printed.put(what, figure);
         out.printf(Locale.ROOT, "  %-44s %,12d in %8.2f s  %,12.0f /s  %8.2f µs each%n", what, count, seconds,
                 count / seconds, nanos / 1e3 / Math.max(1, count));
     }
 
     void value(String what, String value) {
+        printed.put(what, value);
         out.printf(Locale.ROOT, "  %-44s %s%n", what, value);
     }
 

@@ -134,6 +134,7 @@ final class DeviceStateBench {
                 late.plus(DeviceTimers.defaults().lateness()).plusSeconds(1)));
         report.rate("offline fired by stream time (per device)", fired, System.nanoTime() - start);
         report.heap("after every device went offline");
+        report.json("devices");
         processor.close();
         states.close();
         timers.close();

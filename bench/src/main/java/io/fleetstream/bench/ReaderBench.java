@@ -30,6 +30,11 @@ final class ReaderBench {
 
     /** Realistic traffic for {@code devices} devices until {@code events} events exist, as Data Streamer bodies. */
     static List<byte[]> bodies(int devices, int events) {
+        return bodies(devices, events, BATCH);
+    }
+
+    /** The same, {@code batch} events a body. */
+    static List<byte[]> bodies(int devices, int events, int batchSize) {
         TrafficGenerator generator = new TrafficGenerator(TrafficProfile.of(devices, 7, Instant.parse("2026-01-01T00:00:00Z")));
         List<byte[]> bodies = new ArrayList<>();
         ArrayNode batch = Json.mapper().createArrayNode();
@@ -39,7 +44,7 @@ final class ReaderBench {
             t = t.plus(Duration.ofMinutes(1));
             for (ObjectNode event : generator.advanceTo(t)) {
                 batch.add(event);
-                if (++total == events || batch.size() == BATCH) {
+                if (++total == events || batch.size() == batchSize) {
                     bodies.add(bytes(batch));
                     batch = Json.mapper().createArrayNode();
                 }
@@ -84,6 +89,7 @@ final class ReaderBench {
         report.rate("events parsed and normalised", read.size(), nanos);
         report.value("throughput", String.format("%.1f MB/s of JSON", bytes / (nanos / 1e9) / 1e6));
         report.value("one full 10,000-event batch", String.format("%.1f ms", nanos / 1e6 / bodies.size()));
+        report.json("reader");
     }
 
     private static byte[] bytes(ArrayNode batch) {
