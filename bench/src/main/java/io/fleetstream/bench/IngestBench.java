@@ -68,12 +68,16 @@ final class IngestBench {
                 report.rate("plain producer, pass 1", first.events(), first.nanos());
                 ceiling = Math.max(ceiling, first.rate());
 
-                Timing webhook;
+                // two passes, the best counts, as for the ceiling: the first one also warms the JIT up
+                Timing webhook = null;
                 try (IngestService ingest = IngestService.start(new IngestService.Settings(kafka.bootstrapServers(), Map.of(),
                         registry.url(), null, true, topics, WebhookConfig.defaults().withPort(0)), new SimpleMeterRegistry())) {
-                    webhook = webhook(ingest.port(), bodies, sizes.clients());
+                    for (int pass = 1; pass <= 2; pass++) {
+                        Timing t = webhook(ingest.port(), bodies, sizes.clients());
+                        report.rate("webhook (HTTP, parse, normalise, Avro, acks=all), pass " + pass, t.events(), t.nanos());
+                        webhook = webhook == null || t.rate() > webhook.rate() ? t : webhook;
+                    }
                 }
-                report.rate("webhook (HTTP, parse, normalise, Avro, acks=all)", webhook.events(), webhook.nanos());
                 report.value("request latency p50 / p99 / max", String.format("%.1f / %.1f / %.1f ms",
                         webhook.percentileMillis(50), webhook.percentileMillis(99), webhook.percentileMillis(100)));
 

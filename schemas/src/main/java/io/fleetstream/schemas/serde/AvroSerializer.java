@@ -7,7 +7,6 @@ import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serializer;
@@ -53,7 +52,7 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
         this.schema = model.getSchema(type);
         this.published = PublishedSchema.of(schema);
         this.typeName = type.getSimpleName();
-        this.writer = new SpecificDatumWriter<>(schema, model);
+        this.writer = new NullableUnionWriter<>(schema, model);
     }
 
     @Override

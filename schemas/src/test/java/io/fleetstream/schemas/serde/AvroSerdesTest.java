@@ -1,5 +1,12 @@
 package io.fleetstream.schemas.serde;
 
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumWriter;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumWriter;
+import java.io.ByteArrayOutputStream;
+import java.util.List;
 import io.fleetstream.avro.CodedValue;
 import io.fleetstream.avro.DeadLetter;
 import io.fleetstream.avro.DetailEncoding;
@@ -80,6 +87,27 @@ class AvroSerdesTest {
         byte[] bytes = serde.serializer().serialize(RAW, event);
 
         assertThat(serde.deserializer().deserialize(RAW, bytes)).isEqualTo(event);
+    }
+
+    @Test
+    void theFastUnionWriterWritesExactlyWhatAvrosOwnWriterWrites() throws IOException {
+        EmnifyEvent full = fullyPopulatedEvent();
+        EmnifyEvent sparse = EmnifyEvent.newBuilder().setId(1L).setTimestamp(Instant.parse("2026-01-01T00:00:00Z"))
+                .setEventType(new CodedValue(1, null))
+                .setIngest(new IngestMetadata(IngestSource.API, Instant.parse("2026-01-01T00:00:01Z"))).build();
+        for (EmnifyEvent event : List.of(full, sparse)) {
+            assertThat(encode(new NullableUnionWriter<>(EmnifyEvent.getClassSchema(), SpecificData.getForClass(EmnifyEvent.class)), event))
+                    .isEqualTo(encode(new SpecificDatumWriter<>(EmnifyEvent.getClassSchema(),
+                            SpecificData.getForClass(EmnifyEvent.class)), event));
+        }
+    }
+
+    private static byte[] encode(DatumWriter<EmnifyEvent> writer, EmnifyEvent event) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+        writer.write(event, encoder);
+        encoder.flush();
+        return out.toByteArray();
     }
 
     @Test
