@@ -27,9 +27,9 @@ import java.util.stream.Stream;
         description = "Measure the ingest reader, the topology and the device-state processor; prints figures.")
 public final class BenchCommand implements Callable<Integer> {
 
-    enum Scenario { ALL, READER, INGEST, TOPOLOGY, DEVICES }
+    enum Scenario { ALL, READER, INGEST, TOPOLOGY, QUERY, DEVICES }
 
-    @Option(names = "--scenario", defaultValue = "all", description = "all, reader, ingest, topology or devices (default: ${DEFAULT-VALUE})")
+    @Option(names = "--scenario", defaultValue = "all", description = "all, reader, ingest, topology, query or devices (default: ${DEFAULT-VALUE})")
     Scenario scenario;
 
     @Option(names = "--events", defaultValue = "1000000", description = "events in the raw topic of the topology benchmark (default: ${DEFAULT-VALUE})")
@@ -60,6 +60,16 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--ingest-clients", defaultValue = "8", description = "concurrent clients in the ingest benchmark (default: ${DEFAULT-VALUE})")
     int ingestClients;
+
+    @Option(names = "--query-devices", defaultValue = "20000", description = "devices whose state the query benchmark looks up (default: ${DEFAULT-VALUE})")
+    int queryDevices;
+
+    @Option(names = "--query-clients", defaultValue = "16", description = "concurrent clients in the query benchmark (default: ${DEFAULT-VALUE})")
+    int queryClients;
+
+    @Option(names = "--query-duration", defaultValue = "10s", converter = DurationConverter.class,
+            description = "how long each query measurement runs (default: ${DEFAULT-VALUE})")
+    Duration queryDuration;
 
     @Option(names = "--reader-events", defaultValue = "100000", description = "events for the reader benchmark (default: ${DEFAULT-VALUE})")
     int readerEvents;
@@ -105,6 +115,9 @@ public final class BenchCommand implements Callable<Integer> {
             if (scenario == Scenario.ALL || scenario == Scenario.TOPOLOGY) {
                 TopologyBench.run(report, new TopologyBench.Sizes(events, topologyDevices, partitions, ceilingPasses,
                         guarantees, commitInterval), dir);
+            }
+            if (scenario == Scenario.ALL || scenario == Scenario.QUERY) {
+                QueryBench.run(report, new QueryBench.Sizes(queryDevices, queryClients, queryDuration), dir);
             }
             if (scenario == Scenario.ALL || scenario == Scenario.DEVICES) {
                 new DeviceStateBench().run(report, devices, dir);

@@ -79,7 +79,7 @@ final class IngestBench {
                     }
                 }
                 report.value("request latency p50 / p99 / max", String.format("%.1f / %.1f / %.1f ms",
-                        webhook.percentileMillis(50), webhook.percentileMillis(99), webhook.percentileMillis(100)));
+                        webhook.latencies().millis(50), webhook.latencies().millis(99), webhook.latencies().millis(100)));
 
                 Timing second = producer(kafka.bootstrapServers(), batches, sizes.clients());
                 report.rate("plain producer, pass 2", second.events(), second.nanos());
@@ -93,9 +93,9 @@ final class IngestBench {
                 figures.put("ceiling_events_per_s", Math.round(ceiling));
                 figures.put("webhook_events_per_s", Math.round(webhook.rate()));
                 figures.put("ratio", Math.round(ratio * 1000) / 1000.0);
-                figures.put("latency_ms_p50", webhook.percentileMillis(50));
-                figures.put("latency_ms_p99", webhook.percentileMillis(99));
-                figures.put("latency_ms_max", webhook.percentileMillis(100));
+                figures.put("latency_ms_p50", webhook.latencies().millis(50));
+                figures.put("latency_ms_p99", webhook.latencies().millis(99));
+                figures.put("latency_ms_max", webhook.latencies().millis(100));
                 report.json("ingest", figures);
             }
         }
@@ -174,25 +174,16 @@ final class IngestBench {
                 worker.get();
             }
             long nanos = System.nanoTime() - start;
-            return new Timing(events.get(), nanos, latencies.stream().mapToLong(Long::longValue).sorted().toArray());
+            return new Timing(events.get(), nanos, Latencies.of(latencies.stream().mapToLong(Long::longValue).toArray()));
         } finally {
             pool.shutdownNow();
         }
     }
 
-    record Timing(long events, long nanos, long[] sortedLatencies) {
+    record Timing(long events, long nanos, Latencies latencies) {
         double rate() {
             return events / (nanos / 1e9);
         }
-
-        double percentileMillis(int p) {
-            if (sortedLatencies.length == 0) {
-                return 0;
-            }
-            int index = (int) Math.ceil(p / 100.0 * sortedLatencies.length) - 1;
-            return Math.round(sortedLatencies[Math.max(0, Math.min(index, sortedLatencies.length - 1))] / 1e4) / 100.0;
-        }
-
     }
 
     /** The events the webhook took, from its answer {@code {"accepted": n, "dead_lettered": m}}. */

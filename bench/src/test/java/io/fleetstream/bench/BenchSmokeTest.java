@@ -31,7 +31,8 @@ class BenchSmokeTest {
         try {
             System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
             exit = BenchCommand.commandLine().execute("--scenario", "all", "--reader-events", "2000",
-                    "--ingest-events", "2000", "--ingest-batch", "100", "--ingest-clients", "2", "--events", "3000",
+                    "--ingest-events", "2000", "--ingest-batch", "100", "--ingest-clients", "2",
+                    "--query-devices", "200", "--query-clients", "2", "--query-duration", "1s", "--events", "3000",
                     "--topology-devices", "300", "--partitions", "2", "--ceiling-passes", "1", "--guarantee", "at_least_once",
                     "--commit-interval", "200ms", "--devices", "2000", "--work-dir", work.resolve("state").toString(),
                     "--output", output.toString());
@@ -41,7 +42,7 @@ class BenchSmokeTest {
         String text = printed.toString(StandardCharsets.UTF_8);
         assertThat(exit).as(text).isZero();
         assertThat(text).contains("== ingest reader", "== ingest vs a plain producer", "== topology vs pass-through ceiling",
-                "== device state");
+                "== query API", "== device state");
 
         JsonNode topology = read(output.resolve("topology.json"));
         assertThat(topology.get("benchmark").asText()).isEqualTo("topology");
@@ -57,6 +58,11 @@ class BenchSmokeTest {
         assertThat(ingest.get("webhook_events_per_s").asDouble()).isPositive();
         assertThat(ingest.get("ceiling_events_per_s").asDouble()).isPositive();
         assertThat(ingest.get("latency_ms_p99").asDouble()).isGreaterThanOrEqualTo(ingest.get("latency_ms_p50").asDouble());
+
+        JsonNode query = read(output.resolve("query.json")).get("figures");
+        assertThat(query.get("devices").asInt()).isPositive();
+        assertThat(query.get("lookups_per_s").asDouble()).isPositive();
+        assertThat(query.get("ceiling_requests_per_s").asDouble()).isPositive();
 
         JsonNode reader = read(output.resolve("reader.json"));
         assertThat(reader.get("printed").get("events parsed and normalised").get("count").asLong()).isEqualTo(2000);
