@@ -27,9 +27,9 @@ import java.util.stream.Stream;
         description = "Measure the ingest reader, the topology and the device-state processor; prints figures.")
 public final class BenchCommand implements Callable<Integer> {
 
-    enum Scenario { ALL, READER, INGEST, TOPOLOGY, QUERY, DEVICES }
+    enum Scenario { ALL, READER, INGEST, TOPOLOGY, LATENCY, QUERY, DEVICES }
 
-    @Option(names = "--scenario", defaultValue = "all", description = "all, reader, ingest, topology, query or devices (default: ${DEFAULT-VALUE})")
+    @Option(names = "--scenario", defaultValue = "all", description = "all, reader, ingest, topology, latency, query or devices (default: ${DEFAULT-VALUE})")
     Scenario scenario;
 
     @Option(names = "--events", defaultValue = "1000000", description = "events in the raw topic of the topology benchmark (default: ${DEFAULT-VALUE})")
@@ -60,6 +60,13 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--ingest-clients", defaultValue = "8", description = "concurrent clients in the ingest benchmark (default: ${DEFAULT-VALUE})")
     int ingestClients;
+
+    @Option(names = "--latency-rate", defaultValue = "5000", description = "events/s posted in the latency benchmark (default: ${DEFAULT-VALUE})")
+    int latencyRate;
+
+    @Option(names = "--latency-duration", defaultValue = "20s", converter = DurationConverter.class,
+            description = "how long the latency benchmark posts, per guarantee (default: ${DEFAULT-VALUE})")
+    Duration latencyDuration;
 
     @Option(names = "--query-devices", defaultValue = "20000", description = "devices whose state the query benchmark looks up (default: ${DEFAULT-VALUE})")
     int queryDevices;
@@ -115,6 +122,9 @@ public final class BenchCommand implements Callable<Integer> {
             if (scenario == Scenario.ALL || scenario == Scenario.TOPOLOGY) {
                 TopologyBench.run(report, new TopologyBench.Sizes(events, topologyDevices, partitions, ceilingPasses,
                         guarantees, commitInterval), dir);
+            }
+            if (scenario == Scenario.ALL || scenario == Scenario.LATENCY) {
+                LatencyBench.run(report, new LatencyBench.Sizes(latencyRate, 100, latencyDuration, 5_000, commitInterval), dir);
             }
             if (scenario == Scenario.ALL || scenario == Scenario.QUERY) {
                 QueryBench.run(report, new QueryBench.Sizes(queryDevices, queryClients, queryDuration), dir);

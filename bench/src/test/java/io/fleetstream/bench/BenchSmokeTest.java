@@ -32,7 +32,8 @@ class BenchSmokeTest {
             System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
             exit = BenchCommand.commandLine().execute("--scenario", "all", "--reader-events", "2000",
                     "--ingest-events", "2000", "--ingest-batch", "100", "--ingest-clients", "2",
-                    "--query-devices", "200", "--query-clients", "2", "--query-duration", "1s", "--events", "3000",
+                    "--query-devices", "200", "--query-clients", "2", "--query-duration", "1s",
+                    "--latency-rate", "500", "--latency-duration", "1s", "--events", "3000",
                     "--topology-devices", "300", "--partitions", "2", "--ceiling-passes", "1", "--guarantee", "at_least_once",
                     "--commit-interval", "200ms", "--devices", "2000", "--work-dir", work.resolve("state").toString(),
                     "--output", output.toString());
@@ -42,7 +43,7 @@ class BenchSmokeTest {
         String text = printed.toString(StandardCharsets.UTF_8);
         assertThat(exit).as(text).isZero();
         assertThat(text).contains("== ingest reader", "== ingest vs a plain producer", "== topology vs pass-through ceiling",
-                "== query API", "== device state");
+                "== end-to-end latency", "== query API", "== device state");
 
         JsonNode topology = read(output.resolve("topology.json"));
         assertThat(topology.get("benchmark").asText()).isEqualTo("topology");
@@ -63,6 +64,14 @@ class BenchSmokeTest {
         assertThat(query.get("devices").asInt()).isPositive();
         assertThat(query.get("lookups_per_s").asDouble()).isPositive();
         assertThat(query.get("ceiling_requests_per_s").asDouble()).isPositive();
+
+        JsonNode latency = read(output.resolve("latency.json")).get("figures");
+        for (String guarantee : new String[]{"at_least_once", "exactly_once_v2"}) {
+            assertThat(latency.get(guarantee).get("events").asInt()).as(guarantee).isEqualTo(500);
+            assertThat(latency.get(guarantee).get("read_in_topic").asInt()).as(guarantee).isEqualTo(500);
+            assertThat(latency.get(guarantee).get("topic_ms_p99").asDouble()).as(guarantee)
+                    .isGreaterThanOrEqualTo(latency.get(guarantee).get("topic_ms_p50").asDouble());
+        }
 
         JsonNode reader = read(output.resolve("reader.json"));
         assertThat(reader.get("printed").get("events parsed and normalised").get("count").asLong()).isEqualTo(2000);
