@@ -31,11 +31,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The webhook against its ceiling, on the same records in the same run: Data Streamer batches POSTed by concurrent
@@ -64,25 +60,25 @@ final class IngestBench {
                     "127.0.0.1", 0, kafka.bootstrapServers(), KafkaRegistryJournal.DEFAULT_TOPIC, (short) 1))) {
                 List<List<ProducerRecord<String, byte[]>>> batches = records(bodies, topics, registry.url());
                 double ceiling = 0;
-                Timing first = producer(kafka.bootstrapServers(), batches, sizes.clients());
-                report.rate("plain producer, pass 1", first.events(), first.nanos());
+                Clients.Result first = producer(kafka.bootstrapServers(), batches, sizes.clients());
+                report.rate("plain producer, pass 1", first.items(), first.nanos());
                 ceiling = Math.max(ceiling, first.rate());
 
                 // two passes, the best counts, as for the ceiling: the first one also warms the JIT up
-                Timing webhook = null;
+                Clients.Result webhook = null;
                 try (IngestService ingest = IngestService.start(new IngestService.Settings(kafka.bootstrapServers(), Map.of(),
                         registry.url(), null, true, topics, WebhookConfig.defaults().withPort(0)), new SimpleMeterRegistry())) {
                     for (int pass = 1; pass <= 2; pass++) {
-                        Timing t = webhook(ingest.port(), bodies, sizes.clients());
-                        report.rate("webhook (HTTP, parse, normalise, Avro, acks=all), pass " + pass, t.events(), t.nanos());
+                        Clients.Result t = webhook(ingest.port(), bodies, sizes.clients());
+                        report.rate("webhook (HTTP, parse, normalise, Avro, acks=all), pass " + pass, t.items(), t.nanos());
                         webhook = webhook == null || t.rate() > webhook.rate() ? t : webhook;
                     }
                 }
                 report.value("request latency p50 / p99 / max", String.format("%.1f / %.1f / %.1f ms",
                         webhook.latencies().millis(50), webhook.latencies().millis(99), webhook.latencies().millis(100)));
 
-                Timing second = producer(kafka.bootstrapServers(), batches, sizes.clients());
-                report.rate("plain producer, pass 2", second.events(), second.nanos());
+                Clients.Result second = producer(kafka.bootstrapServers(), batches, sizes.clients());
+                report.rate("plain producer, pass 2", second.items(), second.nanos());
                 ceiling = Math.max(ceiling, second.rate());
                 double ratio = webhook.rate() / ceiling;
                 report.value("ratio to the best plain producer", String.format("%.3f", ratio));
@@ -116,11 +112,11 @@ final class IngestBench {
         return batches;
     }
 
-    private static Timing producer(String bootstrapServers, List<List<ProducerRecord<String, byte[]>>> batches, int clients)
+    private static Clients.Result producer(String bootstrapServers, List<List<ProducerRecord<String, byte[]>>> batches, int clients)
             throws Exception {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(EventPublisher.producerProperties(bootstrapServers, Map.of()))) {
             producer.partitionsFor(batches.get(0).get(0).topic()); // metadata, outside the timing
-            return concurrently(batches.size(), clients, i -> {
+            return Clients.send(clients, batches.size(), i -> {
                 List<Future<RecordMetadata>> acks = new ArrayList<>();
                 for (ProducerRecord<String, byte[]> record : batches.get(i)) {
                     acks.add(producer.send(record));
@@ -133,10 +129,10 @@ final class IngestBench {
         }
     }
 
-    private static Timing webhook(int port, List<byte[]> bodies, int clients) throws Exception {
+    private static Clients.Result webhook(int port, List<byte[]> bodies, int clients) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         URI uri = URI.create("http://127.0.0.1:" + port + "/v1/events");
-        return concurrently(bodies.size(), clients, i -> {
+        return Clients.send(clients, bodies.size(), i -> {
             HttpResponse<String> answer = http.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get(i))).build(), HttpResponse.BodyHandlers.ofString());
             if (answer.statusCode() != 200) {
@@ -144,46 +140,6 @@ final class IngestBench {
             }
             return taken(answer.body());
         });
-    }
-
-    interface Request {
-        /** Sends request {@code i}; returns how many events it carried. */
-        int send(int i) throws Exception;
-    }
-
-    /** Runs the requests from {@code clients} threads, each taking the next one, and times each and all. */
-    private static Timing concurrently(int requests, int clients, Request request) throws Exception {
-        AtomicInteger next = new AtomicInteger();
-        AtomicInteger events = new AtomicInteger();
-        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        try {
-            long start = System.nanoTime();
-            List<Future<?>> workers = new ArrayList<>();
-            for (int c = 0; c < clients; c++) {
-                workers.add(pool.submit(() -> {
-                    for (int i = next.getAndIncrement(); i < requests; i = next.getAndIncrement()) {
-                        long sent = System.nanoTime();
-                        events.addAndGet(request.send(i));
-                        latencies.add(System.nanoTime() - sent);
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> worker : workers) {
-                worker.get();
-            }
-            long nanos = System.nanoTime() - start;
-            return new Timing(events.get(), nanos, Latencies.of(latencies.stream().mapToLong(Long::longValue).toArray()));
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    record Timing(long events, long nanos, Latencies latencies) {
-        double rate() {
-            return events / (nanos / 1e9);
-        }
     }
 
     /** The events the webhook took, from its answer {@code {"accepted": n, "dead_lettered": m}}. */

@@ -25,12 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 
 /**
@@ -62,14 +57,14 @@ final class QueryBench {
             report.rate("devices known after loading through the pipeline", known.size(), System.nanoTime() - start);
             String base = "http://127.0.0.1:" + stack.queryPort();
 
-            Timing health = measure(http, sizes, i -> base + "/health/live");
-            report.rate("ceiling: GET /health/live", health.requests(), health.nanos());
+            Clients.Result health = measure(http, sizes, i -> base + "/health/live");
+            report.rate("ceiling: GET /health/live", health.items(), health.nanos());
             report.value("  latency p50 / p99", health.latencies().p50p99());
-            Timing lookups = measure(http, sizes, i -> base + "/v1/devices/" + known.get(ThreadLocalRandom.current().nextInt(known.size())));
-            report.rate("GET /v1/devices/{random id}", lookups.requests(), lookups.nanos());
+            Clients.Result lookups = measure(http, sizes, i -> base + "/v1/devices/" + known.get(ThreadLocalRandom.current().nextInt(known.size())));
+            report.rate("GET /v1/devices/{random id}", lookups.items(), lookups.nanos());
             report.value("  latency p50 / p99", lookups.latencies().p50p99());
-            Timing summary = measure(http, sizes, i -> base + "/v1/fleet/summary");
-            report.rate("GET /v1/fleet/summary", summary.requests(), summary.nanos());
+            Clients.Result summary = measure(http, sizes, i -> base + "/v1/fleet/summary");
+            report.rate("GET /v1/fleet/summary", summary.items(), summary.nanos());
             report.value("  latency p50 / p99", summary.latencies().p50p99());
             double ratio = lookups.rate() / health.rate();
             report.value("device lookups / ceiling", String.format("%.3f", ratio));
@@ -143,49 +138,14 @@ final class QueryBench {
     }
 
     /** {@code clients} threads sending GETs back to back for the duration; every answer must be 200. */
-    private static Timing measure(HttpClient http, Sizes sizes, IntFunction<String> url) throws Exception {
-        ConcurrentLinkedQueue<long[]> perClient = new ConcurrentLinkedQueue<>();
-        AtomicLong requests = new AtomicLong();
-        ExecutorService pool = Executors.newFixedThreadPool(sizes.clients());
-        try {
-            long start = System.nanoTime();
-            long end = start + sizes.duration().toNanos();
-            List<Future<?>> workers = new ArrayList<>();
-            for (int c = 0; c < sizes.clients(); c++) {
-                workers.add(pool.submit(() -> {
-                    long[] latencies = new long[1 << 16];
-                    int n = 0;
-                    for (int i = 0; System.nanoTime() < end; i++) {
-                        long sent = System.nanoTime();
-                        HttpResponse<Void> answer = http.send(HttpRequest.newBuilder(URI.create(url.apply(i))).build(),
-                                HttpResponse.BodyHandlers.discarding());
-                        if (answer.statusCode() != 200) {
-                            throw new IllegalStateException(url.apply(i) + " answered " + answer.statusCode());
-                        }
-                        if (n == latencies.length) {
-                            latencies = java.util.Arrays.copyOf(latencies, n * 2);
-                        }
-                        latencies[n++] = System.nanoTime() - sent;
-                    }
-                    perClient.add(java.util.Arrays.copyOf(latencies, n));
-                    requests.addAndGet(n);
-                    return null;
-                }));
+    private static Clients.Result measure(HttpClient http, Sizes sizes, IntFunction<String> url) throws Exception {
+        return Clients.sendFor(sizes.clients(), sizes.duration(), i -> {
+            HttpResponse<Void> answer = http.send(HttpRequest.newBuilder(URI.create(url.apply(i))).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            if (answer.statusCode() != 200) {
+                throw new IllegalStateException(url.apply(i) + " answered " + answer.statusCode());
             }
-            for (Future<?> worker : workers) {
-                worker.get();
-            }
-            long nanos = System.nanoTime() - start;
-            return new Timing(requests.get(), nanos,
-                    Latencies.of(perClient.stream().flatMapToLong(java.util.Arrays::stream).toArray()));
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    record Timing(long requests, long nanos, Latencies latencies) {
-        double rate() {
-            return requests / (nanos / 1e9);
-        }
+            return 1;
+        });
     }
 }

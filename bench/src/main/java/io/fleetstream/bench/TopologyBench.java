@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -154,19 +155,25 @@ final class TopologyBench {
      * count too): the difference over a run is what its events cost the broker.
      */
     private static Map<String, Long> recordsWritten(Admin admin, String applicationId, Topics topics) throws Exception {
-        Map<String, Long> written = new java.util.TreeMap<>();
-        for (String topic : admin.listTopics().names().get(30, TimeUnit.SECONDS)) {
-            boolean changelog = topic.startsWith(applicationId + "-") && topic.endsWith("-changelog");
-            if (changelog || (topic.startsWith(topics.prefix()) && !topic.equals(topics.raw()))) {
-                int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
-                        .get(topic).partitions().size();
-                long records = endOffsets(admin, topic, partitions).values().stream().mapToLong(Long::longValue).sum();
-                if (records > 0) {
-                    written.put(changelog ? topic.substring(applicationId.length() + 1) : topic, records);
-                }
-            }
-        }
-        return written;
+        List<String> written = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
+                .filter(t -> isChangelog(t, applicationId) || (t.startsWith(topics.prefix()) && !t.equals(topics.raw())))
+                .toList();
+        // one request for every partition of every topic, not one per topic
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        admin.describeTopics(written).allTopicNames().get(30, TimeUnit.SECONDS).forEach((topic, description) ->
+                description.partitions().forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
+        Map<String, Long> records = new TreeMap<>();
+        admin.listOffsets(request).all().get(30, TimeUnit.SECONDS).forEach((tp, info) -> {
+            String topic = tp.topic();
+            records.merge(isChangelog(topic, applicationId) ? topic.substring(applicationId.length() + 1) : topic,
+                    info.offset(), Long::sum);
+        });
+        records.values().removeIf(n -> n == 0);
+        return records;
+    }
+
+    private static boolean isChangelog(String topic, String applicationId) {
+        return topic.startsWith(applicationId + "-") && topic.endsWith("-changelog");
     }
 
     private static long committed(Admin admin, String group, Map<TopicPartition, Long> end) throws Exception {

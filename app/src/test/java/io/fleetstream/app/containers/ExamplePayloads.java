@@ -11,15 +11,23 @@ import io.fleetstream.schemas.catalog.EventCategory;
 import io.fleetstream.schemas.emnify.Examples;
 import io.fleetstream.schemas.json.Json;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** emnify's own example events as one Data Streamer batch, and what the category topics must hold after it. */
 final class ExamplePayloads {
@@ -29,6 +37,7 @@ final class ExamplePayloads {
     /** A device in the examples (Create PDP Context accepted) and the event the query API must list for it. */
     static final long DEVICE = 20200078L;
     static final long DEVICE_EVENT = 31877325941L;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String DEVICE_EXAMPLE = "006-3-create-pdp-accepted-docs.json";
 
     private ExamplePayloads() {
@@ -81,5 +90,25 @@ final class ExamplePayloads {
             }
         }
         assertThat(routed).isEqualTo(expectedCategories());
+    }
+
+    /**
+     * Waits (up to 90 s) until the query API at {@code queryUrl} lists the device's example event in its history and
+     * answers the device ONLINE.
+     */
+    static void awaitTheDeviceInTheQueryApi(String queryUrl) {
+        await().atMost(90, TimeUnit.SECONDS).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            JsonNode events = get(queryUrl + "/v1/devices/" + DEVICE + "/events");
+            assertThat(StreamSupport.stream(events.spliterator(), false).map(e -> e.get("id").asLong()))
+                    .containsExactly(DEVICE_EVENT);
+            assertThat(get(queryUrl + "/v1/devices/" + DEVICE).get("status").asText()).isEqualTo("ONLINE");
+        });
+    }
+
+    private static JsonNode get(String url) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(url + ": " + response.body()).isEqualTo(200);
+        return Json.mapper().readTree(response.body());
     }
 }

@@ -1,6 +1,5 @@
 package io.fleetstream.app.containers;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetstream.app.testing.TopicReader;
 import io.fleetstream.schemas.Topics;
 import io.fleetstream.schemas.json.Json;
@@ -25,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.StreamSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -114,12 +112,7 @@ class FleetstreamImageIT {
         await().atMost(90, TimeUnit.SECONDS).pollInterval(Duration.ofSeconds(1))
                 .untilAsserted(() -> ExamplePayloads.assertRoutedOnce(reader, topics));
 
-        await().atMost(90, TimeUnit.SECONDS).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            JsonNode events = get("/v1/devices/" + ExamplePayloads.DEVICE + "/events");
-            assertThat(StreamSupport.stream(events.spliterator(), false).map(e -> e.get("id").asLong()))
-                    .containsExactly(ExamplePayloads.DEVICE_EVENT);
-            assertThat(get("/v1/devices/" + ExamplePayloads.DEVICE).get("status").asText()).isEqualTo("ONLINE");
-        });
+        ExamplePayloads.awaitTheDeviceInTheQueryApi(url(topology, 8090));
     }
 
     @Test
@@ -147,12 +140,6 @@ class FleetstreamImageIT {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static JsonNode get(String path) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url(topology, 8090) + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
-        return Json.mapper().readTree(response.body());
-    }
 
     private static String url(GenericContainer<?> container, int port) {
         return "http://" + container.getHost() + ":" + container.getMappedPort(port);

@@ -1,6 +1,5 @@
 package io.fleetstream.app.containers;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetstream.app.local.LocalStack;
 import io.fleetstream.app.testing.TopicReader;
 import io.fleetstream.app.testing.WebhookPoster;
@@ -16,9 +15,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.kafka.KafkaContainer;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,7 +24,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -41,7 +36,6 @@ import static org.awaitility.Awaitility.await;
  */
 class KafkaContainerPipelineIT {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Topics topics = Topics.withDefaultPrefix();
 
     private static KafkaContainer kafka;
@@ -105,18 +99,7 @@ class KafkaContainerPipelineIT {
 
     @Test
     void theQueryApiListsTheDevicesEventsAndState() {
-        await().atMost(90, TimeUnit.SECONDS).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            JsonNode events = get("/v1/devices/" + ExamplePayloads.DEVICE + "/events");
-            assertThat(StreamSupport.stream(events.spliterator(), false).map(e -> e.get("id").asLong()))
-                    .containsExactly(ExamplePayloads.DEVICE_EVENT);
-            assertThat(get("/v1/devices/" + ExamplePayloads.DEVICE).get("status").asText()).isEqualTo("ONLINE");
-        });
+        ExamplePayloads.awaitTheDeviceInTheQueryApi("http://127.0.0.1:" + stack.queryPort());
     }
 
-    private static JsonNode get(String path) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + stack.queryPort() + path)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
-        return Json.mapper().readTree(response.body());
-    }
 }

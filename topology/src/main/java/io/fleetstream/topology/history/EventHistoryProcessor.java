@@ -97,14 +97,14 @@ public final class EventHistoryProcessor implements Processor<String, ReceivedEv
                 sweepFrom = null; // past the last scope: the next tick starts over
                 break;
             }
-            try (KeyValueIterator<Bytes, byte[]> old = history.range(HistoryKeys.scopeLowerBound(scopeKey, Long.MIN_VALUE),
-                    HistoryKeys.scopeUpperBound(scopeKey, cutoff - 1))) {
+            HistoryScope scope = HistoryKeys.scopeOf(scopeKey);
+            try (KeyValueIterator<Bytes, byte[]> old = history.range(HistoryKeys.lowerBound(scope, Long.MIN_VALUE),
+                    HistoryKeys.upperBound(scope, cutoff - 1))) {
                 while (old.hasNext() && expired.size() < MAX_PURGE_PER_TICK) {
                     expired.add(old.next().key);
                 }
                 // a scope with more to delete than this tick allows is visited again first next time
-                sweepFrom = old.hasNext() ? HistoryKeys.scopeLowerBound(scopeKey, Long.MIN_VALUE)
-                        : HistoryKeys.afterScopeOf(scopeKey);
+                sweepFrom = old.hasNext() ? HistoryKeys.lowerBound(scope, Long.MIN_VALUE) : HistoryKeys.afterScopeOf(scopeKey);
             }
             if (sweepFrom == null) {
                 break;

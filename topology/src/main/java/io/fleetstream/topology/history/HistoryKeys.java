@@ -4,6 +4,7 @@ import io.fleetstream.topology.timeindex.OrderedKeys;
 import org.apache.kafka.common.utils.Bytes;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * Key layouts of the history stores, all fixed-length and big-endian so that the store's byte order
@@ -49,7 +50,7 @@ final class HistoryKeys {
      * start; null when no key can follow.
      */
     static Bytes afterScopeOf(byte[] entryKey) {
-        byte[] next = java.util.Arrays.copyOf(entryKey, SCOPE_LENGTH);
+        byte[] next = Arrays.copyOf(entryKey, SCOPE_LENGTH);
         for (int i = SCOPE_LENGTH - 1; i >= 0; i--) {
             if (++next[i] != 0) {
                 return Bytes.wrap(next);
@@ -58,20 +59,14 @@ final class HistoryKeys {
         return null;
     }
 
-    /** The first key of the scope {@code entryKey} belongs to, at or after {@code fromMillis}. */
-    static Bytes scopeLowerBound(byte[] entryKey, long fromMillis) {
-        ByteBuffer key = ByteBuffer.allocate(ENTRY_KEY_LENGTH).put(entryKey, 0, SCOPE_LENGTH);
-        OrderedKeys.putLong(key, fromMillis);
-        OrderedKeys.putLong(key, Long.MIN_VALUE);
-        return Bytes.wrap(key.array());
-    }
-
-    /** The last possible key of the scope {@code entryKey} belongs to, at or before {@code untilMillis}. */
-    static Bytes scopeUpperBound(byte[] entryKey, long untilMillis) {
-        ByteBuffer key = ByteBuffer.allocate(ENTRY_KEY_LENGTH).put(entryKey, 0, SCOPE_LENGTH);
-        OrderedKeys.putLong(key, untilMillis);
-        OrderedKeys.putLong(key, Long.MAX_VALUE);
-        return Bytes.wrap(key.array());
+    /** The scope an entry key belongs to. */
+    static HistoryScope scopeOf(byte[] entryKey) {
+        for (HistoryScope.Kind kind : HistoryScope.Kind.values()) {
+            if (kind.tag == entryKey[0]) {
+                return new HistoryScope(kind, OrderedKeys.getLong(entryKey, 1));
+            }
+        }
+        throw new IllegalArgumentException("not a history key: scope tag " + entryKey[0]);
     }
 
     static long timeMillis(byte[] entryKey) {

@@ -1,5 +1,6 @@
 package io.fleetstream.topology.query;
 
+import io.fleetstream.schemas.testing.MutableClock;
 import io.fleetstream.topology.testing.TestEvents;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -7,10 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 
 import static io.fleetstream.topology.testing.TestEvents.T0;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,23 +22,7 @@ class PartitionCountsTest {
     PartitionedFleet fleet;
     /** Whether this instance holds partition 0 right now. */
     volatile boolean held = true;
-    Instant now = T0;
-    final Clock clock = new Clock() {
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    final MutableClock clock = new MutableClock(T0);
     PartitionCounts counts;
     static final PartitionRead ACTIVE = new PartitionRead(0, false);
 
@@ -67,11 +49,11 @@ class PartitionCountsTest {
         assertThat(first.asOf()).contains(T0);
 
         fleet.send(new TestEvents(9002, 1).createPdp(T0, "s2"));
-        now = T0.plusMillis(1000);
+        clock.set(T0.plusMillis(1000));
         assertThat(counts.of(ACTIVE).devices()).as("a second old: still the count taken at T0").isEqualTo(1);
         assertThat(counts.of(ACTIVE).asOf()).contains(T0);
 
-        now = T0.plusMillis(1001);
+        clock.set(T0.plusMillis(1001));
         FleetSummary recounted = counts.of(ACTIVE);
         assertThat(recounted.devices()).isEqualTo(2);
         assertThat(recounted.online()).isEqualTo(2);
