@@ -1,4 +1,4 @@
-package io.fleetstream.bench;
+package io.fleetstream.app.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetstream.app.simulate.TrafficGenerator;

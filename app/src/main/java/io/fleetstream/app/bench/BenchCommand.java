@@ -1,4 +1,4 @@
-package io.fleetstream.bench;
+package io.fleetstream.app.bench;
 
 import io.fleetstream.app.cli.DurationConverter;
 import io.fleetstream.app.cli.EnvironmentDefaults;
@@ -19,17 +19,18 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 /**
- * Measures and prints; it asserts nothing. Figures depend on the machine: compare runs on one machine.
- * The main class of {@code fleetstream-bench.jar}, kept out of the production jar because the device-state
- * benchmark needs Kafka's test utilities.
+ * {@code fleetstream bench}: measures and prints; it asserts nothing. Each figure stands beside a ceiling measured in
+ * the same run on the same data, and the ratio is what carries over between machines. The JMH microbenchmarks (the
+ * reader and the device state machine, ns/event) are the {@code microbench} module's own jar.
  */
-@Command(name = "fleetstream-bench", mixinStandardHelpOptions = true, version = "fleetstream-bench 0.1.0",
-        description = "Measure the ingest reader, the topology and the device-state processor; prints figures.")
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure ingest, the topology, end-to-end latency, the query API, state size and restore, and "
+                + "scale-out, each beside a ceiling measured in the same run; prints a table and writes <output>/<name>.json.")
 public final class BenchCommand implements Callable<Integer> {
 
-    enum Scenario { ALL, READER, INGEST, TOPOLOGY, LATENCY, QUERY, DEVICES }
+    enum Scenario { ALL, READER, INGEST, TOPOLOGY, LATENCY, QUERY }
 
-    @Option(names = "--scenario", defaultValue = "all", description = "all, reader, ingest, topology, latency, query or devices (default: ${DEFAULT-VALUE})")
+    @Option(names = "--scenario", defaultValue = "all", description = "all, reader, ingest, topology, latency or query (default: ${DEFAULT-VALUE})")
     Scenario scenario;
 
     @Option(names = "--events", defaultValue = "1000000", description = "events in the raw topic of the topology benchmark (default: ${DEFAULT-VALUE})")
@@ -84,21 +85,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--output", defaultValue = "target/bench", description = "where each benchmark writes <name>.json (default: ${DEFAULT-VALUE})")
     Path output;
 
-    @Option(names = "--devices", defaultValue = "1000000", description = "devices for the device-state benchmark (default: ${DEFAULT-VALUE})")
-    int devices;
-
     @Option(names = "--work-dir", description = "where RocksDB state goes (default: a temporary directory, deleted afterwards)")
     Path workDir;
-
-    public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
-    }
-
-    public static CommandLine commandLine() {
-        return new CommandLine(new BenchCommand())
-                .setDefaultValueProvider(new EnvironmentDefaults(System.getenv()))
-                .setCaseInsensitiveEnumValuesAllowed(true);
-    }
 
     @Override
     public Integer call() throws Exception {
@@ -128,9 +116,6 @@ public final class BenchCommand implements Callable<Integer> {
             }
             if (scenario == Scenario.ALL || scenario == Scenario.QUERY) {
                 QueryBench.run(report, new QueryBench.Sizes(queryDevices, queryClients, queryDuration), dir);
-            }
-            if (scenario == Scenario.ALL || scenario == Scenario.DEVICES) {
-                new DeviceStateBench().run(report, devices, dir);
             }
         } finally {
             if (workDir == null) {

@@ -1,4 +1,4 @@
-package io.fleetstream.bench;
+package io.fleetstream.app.bench;
 
 import io.fleetstream.schemas.json.Json;
 

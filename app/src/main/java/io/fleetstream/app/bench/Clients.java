@@ -1,4 +1,4 @@
-package io.fleetstream.bench;
+package io.fleetstream.app.bench;
 
 import java.time.Duration;
 import java.util.ArrayList;
