@@ -28,10 +28,14 @@ import java.util.stream.Stream;
                 + "scale-out, each beside a ceiling measured in the same run; prints a table and writes <output>/<name>.json.")
 public final class BenchCommand implements Callable<Integer> {
 
-    enum Scenario { ALL, READER, INGEST, TOPOLOGY, LATENCY, QUERY }
+    enum Scenario { ALL, READER, INGEST, TOPOLOGY, LATENCY, QUERY, STATE, SCALE_OUT }
 
-    @Option(names = "--scenario", defaultValue = "all", description = "all, reader, ingest, topology, latency or query (default: ${DEFAULT-VALUE})")
+    @Option(names = "--scenario", defaultValue = "all", description = "all, reader, ingest, topology, latency, query, state or scale_out (default: ${DEFAULT-VALUE})")
     Scenario scenario;
+
+    @Option(names = "--bootstrap-servers", description = "run on this Kafka cluster (plaintext, accepting replication "
+            + "factor 1; topics and application ids get a prefix of the run) instead of a broker of the bench's own")
+    String bootstrapServers;
 
     @Option(names = "--events", defaultValue = "1000000", description = "events in the raw topic of the topology benchmark (default: ${DEFAULT-VALUE})")
     long events;
@@ -82,6 +86,19 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--reader-events", defaultValue = "100000", description = "events for the reader benchmark (default: ${DEFAULT-VALUE})")
     int readerEvents;
 
+    @Option(names = "--state-devices", defaultValue = "1000000", description = "devices with state in the state benchmark (default: ${DEFAULT-VALUE})")
+    int stateDevices;
+
+    @Option(names = "--state-heap", defaultValue = "1g", description = "-Xmx of the topology instance in the state benchmark (default: ${DEFAULT-VALUE})")
+    String stateHeap;
+
+    @Option(names = "--scale-out-instances", split = ",", defaultValue = "1,2,4",
+            description = "topology instances to run the scale-out benchmark with (default: ${DEFAULT-VALUE})")
+    List<Integer> scaleOutInstances;
+
+    @Option(names = "--scale-out-events", defaultValue = "200000", description = "events in the scale-out benchmark (default: ${DEFAULT-VALUE})")
+    long scaleOutEvents;
+
     @Option(names = "--output", defaultValue = "target/bench", description = "where each benchmark writes <name>.json (default: ${DEFAULT-VALUE})")
     Path output;
 
@@ -91,7 +108,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         // the figures are the output: Kafka's and the broker's own INFO lines would bury them
-        for (String noisy : List.of("org.apache.kafka", "kafka", "state.change.logger")) {
+        for (String noisy : List.of("org.apache.kafka", "kafka", "state.change.logger", "io.fleetstream.app.registry")) {
             ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(noisy)).setLevel(Level.WARN);
         }
         Path dir = workDir != null ? workDir : Files.createTempDirectory("fleetstream-bench");
@@ -105,17 +122,24 @@ public final class BenchCommand implements Callable<Integer> {
             }
             if (scenario == Scenario.ALL || scenario == Scenario.INGEST) {
                 IngestBench.run(report, new IngestBench.Sizes(ingestEvents, ingestBatch, ingestClients, topologyDevices,
-                        partitions), dir);
+                        partitions), dir, bootstrapServers);
             }
             if (scenario == Scenario.ALL || scenario == Scenario.TOPOLOGY) {
                 TopologyBench.run(report, new TopologyBench.Sizes(events, topologyDevices, partitions, ceilingPasses,
-                        guarantees, commitInterval), dir);
+                        guarantees, commitInterval), dir, bootstrapServers);
             }
             if (scenario == Scenario.ALL || scenario == Scenario.LATENCY) {
-                LatencyBench.run(report, new LatencyBench.Sizes(latencyRate, 100, latencyDuration, 5_000, commitInterval), dir);
+                LatencyBench.run(report, new LatencyBench.Sizes(latencyRate, 100, latencyDuration, 5_000, commitInterval), dir, bootstrapServers);
             }
             if (scenario == Scenario.ALL || scenario == Scenario.QUERY) {
-                QueryBench.run(report, new QueryBench.Sizes(queryDevices, queryClients, queryDuration), dir);
+                QueryBench.run(report, new QueryBench.Sizes(queryDevices, queryClients, queryDuration), dir, bootstrapServers);
+            }
+            if (scenario == Scenario.ALL || scenario == Scenario.STATE) {
+                StateBench.run(report, new StateBench.Sizes(stateDevices, partitions, stateHeap, commitInterval), dir, bootstrapServers);
+            }
+            if (scenario == Scenario.ALL || scenario == Scenario.SCALE_OUT) {
+                ScaleOutBench.run(report, new ScaleOutBench.Sizes(scaleOutEvents, Math.max(1, topologyDevices / 5),
+                        Math.max(4, partitions), scaleOutInstances, "at_least_once", commitInterval), dir, bootstrapServers);
             }
         } finally {
             if (workDir == null) {

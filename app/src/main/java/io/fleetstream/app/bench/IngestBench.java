@@ -2,8 +2,6 @@ package io.fleetstream.app.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetstream.app.ingest.IngestService;
-import io.fleetstream.app.kafka.EmbeddedKafka;
-import io.fleetstream.app.kafka.TopicProvisioner;
 import io.fleetstream.app.registry.EmbeddedSchemaRegistry;
 import io.fleetstream.app.registry.KafkaRegistryJournal;
 import io.fleetstream.avro.EmnifyEvent;
@@ -15,7 +13,6 @@ import io.fleetstream.schemas.json.Json;
 import io.fleetstream.schemas.registry.HttpSchemaRegistryClient;
 import io.fleetstream.schemas.serde.AvroSerdes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -48,16 +45,15 @@ final class IngestBench {
     private IngestBench() {
     }
 
-    static void run(BenchReport report, Sizes sizes, Path workDir) throws Exception {
+    static void run(BenchReport report, Sizes sizes, Path workDir, String bootstrapServers) throws Exception {
         report.section(String.format("ingest vs a plain producer (%,d events in batches of %,d from %d clients, %d partitions)",
                 sizes.events(), sizes.batch(), sizes.clients(), sizes.partitions()));
-        Topics topics = Topics.withDefaultPrefix();
         List<byte[]> bodies = ReaderBench.bodies(sizes.devices(), sizes.events(), sizes.batch());
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(workDir.resolve("kafka-ingest"), 0);
-             Admin admin = Admin.create(kafka.clientProperties())) {
-            new TopicProvisioner(admin).ensure(topics.all(), sizes.partitions(), (short) 1);
+        try (BenchKafka kafka = BenchKafka.start(bootstrapServers, workDir.resolve("kafka-ingest"))) {
+            Topics topics = kafka.topics();
+            kafka.createTopics(topics, sizes.partitions());
             try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(new EmbeddedSchemaRegistry.Config(
-                    "127.0.0.1", 0, kafka.bootstrapServers(), KafkaRegistryJournal.DEFAULT_TOPIC, (short) 1))) {
+                    "127.0.0.1", 0, kafka.bootstrapServers(), kafka.name(KafkaRegistryJournal.DEFAULT_TOPIC), (short) 1))) {
                 List<List<ProducerRecord<String, byte[]>>> batches = records(bodies, topics, registry.url());
                 double ceiling = 0;
                 Clients.Result first = producer(kafka.bootstrapServers(), batches, sizes.clients());

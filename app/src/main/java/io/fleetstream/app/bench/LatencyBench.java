@@ -51,6 +51,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class LatencyBench {
 
+    /** The lateness bound of the warm-up run, whose device-state delay shows what the bound adds. */
+    static final Duration WARM_UP_LATENESS = Duration.ofSeconds(5);
+
     /** The rate, how long it runs, over how many devices. */
     record Sizes(int eventsPerSecond, int batch, Duration duration, int devices, Duration commitInterval) {
     }
@@ -60,37 +63,59 @@ final class LatencyBench {
     private LatencyBench() {
     }
 
-    static void run(BenchReport report, Sizes sizes, Path workDir) throws Exception {
+    static void run(BenchReport report, Sizes sizes, Path workDir, String bootstrapServers) throws Exception {
         report.section(String.format("end-to-end latency at %,d events/s (batches of %d, %d s, %,d devices, commit interval %d ms)",
                 sizes.eventsPerSecond(), sizes.batch(), sizes.duration().toSeconds(), sizes.devices(),
                 sizes.commitInterval().toMillis()));
         // a cold JVM does not keep up at first, and the backlog it builds would be measured as latency: a whole run,
         // not counted, warms the path up (JIT, connections) first
-        measure(null, new Sizes(sizes.eventsPerSecond(), sizes.batch(), sizes.duration().dividedBy(2), sizes.devices(),
-                sizes.commitInterval()), "at_least_once", workDir.resolve("latency-warm-up"));
+        // it runs with a lateness bound, so that its device-state delay shows what the bound adds by design
+        Map<String, Object> warmUp = measure(null, new Sizes(sizes.eventsPerSecond(), sizes.batch(),
+                sizes.duration().dividedBy(2), sizes.devices(), sizes.commitInterval()), "at_least_once",
+                WARM_UP_LATENESS, workDir.resolve("latency-warm-up"), bootstrapServers);
         Map<String, Object> figures = new LinkedHashMap<>();
         for (String guarantee : List.of("at_least_once", "exactly_once_v2")) {
-            figures.put(guarantee, measure(report, sizes, guarantee, workDir.resolve("latency-" + guarantee)));
+            figures.put(guarantee, measure(report, sizes, guarantee, Duration.ZERO, workDir.resolve("latency-" + guarantee),
+                    bootstrapServers));
         }
+        report.value("device state with --event-lateness " + WARM_UP_LATENESS.toSeconds() + "s (at-least-once, warm-up run)",
+                String.format("p50 %.1f / p99 %.1f / max %.1f ms", (double) warmUp.get("state_ms_p50"),
+                        (double) warmUp.get("state_ms_p99"), (double) warmUp.get("state_ms_max")));
+        figures.put("device_state_with_lateness", Map.of("event_lateness_ms", WARM_UP_LATENESS.toMillis(),
+                "state_ms_p50", warmUp.get("state_ms_p50"), "state_ms_p99", warmUp.get("state_ms_p99")));
         report.json("latency", figures);
     }
 
-    private static Map<String, Object> measure(BenchReport report, Sizes sizes, String guarantee, Path dir) throws Exception {
-        Topics topics = Topics.withDefaultPrefix();
-        // events arrive in order from one poster: the lateness bound is not what is measured here
-        TopologyConfig topology = TopologyConfig.defaults(topics).withDeviceTimers(DeviceTimers.defaults().withLateness(Duration.ZERO));
-        try (LocalStack stack = LocalStack.start(new LocalStack.Settings(dir, LocalStack.Ports.any(), topics, 2, topology,
+    private static Map<String, Object> measure(BenchReport report, Sizes sizes, String guarantee, Duration lateness,
+                                               Path dir, String bootstrapServers) throws Exception {
+        try (BenchKafka kafka = BenchKafka.start(bootstrapServers, dir)) {
+            return measure(report, sizes, guarantee, lateness, dir, kafka);
+        }
+    }
+
+    /**
+     * @param lateness the event-time lateness bound: zero in the measured runs (events arrive in order from one
+     *                 poster, so the device-state figure is the processing alone); device state waits this much more
+     */
+    private static Map<String, Object> measure(BenchReport report, Sizes sizes, String guarantee, Duration lateness,
+                                               Path dir, BenchKafka kafka) throws Exception {
+        Topics topics = kafka.topics();
+        TopologyConfig topology = TopologyConfig.defaults(topics).withDeviceTimers(DeviceTimers.defaults().withLateness(lateness));
+        try (LocalStack stack = kafka.stack(new LocalStack.Settings(dir, LocalStack.Ports.any(), topics, 2, topology,
                 guarantee, sizes.commitInterval(), WebhookConfig.defaults()), new SimpleMeterRegistry())) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             Map<Long, Long> due = new ConcurrentHashMap<>();
             Map<Long, Long> inTopic = new ConcurrentHashMap<>();
             Map<Long, Long> inHistory = new ConcurrentHashMap<>();
+            Map<Long, Long> inState = new ConcurrentHashMap<>();
             AtomicBoolean running = new AtomicBoolean(true);
             Thread consumer = new Thread(() -> consume(stack, topics, due, inTopic, running), "latency-consumer");
             consumer.start();
             Thread.sleep(2_000); // the consumer's assignment, before anything is sent
             ExecutorService posters = Executors.newFixedThreadPool(8);
             ExecutorService historians = Executors.newFixedThreadPool(4);
+            // one batch in ten is followed into device state, which may wait the lateness bound: a poller each
+            ExecutorService statePollers = Executors.newFixedThreadPool(32);
             URI webhook = URI.create("http://127.0.0.1:" + stack.ingestPort() + "/v1/events");
             long interval = TimeUnit.SECONDS.toNanos(1) * sizes.batch() / sizes.eventsPerSecond();
             // the first seconds warm the path up (JIT, first transaction, connections) and are not counted
@@ -113,12 +138,17 @@ final class LatencyBench {
                     }
                 }
                 long sampled = id - 1;
+                boolean followState = b % 10 == 0;
                 byte[] bytes = Json.mapper().writeValueAsBytes(body);
                 posters.submit(() -> {
                     post(http, webhook, bytes);
                     if (counted) {
                         historians.submit(() -> awaitHistory(http, stack.queryPort(), sampled,
                                 (int) (sampled % sizes.devices()), inHistory));
+                        if (followState) {
+                            statePollers.submit(() -> awaitState(http, stack.queryPort(), sampled,
+                                    (int) (sampled % sizes.devices()), inState, lateness));
+                        }
                     }
                     return null;
                 });
@@ -131,19 +161,28 @@ final class LatencyBench {
             }
             historians.shutdown();
             historians.awaitTermination(1, TimeUnit.MINUTES);
+            statePollers.shutdown();
+            statePollers.awaitTermination(TimeUnit.MINUTES.toMillis(1) + lateness.toMillis(), TimeUnit.MILLISECONDS);
             running.set(false);
             consumer.join();
 
             Latencies topic = latencies(due, inTopic);
             Latencies history = latencies(due, inHistory);
+            Latencies state = latencies(due, inState);
+            Map<String, Object> figures = new LinkedHashMap<>();
+            figures.put("state_sampled", inState.size());
+            figures.put("state_ms_p50", state.millis(50));
+            figures.put("state_ms_p99", state.millis(99));
+            figures.put("state_ms_max", state.millis(100));
             if (report == null) {
-                return Map.of();
+                return figures;
             }
             report.value(guarantee + ": in the category topic (" + inTopic.size() + " of " + due.size() + ")",
                     String.format("p50 %.1f / p99 %.1f / max %.1f ms", topic.millis(50), topic.millis(99), topic.millis(100)));
             report.value(guarantee + ": in the history (" + inHistory.size() + " sampled)",
                     String.format("p50 %.1f / p99 %.1f / max %.1f ms", history.millis(50), history.millis(99), history.millis(100)));
-            Map<String, Object> figures = new LinkedHashMap<>();
+            report.value(guarantee + ": in the device's state (" + inState.size() + " sampled, lateness 0)",
+                    String.format("p50 %.1f / p99 %.1f / max %.1f ms", state.millis(50), state.millis(99), state.millis(100)));
             figures.put("events", due.size());
             figures.put("read_in_topic", inTopic.size());
             figures.put("topic_ms_p50", topic.millis(50));
@@ -223,6 +262,25 @@ final class LatencyBench {
                     }
                 }
                 Thread.sleep(2);
+            }
+        } catch (Exception e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Polls the device's state in the query API until its last applied event is {@code id} or a later one. */
+    private static void awaitState(HttpClient http, int queryPort, long id, int device, Map<Long, Long> seen,
+                                   Duration lateness) {
+        URI uri = URI.create("http://127.0.0.1:" + queryPort + "/v1/devices/" + (1_000_000 + device));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30) + lateness.toNanos();
+        try {
+            while (System.nanoTime() < deadline) {
+                HttpResponse<String> answer = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+                if (answer.statusCode() == 200 && Json.mapper().readTree(answer.body()).path("last_event_id").asLong() >= id) {
+                    seen.put(id, System.nanoTime());
+                    return;
+                }
+                Thread.sleep(lateness.isZero() ? 2 : 20);
             }
         } catch (Exception e) {
             Thread.currentThread().interrupt();

@@ -43,14 +43,14 @@ final class QueryBench {
     private QueryBench() {
     }
 
-    static void run(BenchReport report, Sizes sizes, Path workDir) throws Exception {
+    static void run(BenchReport report, Sizes sizes, Path workDir, String bootstrapServers) throws Exception {
         report.section(String.format("query API (%,d devices, %d clients, %d s a measurement, one instance)",
                 sizes.devices(), sizes.clients(), sizes.duration().toSeconds()));
-        Topics topics = Topics.withDefaultPrefix();
         // one poster, in order: no lateness to wait out before device state shows
-        TopologyConfig topology = TopologyConfig.defaults(topics).withDeviceTimers(DeviceTimers.defaults().withLateness(Duration.ZERO));
-        try (LocalStack stack = LocalStack.start(new LocalStack.Settings(workDir.resolve("query"), LocalStack.Ports.any(),
-                topics, 2, topology, "at_least_once", Duration.ofMillis(200), WebhookConfig.defaults()), new SimpleMeterRegistry())) {
+        try (BenchKafka kafka = BenchKafka.start(bootstrapServers, workDir.resolve("query"));
+             LocalStack stack = kafka.stack(new LocalStack.Settings(workDir.resolve("query"), LocalStack.Ports.any(),
+                kafka.topics(), 2, TopologyConfig.defaults(kafka.topics()).withDeviceTimers(DeviceTimers.defaults()
+                .withLateness(Duration.ZERO)), "at_least_once", Duration.ofMillis(200), WebhookConfig.defaults()), new SimpleMeterRegistry())) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             long start = System.nanoTime();
             List<Long> known = load(http, stack, sizes.devices());

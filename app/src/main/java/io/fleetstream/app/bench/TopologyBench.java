@@ -1,7 +1,5 @@
 package io.fleetstream.app.bench;
 
-import io.fleetstream.app.kafka.EmbeddedKafka;
-import io.fleetstream.app.kafka.TopicProvisioner;
 import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.schemas.Topics;
 import io.fleetstream.schemas.registry.InMemorySchemaRegistry;
@@ -24,6 +22,7 @@ import org.apache.kafka.streams.kstream.Produced;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +30,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The whole topology against its ceiling, on the same data in the same run: a raw topic on a real broker (in this
@@ -43,6 +43,11 @@ final class TopologyBench {
 
     static final String PASS_THROUGH_TOPIC = "bench.pass-through";
 
+    /** The serdes every benchmark topology is built with: schemas registered in memory, ids in the wire format. */
+    static AvroSerdes serdes() {
+        return new AvroSerdes(new InMemorySchemaRegistry(), true);
+    }
+
     /** How many events and devices, on how many partitions, with which guarantees. */
     record Sizes(long events, int devices, int partitions, int ceilingPasses, List<String> guarantees, Duration commitInterval) {
     }
@@ -50,15 +55,16 @@ final class TopologyBench {
     private TopologyBench() {
     }
 
-    static void run(BenchReport report, Sizes sizes, Path workDir) throws Exception {
+    static void run(BenchReport report, Sizes sizes, Path workDir, String bootstrapServers) throws Exception {
         report.section(String.format("topology vs pass-through ceiling (%,d events, %,d devices, %d partitions, 1 stream thread, "
                 + "commit interval %d ms)", sizes.events(), sizes.devices(), sizes.partitions(), sizes.commitInterval().toMillis()));
-        Topics topics = Topics.withDefaultPrefix();
-        AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistry(), true);
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(workDir.resolve("kafka-topology"), 0);
+        AvroSerdes serdes = serdes();
+        try (BenchKafka kafka = BenchKafka.start(bootstrapServers, workDir.resolve("kafka-topology"));
              Admin admin = Admin.create(kafka.clientProperties())) {
-            new TopicProvisioner(admin).ensure(topics.all(), sizes.partitions(), (short) 1);
-            admin.createTopics(List.of(new NewTopic(PASS_THROUGH_TOPIC, sizes.partitions(), (short) 1))).all().get(30, TimeUnit.SECONDS);
+            Topics topics = kafka.topics();
+            kafka.createTopics(topics, sizes.partitions());
+            String passThroughTopic = kafka.name(PASS_THROUGH_TOPIC);
+            admin.createTopics(List.of(new NewTopic(passThroughTopic, sizes.partitions(), (short) 1))).all().get(30, TimeUnit.SECONDS);
 
             long start = System.nanoTime();
             RawTopicLoader.Loaded loaded = RawTopicLoader.load(kafka.bootstrapServers(), topics.raw(),
@@ -71,17 +77,18 @@ final class TopologyBench {
             for (String guarantee : sizes.guarantees()) {
                 double ceiling = 0;
                 for (int pass = 1; pass <= sizes.ceilingPasses(); pass++) {
-                    Timing t = time(kafka, admin, workDir, "bench-ceiling-" + guarantee + "-" + pass, guarantee, sizes,
-                            passThrough(topics.raw()), end);
+                    Timing t = time(kafka, admin, workDir, kafka.name("bench-ceiling-" + guarantee + "-" + pass), guarantee,
+                            sizes.commitInterval(), () -> passThrough(topics.raw(), passThroughTopic), 1, end);
                     report.rate("pass-through, " + guarantee + ", pass " + pass, t.events(), t.nanos());
                     ceiling = Math.max(ceiling, t.rate());
                 }
-                Map<String, Long> before = recordsWritten(admin, "bench-topology-" + guarantee, topics);
-                Timing full = time(kafka, admin, workDir, "bench-topology-" + guarantee, guarantee, sizes,
-                        FleetTopology.build(TopologyConfig.defaults(topics), serdes), end);
+                String applicationId = kafka.name("bench-topology-" + guarantee);
+                Map<String, Long> before = recordsWritten(admin, applicationId, topics);
+                Timing full = time(kafka, admin, workDir, applicationId, guarantee, sizes.commitInterval(),
+                        () -> FleetTopology.build(TopologyConfig.defaults(topics), serdes), 1, end);
                 report.rate("fleetstream topology, " + guarantee, full.events(), full.nanos());
                 long total = 0;
-                for (Map.Entry<String, Long> topic : recordsWritten(admin, "bench-topology-" + guarantee, topics).entrySet()) {
+                for (Map.Entry<String, Long> topic : recordsWritten(admin, applicationId, topics).entrySet()) {
                     long records = topic.getValue() - before.getOrDefault(topic.getKey(), 0L);
                     total += records;
                     report.value("  written to " + topic.getKey(),
@@ -100,10 +107,10 @@ final class TopologyBench {
     }
 
     /** The ceiling: every raw record's bytes to one output topic, nothing decoded. */
-    static Topology passThrough(String rawTopic) {
+    static Topology passThrough(String rawTopic, String outputTopic) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(rawTopic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
-                .to(PASS_THROUGH_TOPIC, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
+                .to(outputTopic, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
         return builder.build();
     }
 
@@ -113,21 +120,30 @@ final class TopologyBench {
         }
     }
 
-    private static Timing time(EmbeddedKafka kafka, Admin admin, Path workDir, String applicationId, String guarantee,
-                               Sizes sizes, Topology topology, Map<TopicPartition, Long> end) throws Exception {
-        Properties props = new Properties();
-        props.putAll(StreamsTuning.properties());
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(StreamsConfig.STATE_DIR_CONFIG, workDir.resolve("streams").toString());
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, sizes.commitInterval().toMillis());
-        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
-        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 0);
+    /**
+     * Runs {@code instances} instances of {@code topology} (one stream thread each, state directories of their own) as
+     * one application until it has committed {@code end}; timed from the group's first commit to that one.
+     */
+    static Timing time(BenchKafka kafka, Admin admin, Path workDir, String applicationId, String guarantee,
+                       Duration commitInterval, Supplier<Topology> topology, int instances,
+                       Map<TopicPartition, Long> end) throws Exception {
         long total = end.values().stream().mapToLong(Long::longValue).sum();
-        try (KafkaStreams streams = new KafkaStreams(topology, props)) {
+        List<KafkaStreams> running = new ArrayList<>();
+        try {
+            for (int i = 0; i < instances; i++) {
+                Properties props = new Properties();
+                props.putAll(StreamsTuning.properties());
+                props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+                props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+                props.put(StreamsConfig.STATE_DIR_CONFIG, workDir.resolve("streams-" + i).toString());
+                props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
+                props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
+                props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+                props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 0);
+                running.add(new KafkaStreams(topology.get(), props));
+            }
             long startedAt = System.nanoTime();
-            streams.start();
+            running.forEach(KafkaStreams::start);
             long firstAt = -1;
             long committedAtFirst = 0;
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
@@ -139,7 +155,6 @@ final class TopologyBench {
                     committedAtFirst = committed;
                 }
                 if (committed >= total) {
-                    streams.close(Duration.ofSeconds(30));
                     // all of it went in one commit (a tiny run): only the whole span, start included, is left to time
                     return committedAtFirst < total ? new Timing(total - committedAtFirst, now - firstAt)
                             : new Timing(total, now - startedAt);
@@ -147,6 +162,8 @@ final class TopologyBench {
                 Thread.sleep(20);
             }
             throw new IllegalStateException(applicationId + " did not commit the end of the raw topic within 30 minutes");
+        } finally {
+            running.parallelStream().forEach(streams -> streams.close(Duration.ofSeconds(30)));
         }
     }
 
@@ -154,7 +171,7 @@ final class TopologyBench {
      * The end offsets of each topic the topology writes, changelogs included (with exactly-once, commit markers
      * count too): the difference over a run is what its events cost the broker.
      */
-    private static Map<String, Long> recordsWritten(Admin admin, String applicationId, Topics topics) throws Exception {
+    static Map<String, Long> recordsWritten(Admin admin, String applicationId, Topics topics) throws Exception {
         List<String> written = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
                 .filter(t -> isChangelog(t, applicationId) || (t.startsWith(topics.prefix()) && !t.equals(topics.raw())))
                 .toList();
@@ -176,7 +193,7 @@ final class TopologyBench {
         return topic.startsWith(applicationId + "-") && topic.endsWith("-changelog");
     }
 
-    private static long committed(Admin admin, String group, Map<TopicPartition, Long> end) throws Exception {
+    static long committed(Admin admin, String group, Map<TopicPartition, Long> end) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
         long sum = 0;
@@ -187,7 +204,7 @@ final class TopologyBench {
         return sum;
     }
 
-    private static Map<TopicPartition, Long> endOffsets(Admin admin, String topic, int partitions) throws Exception {
+    static Map<TopicPartition, Long> endOffsets(Admin admin, String topic, int partitions) throws Exception {
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
         for (int p = 0; p < partitions; p++) {
             request.put(new TopicPartition(topic, p), OffsetSpec.latest());

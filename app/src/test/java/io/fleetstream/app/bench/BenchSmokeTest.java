@@ -36,7 +36,8 @@ class BenchSmokeTest {
                     "--query-devices", "200", "--query-clients", "2", "--query-duration", "1s",
                     "--latency-rate", "500", "--latency-duration", "1s", "--events", "3000",
                     "--topology-devices", "300", "--partitions", "2", "--ceiling-passes", "1", "--guarantee", "at_least_once",
-                    "--commit-interval", "200ms", "--work-dir", work.resolve("state").toString(),
+                    "--commit-interval", "200ms", "--state-devices", "300", "--state-heap", "256m",
+                    "--scale-out-events", "2000", "--scale-out-instances", "1,2", "--work-dir", work.resolve("state").toString(),
                     "--output", output.toString());
         } finally {
             System.setOut(console);
@@ -44,7 +45,8 @@ class BenchSmokeTest {
         String text = printed.toString(StandardCharsets.UTF_8);
         assertThat(exit).as(text).isZero();
         assertThat(text).contains("== ingest reader", "== ingest vs a plain producer", "== topology vs pass-through ceiling",
-                "== end-to-end latency", "== query API");
+                "== end-to-end latency", "== query API",
+                "== state:", "== scale-out:");
 
         JsonNode topology = read(output.resolve("topology.json"));
         assertThat(topology.get("benchmark").asText()).isEqualTo("topology");
@@ -73,6 +75,21 @@ class BenchSmokeTest {
             assertThat(latency.get(guarantee).get("topic_ms_p99").asDouble()).as(guarantee)
                     .isGreaterThanOrEqualTo(latency.get(guarantee).get("topic_ms_p50").asDouble());
         }
+
+        JsonNode state = read(output.resolve("state.json")).get("figures");
+        assertThat(state.get("devices").asInt()).isEqualTo(300);
+        assertThat(state.get("devices_in_state").asLong()).isEqualTo(300);
+        assertThat(state.get("state_dir_bytes").asLong()).isPositive();
+        assertThat(state.get("changelog_records").asLong()).isPositive();
+        assertThat(state.get("fresh_start_to_ready_s").asDouble()).isPositive();
+        assertThat(state.get("kept_state_start_to_ready_s").asDouble()).isPositive();
+        assertThat(state.get("rss_bytes").asLong()).isPositive();
+        assertThat(state.get("heap_after_gc_bytes").asLong()).isPositive();
+
+        JsonNode scaleOut = read(output.resolve("scale-out.json")).get("figures");
+        assertThat(scaleOut.get("events").asLong()).isEqualTo(2000);
+        assertThat(scaleOut.get("instances").get("1").get("events_per_s").asDouble()).isPositive();
+        assertThat(scaleOut.get("instances").get("2").get("events_per_s").asDouble()).isPositive();
 
         JsonNode reader = read(output.resolve("reader.json"));
         assertThat(reader.get("printed").get("events parsed and normalised").get("count").asLong()).isEqualTo(2000);
