@@ -62,6 +62,49 @@ class TimeIndexTest {
     }
 
     @Test
+    void scansFromItsFloorSeeWhatAScanFromTheBottomSeesWhateverTheOrderOfChanges() {
+        // a model (a sorted set of (time, id)) and the index under random puts, deletes, scans and restarts: the
+        // floor a scan starts from must never hide an entry, including one put below everything released so far
+        for (long seed = 1; seed <= 20; seed++) {
+            SplittableRandom random = new SplittableRandom(seed);
+            java.util.TreeSet<long[]> model = new java.util.TreeSet<>((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0])
+                    : Long.compare(a[1], b[1]));
+            TimeIndex current = new TimeIndex(store);
+            long clock = 1_000;
+            for (int step = 0; step < 2_000; step++) {
+                int action = random.nextInt(10);
+                if (action < 4) {
+                    // mostly ahead of the clock, sometimes behind what was already released
+                    long time = clock + random.nextLong(-300, 500);
+                    long id = random.nextLong(5);
+                    current.put(time, id, new byte[]{(byte) step});
+                    model.add(new long[]{time, id});
+                } else if (action < 7) {
+                    clock += random.nextLong(0, 200);
+                    int max = 1 + random.nextInt(5);
+                    List<TimeIndex.Entry> due = current.upTo(clock, max);
+                    List<long[]> expected = model.headSet(new long[]{clock, Long.MAX_VALUE}, true).stream().limit(max).toList();
+                    assertThat(due).extracting(TimeIndex.Entry::time, TimeIndex.Entry::id).as("seed %d step %d", seed, step)
+                            .containsExactlyElementsOf(expected.stream().map(e -> tuple(e[0], e[1])).toList());
+                    for (TimeIndex.Entry e : due) {
+                        current.delete(e.time(), e.id());
+                        model.remove(new long[]{e.time(), e.id()});
+                    }
+                } else if (action < 9) {
+                    assertThat(current.earliest()).as("seed %d step %d", seed, step)
+                            .isEqualTo(model.isEmpty() ? Long.MAX_VALUE : model.first()[0]);
+                } else {
+                    // the task reopened on the same store: a new index, its floor at the bottom again
+                    current = new TimeIndex(store);
+                }
+            }
+            for (long[] e : model) {
+                current.delete(e[0], e[1]);
+            }
+        }
+    }
+
+    @Test
     void deletedEntriesAreGoneAndAnEmptyIndexHasNoEarliest() {
         index.put(10, 1, new byte[0]);
         index.delete(10, 1);
