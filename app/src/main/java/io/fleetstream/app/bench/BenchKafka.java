@@ -73,7 +73,7 @@ final class BenchKafka implements AutoCloseable {
         TopologyService.InstanceSettings renamed = new TopologyService.InstanceSettings(name(t.applicationId()),
                 t.stateDir(), t.processingGuarantee(), t.standbyReplicas(), t.streamThreads(), t.replicationFactor(),
                 t.commitInterval(), t.queryHost(), t.queryPort(), t.advertisedHost(),
-                t.groupInstanceId() == null ? null : name(t.groupInstanceId()), t.topology());
+                t.groupInstanceId() == null ? null : name(t.groupInstanceId()), t.topology(), t.rocksDbMemoryBytes());
         return LocalStack.startOn(bootstrapServers, new LocalStack.Settings(settings.dataDir(), settings.ports(),
                 settings.topics(), settings.partitions(), settings.webhook(), settings.poller(), renamed), meters);
     }

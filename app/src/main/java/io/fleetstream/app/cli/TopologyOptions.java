@@ -43,6 +43,11 @@ public final class TopologyOptions extends ApplicationOptions {
                     + "leaves the group at once, a restarted one rejoins without a rebalance (default: dynamic membership)")
     public String groupInstanceId;
 
+    @Option(names = "--rocksdb-memory", defaultValue = "128MiB", converter = ByteSizeConverter.class,
+            description = "off-heap memory (block cache and memtables) all RocksDB stores of this instance share; "
+                    + "the JVM's RSS is about heap + this + some 100 MiB (default: ${DEFAULT-VALUE})")
+    public long rocksDbMemory;
+
     @Option(names = "--dedupe-retention", defaultValue = "7d", converter = DurationConverter.class,
             description = "how long an event id is remembered for deduplication (default: ${DEFAULT-VALUE})")
     public Duration dedupeRetention;
@@ -85,7 +90,7 @@ public final class TopologyOptions extends ApplicationOptions {
         String membership = groupInstanceId == null || groupInstanceId.isBlank() ? defaultGroupInstanceId : groupInstanceId;
         return new TopologyService.InstanceSettings(applicationId, stateDirOr(defaultStateDir),
                 processingGuarantee, standbyReplicas, streamThreads, replicationFactor, commitInterval, queryHost,
-                queryPort, advertisedHost, membership, topologyConfig(topics));
+                queryPort, advertisedHost, membership, topologyConfig(topics), rocksDbMemory);
     }
 
     /** What shapes the topology; with no option given, {@link TopologyConfig#defaults}. */

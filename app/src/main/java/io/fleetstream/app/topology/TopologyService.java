@@ -7,6 +7,7 @@ import io.fleetstream.schemas.catalog.EventCatalog;
 import io.fleetstream.schemas.registry.HttpSchemaRegistryClient;
 import io.fleetstream.schemas.serde.AvroSerdes;
 import io.fleetstream.topology.FleetTopology;
+import io.fleetstream.topology.BoundedRocksDb;
 import io.fleetstream.topology.StreamsTuning;
 import io.fleetstream.topology.TopologyConfig;
 import io.fleetstream.topology.history.EventHistoryReader;
@@ -110,8 +111,17 @@ public final class TopologyService implements AutoCloseable {
     public record InstanceSettings(String applicationId, Path stateDir, String processingGuarantee,
                                    int standbyReplicas, int streamThreads, int replicationFactor,
                                    Duration commitInterval, String queryHost, int queryPort, String advertisedHost,
-                                   String groupInstanceId, TopologyConfig topology) {
+                                   String groupInstanceId, TopologyConfig topology, long rocksDbMemoryBytes) {
         public static final String DEFAULT_APPLICATION_ID = "fleetstream";
+
+        /** With the default RocksDB memory budget ({@link BoundedRocksDb#DEFAULT_MEMORY_BYTES}). */
+        public InstanceSettings(String applicationId, Path stateDir, String processingGuarantee, int standbyReplicas,
+                                int streamThreads, int replicationFactor, Duration commitInterval, String queryHost,
+                                int queryPort, String advertisedHost, String groupInstanceId, TopologyConfig topology) {
+            this(applicationId, stateDir, processingGuarantee, standbyReplicas, streamThreads, replicationFactor,
+                    commitInterval, queryHost, queryPort, advertisedHost, groupInstanceId, topology,
+                    BoundedRocksDb.DEFAULT_MEMORY_BYTES);
+        }
 
         public InstanceSettings {
             Objects.requireNonNull(applicationId, "applicationId");
@@ -126,6 +136,9 @@ public final class TopologyService implements AutoCloseable {
             }
             if (standbyReplicas < 0) {
                 throw new IllegalArgumentException("--num-standby-replicas must be 0 or more, got " + standbyReplicas);
+            }
+            if (rocksDbMemoryBytes < BoundedRocksDb.MIN_MEMORY_BYTES) {
+                throw new IllegalArgumentException("--rocksdb-memory must be at least 16MiB, got " + rocksDbMemoryBytes + " bytes");
             }
         }
 
@@ -266,6 +279,7 @@ public final class TopologyService implements AutoCloseable {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, s.streamThreads());
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, s.replicationFactor());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, s.commitInterval().toMillis());
+        p.put(BoundedRocksDb.MEMORY_CONFIG, s.rocksDbMemoryBytes());
         p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, s.advertisedHost() + ":" + queryPort);
         if (s.groupInstanceId() != null && !s.groupInstanceId().isBlank()) {
             // Kafka Streams appends the thread index to it

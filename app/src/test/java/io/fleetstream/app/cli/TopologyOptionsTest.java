@@ -47,7 +47,7 @@ class TopologyOptionsTest {
                 "--commit-interval", "250ms", "--query-port", "9191", "--query-host", "127.0.0.1",
                 "--advertised-host", "pod-1.fleet", "--dedupe-retention", "2d", "--offline-window", "10m",
                 "--event-lateness", "5s", "--offline-wall-clock-allowance", "1m", "--source-idle-timeout", "3m",
-                "--history-retention", "30d"};
+                "--history-retention", "30d", "--rocksdb-memory", "256MiB"};
         String[] topologyOptions = Stream.concat(Stream.of(options), Stream.of("--replication-factor", "1"))
                 .toArray(String[]::new);
 
@@ -57,6 +57,7 @@ class TopologyOptionsTest {
         assertThat(localRole(options)).usingRecursiveComparison().isEqualTo(topology);
         assertThat(topology.topology().deviceTimers().offlineWindow()).hasMinutes(10);
         assertThat(topology.topology().history().retention()).hasDays(30);
+        assertThat(topology.rocksDbMemoryBytes()).isEqualTo(256L << 20);
     }
 
     @Test
@@ -64,5 +65,6 @@ class TopologyOptionsTest {
         assertThatThrownBy(() -> topologyRole("--stream-threads", "0")).hasMessageContaining("--stream-threads");
         assertThatThrownBy(() -> topologyRole("--num-standby-replicas", "-1"))
                 .hasMessageContaining("--num-standby-replicas");
+        assertThatThrownBy(() -> topologyRole("--rocksdb-memory", "1MiB")).hasMessageContaining("--rocksdb-memory");
     }
 }
