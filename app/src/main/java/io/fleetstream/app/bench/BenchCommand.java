@@ -46,6 +46,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "2", description = "partitions of every topic in the topology benchmark (default: ${DEFAULT-VALUE})")
     int partitions;
 
+    @Option(names = "--stream-threads", defaultValue = "1",
+            description = "stream threads of both the ceiling and the topology in the topology benchmark (default: ${DEFAULT-VALUE})")
+    int streamThreads;
+
     @Option(names = "--ceiling-passes", defaultValue = "2", description = "pass-through runs per guarantee; the best is the ceiling (default: ${DEFAULT-VALUE})")
     int ceilingPasses;
 
@@ -126,7 +130,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
             if (scenario == Scenario.ALL || scenario == Scenario.TOPOLOGY) {
                 TopologyBench.run(report, new TopologyBench.Sizes(events, topologyDevices, partitions, ceilingPasses,
-                        guarantees, commitInterval), dir, bootstrapServers);
+                        guarantees, commitInterval, streamThreads), dir, bootstrapServers);
             }
             if (scenario == Scenario.ALL || scenario == Scenario.LATENCY) {
                 LatencyBench.run(report, new LatencyBench.Sizes(latencyRate, 100, latencyDuration, 5_000, commitInterval), dir, bootstrapServers);

@@ -51,7 +51,7 @@ final class ScaleOutBench {
                 String applicationId = kafka.name("bench-scale-out-" + n);
                 TopologyBench.Timing t = TopologyBench.time(kafka, admin, workDir.resolve("scale-out-" + n), applicationId,
                         sizes.guarantee(), sizes.commitInterval(),
-                        () -> FleetTopology.build(TopologyConfig.defaults(topics), serdes), n, end);
+                        () -> FleetTopology.build(TopologyConfig.defaults(topics), serdes), n, 1, end);
                 report.rate(n + (n == 1 ? " instance" : " instances"), t.events(), t.nanos());
                 if (one == 0) {
                     one = t.rate();

@@ -49,15 +49,17 @@ final class TopologyBench {
     }
 
     /** How many events and devices, on how many partitions, with which guarantees. */
-    record Sizes(long events, int devices, int partitions, int ceilingPasses, List<String> guarantees, Duration commitInterval) {
+    record Sizes(long events, int devices, int partitions, int ceilingPasses, List<String> guarantees, Duration commitInterval,
+                 int streamThreads) {
     }
 
     private TopologyBench() {
     }
 
     static void run(BenchReport report, Sizes sizes, Path workDir, String bootstrapServers) throws Exception {
-        report.section(String.format("topology vs pass-through ceiling (%,d events, %,d devices, %d partitions, 1 stream thread, "
-                + "commit interval %d ms)", sizes.events(), sizes.devices(), sizes.partitions(), sizes.commitInterval().toMillis()));
+        report.section(String.format("topology vs pass-through ceiling (%,d events, %,d devices, %d partitions, %d stream "
+                + "thread(s) on both, commit interval %d ms)", sizes.events(), sizes.devices(), sizes.partitions(),
+                sizes.streamThreads(), sizes.commitInterval().toMillis()));
         AvroSerdes serdes = serdes();
         try (BenchKafka kafka = BenchKafka.start(bootstrapServers, workDir.resolve("kafka-topology"));
              Admin admin = Admin.create(kafka.clientProperties())) {
@@ -78,14 +80,14 @@ final class TopologyBench {
                 double ceiling = 0;
                 for (int pass = 1; pass <= sizes.ceilingPasses(); pass++) {
                     Timing t = time(kafka, admin, workDir, kafka.name("bench-ceiling-" + guarantee + "-" + pass), guarantee,
-                            sizes.commitInterval(), () -> passThrough(topics.raw(), passThroughTopic), 1, end);
+                            sizes.commitInterval(), () -> passThrough(topics.raw(), passThroughTopic), 1, sizes.streamThreads(), end);
                     report.rate("pass-through, " + guarantee + ", pass " + pass, t.events(), t.nanos());
                     ceiling = Math.max(ceiling, t.rate());
                 }
                 String applicationId = kafka.name("bench-topology-" + guarantee);
                 Map<String, Long> before = recordsWritten(admin, applicationId, topics);
                 Timing full = time(kafka, admin, workDir, applicationId, guarantee, sizes.commitInterval(),
-                        () -> FleetTopology.build(TopologyConfig.defaults(topics), serdes), 1, end);
+                        () -> FleetTopology.build(TopologyConfig.defaults(topics), serdes), 1, sizes.streamThreads(), end);
                 report.rate("fleetstream topology, " + guarantee, full.events(), full.nanos());
                 long total = 0;
                 for (Map.Entry<String, Long> topic : recordsWritten(admin, applicationId, topics).entrySet()) {
@@ -102,7 +104,8 @@ final class TopologyBench {
             }
             report.json("topology", Map.of("events", loaded.events(), "devices", sizes.devices(),
                     "partitions", sizes.partitions(), "raw_bytes", loaded.bytes(),
-                    "commit_interval_ms", sizes.commitInterval().toMillis(), "guarantees", figures));
+                    "commit_interval_ms", sizes.commitInterval().toMillis(), "stream_threads", sizes.streamThreads(),
+                    "guarantees", figures));
         }
     }
 
@@ -121,11 +124,11 @@ final class TopologyBench {
     }
 
     /**
-     * Runs {@code instances} instances of {@code topology} (one stream thread each, state directories of their own) as
-     * one application until it has committed {@code end}; timed from the group's first commit to that one.
+     * Runs {@code instances} instances of {@code topology} ({@code threads} stream threads each, state directories of
+     * their own) as one application until it has committed {@code end}; timed from the group's first commit to that one.
      */
     static Timing time(BenchKafka kafka, Admin admin, Path workDir, String applicationId, String guarantee,
-                       Duration commitInterval, Supplier<Topology> topology, int instances,
+                       Duration commitInterval, Supplier<Topology> topology, int instances, int threads,
                        Map<TopicPartition, Long> end) throws Exception {
         long total = end.values().stream().mapToLong(Long::longValue).sum();
         List<KafkaStreams> running = new ArrayList<>();
@@ -140,6 +143,7 @@ final class TopologyBench {
                 props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
                 props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
                 props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 0);
+                props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
                 running.add(new KafkaStreams(topology.get(), props));
             }
             long startedAt = System.nanoTime();
