@@ -86,6 +86,8 @@ public final class HttpEdge {
             javalin.http.prefer405over404 = true;
             javalin.http.maxRequestSize = config.maxRequestBytes();
             javalin.jsonMapper(new JavalinJackson(Json.mapper(), false));
+            // what Jetty refuses before Javalin sees it (e.g. a NUL byte in the path) answers in the same JSON shape
+            javalin.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             javalin.requestLogger.http((ctx, ms) -> {
                 if (log.isDebugEnabled()) {
                     log.debug("{} {} answered {} in {} ms", ctx.method(), ctx.path(), ctx.statusCode(),

@@ -111,6 +111,50 @@ class HttpEdgeTest {
         assertThat(observed.get()).isEqualTo(2);
     }
 
+    @Test
+    void whatJettyRefusesBeforeJavalinSeesItAnswersInTheSameJsonShape() throws Exception {
+        start();
+
+        // a NUL byte in the path is refused by Jetty's URI compliance, formerly with an HTML page; encoded dot
+        // segments are refused by Jetty (above the root) or reach Javalin as an unknown path
+        for (String path : new String[]{"/health/live%00", "/a%00b/c", "/echo/%2e%2e/health/live", "/%2e%2e/%2e%2e/etc/passwd"}) {
+            HttpResponse<String> response = get(path);
+            assertThat(response.statusCode()).as(path).isBetween(400, 404);
+            if (path.contains("%00")) {
+                assertThat(response.statusCode()).as(path).isEqualTo(400);
+            }
+            assertThat(response.headers().firstValue("Content-Type")).as(path)
+                    .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+            JsonNode body = Json.mapper().readTree(response.body());
+            assertThat(body.get("status").asInt()).as(path).isEqualTo(response.statusCode());
+            assertThat(body.get("error").asText()).as(path).isNotBlank();
+        }
+    }
+
+    @Test
+    void aHeaderFloodIsRefusedWithJsonAndTheServerKeepsServing() throws Exception {
+        start();
+
+        String answer = raw("GET /health/live HTTP/1.1\r\nHost: x\r\nX-Flood: " + "a".repeat(64 * 1024)
+                + "\r\nConnection: close\r\n\r\n");
+
+        assertThat(answer).startsWith("HTTP/1.1 431");
+        assertThat(answer).contains("application/json");
+        String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+        assertThat(Json.mapper().readTree(body).get("status").asInt()).isEqualTo(431);
+        assertThat(get("/health/live").statusCode()).isEqualTo(200);
+    }
+
+    /** One request written to a socket as is, and everything the server answers until it closes. */
+    private String raw(String request) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", app.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+    }
+
     private static void assertError(HttpResponse<String> response, int status, String message) throws Exception {
         assertThat(response.statusCode()).isEqualTo(status);
         JsonNode body = Json.mapper().readTree(response.body());

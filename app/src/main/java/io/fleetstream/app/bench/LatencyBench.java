@@ -82,8 +82,8 @@ final class LatencyBench {
                 workDir.resolve("latency-lateness"), bootstrapServers);
         report.value("at_least_once: in the device's state with --event-lateness " + BOUNDED_LATENESS.toSeconds() + "s ("
                         + bounded.get("state_sampled") + " sampled)",
-                String.format("p50 %.1f / p99 %.1f / max %.1f ms", (double) bounded.get("state_ms_p50"),
-                        (double) bounded.get("state_ms_p99"), (double) bounded.get("state_ms_max")));
+                String.format("p50 %.1f / p99 %.1f / max %.1f ms (its category topic p50 %.1f ms)", (double) bounded.get("state_ms_p50"),
+                        (double) bounded.get("state_ms_p99"), (double) bounded.get("state_ms_max"), (double) bounded.get("topic_ms_p50")));
         figures.put("device_state_with_lateness", Map.of("event_lateness_ms", BOUNDED_LATENESS.toMillis(),
                 "state_sampled", bounded.get("state_sampled"), "state_ms_p50", bounded.get("state_ms_p50"),
                 "state_ms_p99", bounded.get("state_ms_p99"), "state_ms_max", bounded.get("state_ms_max")));
@@ -124,7 +124,12 @@ final class LatencyBench {
             long interval = TimeUnit.SECONDS.toNanos(1) * sizes.batch() / sizes.eventsPerSecond();
             // the first seconds warm the path up (JIT, first transaction, connections) and are not counted
             long warmUp = TimeUnit.SECONDS.toNanos(3) / interval;
-            long batches = warmUp + sizes.duration().toNanos() / interval;
+            long measured = sizes.duration().toNanos() / interval;
+            // with a lateness bound, traffic goes on (not counted) for the bound and a second more: device state is
+            // applied when later traffic moves the clock past an event, and without it the last bound's worth of
+            // events would wait for the partition to count as quiet, which is not what live traffic sees
+            long tail = lateness.isZero() ? 0 : (lateness.toNanos() + TimeUnit.SECONDS.toNanos(1)) / interval;
+            long batches = warmUp + measured + tail;
             long start = System.nanoTime();
             long id = ID_BASE;
             for (long b = 0; b < batches; b++) {
@@ -134,7 +139,7 @@ final class LatencyBench {
                     TimeUnit.NANOSECONDS.sleep(wait);
                 }
                 ArrayNode body = Json.mapper().createArrayNode();
-                boolean counted = b >= warmUp;
+                boolean counted = b >= warmUp && b < warmUp + measured;
                 for (int i = 0; i < sizes.batch(); i++, id++) {
                     body.add(event(id, (int) (id % sizes.devices())));
                     if (counted) {
@@ -178,6 +183,8 @@ final class LatencyBench {
             figures.put("state_ms_p50", state.millis(50));
             figures.put("state_ms_p99", state.millis(99));
             figures.put("state_ms_max", state.millis(100));
+            figures.put("topic_ms_p50", topic.millis(50));
+            figures.put("history_ms_p50", history.millis(50));
             if (report == null) {
                 return figures;
             }
