@@ -74,6 +74,8 @@ public class DeviceStateBenchmark {
         final Record<String, ReceivedEvent>[] batch = new Record[BATCH];
         /** the next device */
         int cursor;
+        /** the devices one round of the measured events goes through, set by {@link #prepare} */
+        int round;
 
         @Setup(Level.Trial)
         public void setUp() {
@@ -93,8 +95,10 @@ public class DeviceStateBenchmark {
         /** The type of the measured events. */
         abstract EventType type();
 
-        /** Moves {@link #cursor} on from the device that just had an event. */
-        abstract void advance();
+        /** Moves {@link #cursor} on from the device that just had an event, back to the first after a round. */
+        void advance() {
+            cursor = cursor + 1 == round ? 0 : cursor + 1;
+        }
 
         /**
          * Before a batch is prepared: where a round of the fleet ended (a round's measured part is whole batches), the
@@ -142,17 +146,13 @@ public class DeviceStateBenchmark {
 
         @Override
         void prepare() {
+            round = devices;
             cursor = fillBuffer(devices);
         }
 
         @Override
         EventType type() {
             return EventTypes.UPDATE_LOCATION;
-        }
-
-        @Override
-        void advance() {
-            cursor = cursor + 1 == devices ? 0 : cursor + 1;
         }
     }
 
@@ -161,8 +161,6 @@ public class DeviceStateBenchmark {
      * reset ends every session and lets the window pass, so that every offline fires.
      */
     public static class OfflineFleet extends EventStream {
-
-        private int round;
 
         @Override
         void prepare() {
@@ -182,11 +180,6 @@ public class DeviceStateBenchmark {
         }
 
         @Override
-        void advance() {
-            cursor = cursor + 1 == round ? 0 : cursor + 1;
-        }
-
-        @Override
         void beforeBatch() {
             if (cursor == 0) {
                 goOffline();
@@ -202,8 +195,6 @@ public class DeviceStateBenchmark {
      */
     public static class ConnectedFleet extends EventStream {
 
-        private int round;
-
         @Override
         void prepare() {
             round = devices / BATCH * BATCH;
@@ -213,11 +204,6 @@ public class DeviceStateBenchmark {
         @Override
         EventType type() {
             return EventTypes.DELETE_PDP_CONTEXT;
-        }
-
-        @Override
-        void advance() {
-            cursor = cursor + 1 == round ? 0 : cursor + 1;
         }
 
         @Override
