@@ -12,7 +12,6 @@ import io.fleetstream.schemas.emnify.MalformedBatchException.Kind;
 import io.fleetstream.schemas.json.Json;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -78,8 +77,13 @@ public final class EmnifyBatchParser {
         } catch (JsonProcessingException e) {
             throw notJson(e);
         } catch (IOException e) {
-            // the source is a byte array: the only I/O errors are parse errors, handled above
-            throw new UncheckedIOException(e);
+            // the source is a byte array, so any other I/O error is about its bytes too: an encoding Jackson
+            // detects but cannot read (e.g. UCS-4 in an odd byte order)
+            throw new MalformedBatchException(Kind.NOT_JSON, "body is not JSON: " + plainReason(e.getMessage()));
+        } catch (NumberFormatException e) {
+            // valid JSON, but a number no exact decimal can hold (an exponent beyond what BigDecimal represents)
+            throw new MalformedBatchException(Kind.NOT_JSON, "body has a number that cannot be read: "
+                    + plainReason(e.getMessage()));
         }
     }
 
@@ -130,14 +134,16 @@ public final class EmnifyBatchParser {
         } catch (JsonProcessingException e) {
             at = e.getLocation();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new MalformedBatchException(Kind.NOT_JSON, "body is not JSON after the end of the " + root + ": "
+                    + plainReason(e.getMessage()));
         }
         throw new MalformedBatchException(Kind.TRAILING_CONTENT, "body has content after the end of the " + root
                 + where(at) + "; expected exactly one JSON array of events or one event object");
     }
 
     private MalformedBatchException notJson(JsonProcessingException e) {
-        String reason = e instanceof StreamConstraintsException
+        String reason = e instanceof StreamConstraintsException && e.getOriginalMessage() != null
+                && e.getOriginalMessage().toLowerCase(java.util.Locale.ROOT).contains("nesting depth")
                 ? "nested deeper than " + mapper.getFactory().streamReadConstraints().getMaxNestingDepth() + " levels"
                 : plainReason(e.getOriginalMessage());
         return new MalformedBatchException(Kind.NOT_JSON, "body is not JSON: " + reason + where(e.getLocation()));

@@ -104,12 +104,26 @@ final class TolerantValues {
             return node.bigIntegerValue().toString();
         }
         if (node.isNumber()) {
-            return node.decimalValue().toPlainString();
+            return numberText(node);
         }
         if (node.isBoolean()) {
             return node.booleanValue() ? "true" : "false";
         }
         return null;
+    }
+
+    /**
+     * A decimal number as text: plain ({@code 0.5}, {@code 1500}) when that is short, scientific ({@code 1E+400})
+     * otherwise, so that a number like {@code 1e999999999} sent where text belongs costs a few bytes, not a billion
+     * digits; a double that is not finite (what {@code 1e400} becomes without exact decimals) as Java writes it.
+     */
+    private static String numberText(JsonNode node) {
+        if ((node.isDouble() || node.isFloat()) && !Double.isFinite(node.doubleValue())) {
+            return Double.toString(node.doubleValue());
+        }
+        java.math.BigDecimal value = node.decimalValue();
+        long digitsBeforePoint = (long) value.precision() - value.scale();
+        return value.scale() > 64 || digitsBeforePoint > 64 ? value.toString() : value.toPlainString();
     }
 
     /** A value for an error message: quoted if a string, JSON otherwise, cut to about 100 characters. */

@@ -42,6 +42,32 @@ class IngestInputFuzzTest {
     private final EmnifyBatchParser parser = new EmnifyBatchParser();
     private final EmnifyEventReader reader = new EmnifyEventReader();
 
+    /** What the fuzzer found (each threw before the fix), kept as examples. */
+    @net.jqwik.api.Example
+    void inputsTheFuzzerFoundAreRefusedOrReadWithAReason() throws Exception {
+        // four bytes Jackson takes for UCS-4 in an unsupported byte order: a CharConversionException
+        assertThatRefused(new byte[]{0, 0, (byte) 0xFF, (byte) 0xFE, 0, 0, 0, '['});
+        assertThatRefused(new byte[]{0x3C, 0, 0, 0x3C, 0x3C});
+        // a number no BigDecimal holds: NumberFormatException from Jackson
+        assertThatRefused("[{\"id\": 1, \"volume\": 1071711e4005568978}]".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        // a double that is not finite where text belongs, and a number with a huge exponent where text belongs
+        ObjectNode event = (ObjectNode) Examples.json(EXAMPLES.get(0)).deepCopy();
+        ((ObjectNode) event.path("event_type")).put("description", Double.POSITIVE_INFINITY);
+        read(event);
+        ObjectNode huge = (ObjectNode) Examples.json(EXAMPLES.get(0)).deepCopy();
+        huge.put("description", new java.math.BigDecimal("1e999999999"));
+        read(huge);
+        ReadResult result = reader.read(huge, IngestSource.STREAMER, RECEIVED);
+        if (result instanceof ReadResult.Accepted accepted && accepted.event().getDescription() != null) {
+            assertThat(accepted.event().getDescription().length()).isLessThan(100);
+        }
+    }
+
+    private void assertThatRefused(byte[] body) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> parser.parse(body))
+                .isInstanceOf(MalformedBatchException.class).hasMessageContaining("body");
+    }
+
     @Property
     void anyBytesParseOrAreRefusedWithAReason(@ForAll byte[] body) {
         parseAndRead(body);
