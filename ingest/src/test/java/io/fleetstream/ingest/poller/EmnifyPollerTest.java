@@ -116,8 +116,11 @@ class EmnifyPollerTest {
         assertThat(meters.get(PollerMetrics.EVENTS_DUPLICATE).counter().count())
                 .as("events inside an overlap were fetched again and skipped").isPositive();
         assertThat(meters.get(PollerMetrics.EVENTS_PULLED).counter().count()).isEqualTo(history.size());
-        assertThat(meters.get(PollerMetrics.REQUESTS).tags("call", "events", "outcome", "ok").counter().count())
-                .isEqualTo(requests.size());
+        // the poller goes on polling: a request the fake API has served may not be counted yet, never the reverse
+        double counted = meters.get(PollerMetrics.REQUESTS).tags("call", "events", "outcome", "ok").counter().count();
+        int served = api.eventRequests().size();
+        assertThat((double) served).isBetween(counted, counted + 1);
+        assertThat(counted).isGreaterThanOrEqualTo(requests.size());
         assertThat(meters.get(PollerMetrics.REQUESTS).tags("call", "authenticate", "outcome", "ok").counter().count())
                 .isEqualTo(1);
         assertThat(meters.get(PollerMetrics.ACTIVE).gauge().value()).isEqualTo(1);
