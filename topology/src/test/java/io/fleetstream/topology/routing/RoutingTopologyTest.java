@@ -217,6 +217,39 @@ class RoutingTopologyTest {
     }
 
     @Test
+    void aRecordNamingASchemaIdTheRegistryDoesNotHaveIsDeadLetteredWithItsBytes() {
+        // the wire format's magic byte and a schema id no one registered, then anything
+        byte[] unknownId = ByteBuffer.allocate(9).put((byte) 0).putInt(987_654).putInt(42).array();
+
+        fixture.rawBytes.pipeInput("4711", unknownId, T0);
+        fixture.send(device.updateLocation(T0.plusSeconds(1)));
+
+        assertThat(fixture.deadLetters.readValuesToList()).singleElement().satisfies(d -> {
+            assertThat(d.getReason()).startsWith("cannot decode raw event: ").contains("987654");
+            assertThat(d.getOriginal().array()).isEqualTo(unknownId);
+        });
+        assertThat(fixture.topic(fixture.topics.category(EventCategory.NETWORK_ATTACHMENT)).readValuesToList()).hasSize(1);
+    }
+
+    @Test
+    void aRecordWrittenWithAnotherSchemaThatCannotBeReadAsAnEventIsDeadLettered() {
+        // a registered schema, but not one an event can be read from: a device state on the raw topic
+        io.fleetstream.avro.DeviceState state = io.fleetstream.avro.DeviceState.newBuilder().setEndpointId(4711)
+                .setStatus(io.fleetstream.avro.ConnectivityStatus.ONLINE).setOnline(true).build();
+        byte[] bytes = fixture.serdes.forValue(io.fleetstream.avro.DeviceState.class).serializer()
+                .serialize("elsewhere.device-state", state);
+
+        fixture.rawBytes.pipeInput("4711", bytes, T0);
+        fixture.send(device.updateLocation(T0.plusSeconds(1)));
+
+        assertThat(fixture.deadLetters.readValuesToList()).singleElement().satisfies(d -> {
+            assertThat(d.getReason()).startsWith("cannot decode raw event: ");
+            assertThat(d.getOriginal().array()).isEqualTo(bytes);
+        });
+        assertThat(fixture.topic(fixture.topics.category(EventCategory.NETWORK_ATTACHMENT)).readValuesToList()).hasSize(1);
+    }
+
+    @Test
     void aRecordWithoutValueIsDeadLettered() {
         fixture.rawBytes.pipeInput("4711", null, T0);
 
