@@ -44,7 +44,7 @@ public final class BoundedRocksDb implements RocksDBConfigSetter {
     /** Created with the first store, from its budget; shared until the JVM exits (Kafka Streams never says "last"). */
     private static Shared shared;
 
-    private record Shared(long budget, Cache cache, WriteBufferManager writeBuffers) {
+    private record Shared(Cache cache, WriteBufferManager writeBuffers) {
     }
 
     private BloomFilter filter;
@@ -88,7 +88,7 @@ public final class BoundedRocksDb implements RocksDBConfigSetter {
     private static synchronized Shared shared(long budget) {
         if (shared == null) {
             Cache cache = new LRUCache(budget, -1, false, HIGH_PRIORITY_SHARE);
-            shared = new Shared(budget, cache, new WriteBufferManager((long) (budget * WRITE_BUFFER_SHARE), cache));
+            shared = new Shared(cache, new WriteBufferManager((long) (budget * WRITE_BUFFER_SHARE), cache));
         }
         return shared;
     }

@@ -70,10 +70,8 @@ final class BenchKafka implements AutoCloseable {
      */
     LocalStack stack(LocalStack.Settings settings, MeterRegistry meters) {
         TopologyService.InstanceSettings t = settings.topology();
-        TopologyService.InstanceSettings renamed = new TopologyService.InstanceSettings(name(t.applicationId()),
-                t.stateDir(), t.processingGuarantee(), t.standbyReplicas(), t.streamThreads(), t.replicationFactor(),
-                t.commitInterval(), t.queryHost(), t.queryPort(), t.advertisedHost(),
-                t.groupInstanceId() == null ? null : name(t.groupInstanceId()), t.topology(), t.rocksDbMemoryBytes());
+        TopologyService.InstanceSettings renamed = t.withApplicationId(name(t.applicationId()),
+                t.groupInstanceId() == null ? null : name(t.groupInstanceId()));
         return LocalStack.startOn(bootstrapServers, new LocalStack.Settings(settings.dataDir(), settings.ports(),
                 settings.topics(), settings.partitions(), settings.webhook(), settings.poller(), renamed), meters);
     }

@@ -145,6 +145,13 @@ public final class TopologyService implements AutoCloseable {
         public Settings on(Connection connection) {
             return new Settings(connection, this);
         }
+
+        /** The same instance under another application id and static member id. */
+        public InstanceSettings withApplicationId(String newApplicationId, String newGroupInstanceId) {
+            return new InstanceSettings(newApplicationId, stateDir, processingGuarantee, standbyReplicas, streamThreads,
+                    replicationFactor, commitInterval, queryHost, queryPort, advertisedHost, newGroupInstanceId, topology,
+                    rocksDbMemoryBytes);
+        }
     }
 
     private final KafkaStreams streams;

@@ -34,22 +34,20 @@ class QueryParametersFuzzTest {
 
     @Property
     void eventQueriesAreUnderstoodOrRefusedNamingTheParameter(@ForAll("eventParameters") Map<String, List<String>> query) {
-        try {
-            EventQuery.parse(new RequestParameters(query));
-        } catch (BadRequestException refused) {
-            assertThat(refused.getMessage()).isNotBlank();
-            // the parameter as the client spelt it (an unknown name may itself be blank)
-            assertThat(refused.parameter()).isNotNull();
-        }
+        understoodOrRefused(() -> EventQuery.parse(new RequestParameters(query)));
     }
 
     @Property
     void deviceListsAreUnderstoodOrRefusedNamingTheParameter(@ForAll("deviceParameters") Map<String, List<String>> query) {
+        understoodOrRefused(() -> DeviceQuery.parse(new RequestParameters(query)));
+    }
+
+    /** Parses, or is refused with a message and the parameter as the client spelt it (an unknown name may be blank). */
+    private static void understoodOrRefused(Runnable parse) {
         try {
-            DeviceQuery.parse(new RequestParameters(query));
+            parse.run();
         } catch (BadRequestException refused) {
             assertThat(refused.getMessage()).isNotBlank();
-            // the parameter as the client spelt it (an unknown name may itself be blank)
             assertThat(refused.parameter()).isNotNull();
         }
     }
