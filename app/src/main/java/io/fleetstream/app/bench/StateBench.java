@@ -28,8 +28,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -194,8 +192,6 @@ final class StateBench {
                       Path logDir) {
         }
 
-        private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
-
         private final Process process;
         private final int port;
         private final long startedAt;
@@ -212,7 +208,7 @@ final class StateBench {
             Files.createDirectories(stateDir);
             Files.createDirectories(config.logDir());
             int port = FreePort.on("127.0.0.1");
-            List<String> command = new ArrayList<>(List.of(javaBinary().toString(), "-Xmx" + config.sizes().heap(),
+            List<String> command = new ArrayList<>(List.of(ProcessProbe.javaBinary().toString(), "-Xmx" + config.sizes().heap(),
                     "-cp", System.getProperty("java.class.path"), "io.fleetstream.app.Main", "topology",
                     "--bootstrap-servers=" + config.bootstrapServers(),
                     "--schema-registry-url=" + config.registryUrl(),
@@ -236,11 +232,6 @@ final class StateBench {
             builder.environment().keySet().removeIf(k -> k.startsWith("FLEETSTREAM_"));
             long startedAt = System.nanoTime();
             return new Instance(builder.start(), port, startedAt, log);
-        }
-
-        private static Path javaBinary() {
-            return ProcessHandle.current().info().command().map(Path::of)
-                    .orElse(Path.of(System.getProperty("java.home"), "bin", "java"));
         }
 
         URI uri(String path) {
@@ -282,39 +273,12 @@ final class StateBench {
             }
         }
 
-        /** Heap in use after a full collection, as {@code jcmd GC.heap_info} reports it; empty without {@code jcmd}. */
         Optional<Long> heapUsedAfterFullGc() throws Exception {
-            Path jcmd = javaBinary().resolveSibling("jcmd");
-            if (!Files.isExecutable(jcmd)) {
-                return Optional.empty();
-            }
-            String pid = Long.toString(process.pid());
-            run(jcmd.toString(), pid, "GC.run");
-            Matcher m = HEAP_USED.matcher(run(jcmd.toString(), pid, "GC.heap_info"));
-            return m.find() ? Optional.of(Long.parseLong(m.group(1)) * 1024) : Optional.empty();
+            return new ProcessProbe(process.pid()).heapUsedAfterFullGc();
         }
 
-        /** VmRSS of the process, from {@code /proc}; empty where there is none. */
         Optional<Long> residentSetSize() throws IOException {
-            Path status = Path.of("/proc", Long.toString(process.pid()), "status");
-            if (!Files.isReadable(status)) {
-                return Optional.empty();
-            }
-            for (String line : Files.readAllLines(status)) {
-                if (line.startsWith("VmRSS:")) {
-                    return Optional.of(Long.parseLong(line.replaceAll("\\D", "")) * 1024);
-                }
-            }
-            return Optional.empty();
-        }
-
-        private static String run(String... command) throws Exception {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
-            }
-            return out;
+            return new ProcessProbe(process.pid()).residentSetSize();
         }
 
         /** SIGTERM, as Kubernetes stops a pod: the instance closes its stores, checkpoints them and leaves the group. */
