@@ -169,6 +169,31 @@ class PoisonRecordsTopologyTest {
     }
 
     @Test
+    void aHeldBackEventReleasedByAPunctuationOnAQuietPartitionIsDeadLetteredAndTheOthersAreApplied() {
+        try (TopologyFixture f = start(Duration.ofSeconds(30))) {
+            f.send(a.createPdp(at(0, 0), "s1"));
+            EmnifyEvent poison = a.deletePdp(at(10, 0), "s1", NO_REAL_TIME, 1, 1);
+            byte[] poisonBytes = sendBytes(f, poison);
+            f.send(b.updateLocation(at(10, 1)));
+            assertThat(f.deadLetters.isEmpty()).isTrue();
+
+            // nothing arrives for longer than the lateness: what the sources delivered is taken as complete
+            f.driver.advanceWallClockTime(Duration.ofSeconds(40));
+
+            assertThat(f.deadLetters.readValuesToList()).singleElement().satisfies(d -> {
+                assertThat(d.getStage()).isEqualTo(DEVICE_STAGE);
+                assertThat(d.getOriginal().array()).isEqualTo(poisonBytes);
+                assertThat(d.getOffset()).isNull();
+                assertThat(d.getKey()).isEqualTo(a.key());
+            });
+            Map<String, DeviceState> states = f.deviceStates.readKeyValuesToMap();
+            assertThat(states.get(a.key()).getStatus()).isEqualTo(ConnectivityStatus.ONLINE);
+            assertThat(states.get(a.key()).getOfflineDueAt()).isNull();
+            assertThat(states.get(b.key()).getLastEventAt()).isEqualTo(at(10, 1));
+        }
+    }
+
+    @Test
     void everyKindOfPoisonIsCountedByStageAndReason() {
         try (TopologyFixture f = start(Duration.ZERO)) {
             f.rawBytes.pipeInput(a.key(), "{\"not\": \"avro\"}".getBytes(StandardCharsets.UTF_8), T0);
