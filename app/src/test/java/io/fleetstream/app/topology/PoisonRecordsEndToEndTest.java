@@ -71,7 +71,8 @@ class PoisonRecordsEndToEndTest {
             }
             AvroSerdes serdes = new AvroSerdes(new HttpSchemaRegistryClient(registry.url()), true);
             EmnifyEvent create = RawEvents.example("006-3-create-pdp-accepted-docs.json");
-            // the session's duration from a tunnel created at the start of time does not fit in a long
+            // the session's duration from a tunnel created at the start of time does not fit in a long: the device state
+            // machine throws on it (as PoisonRecordsTopologyTest.NO_REAL_TIME says)
             EmnifyEvent poison = deleteOf(create, 900_000_001L, 60, Instant.ofEpochMilli(Long.MIN_VALUE));
             EmnifyEvent delete = deleteOf(create, 900_000_002L, 120, create.getTimestamp());
             byte[] notAvro = "{\"id\": 1, \"event_type\": {\"id\": 3}}".getBytes(StandardCharsets.UTF_8);
