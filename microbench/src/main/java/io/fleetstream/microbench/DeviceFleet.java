@@ -17,8 +17,11 @@ import io.fleetstream.schemas.emnify.EventKeys;
 import io.fleetstream.schemas.registry.InMemorySchemaRegistry;
 import io.fleetstream.schemas.serde.AvroSerdes;
 import io.fleetstream.topology.DeviceTimers;
+import io.fleetstream.topology.deadletter.DeadLetterSink;
 import io.fleetstream.topology.device.DeviceStateProcessor;
+import io.fleetstream.topology.device.DeviceTopology;
 import io.fleetstream.topology.routing.ReceivedEvent;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
@@ -118,7 +121,8 @@ final class DeviceFleet implements AutoCloseable {
         }
         Serde<EmnifyEvent> events = serdes.forValue(EmnifyEvent.class);
         wireFormat = events.serializer();
-        processor = new DeviceStateProcessor(timers, events.deserializer(), RAW, "state", "presence");
+        processor = new DeviceStateProcessor(timers, events.deserializer(), RAW, "state", "presence",
+                new DeadLetterSink("dead-letters", new SimpleMeterRegistry()).processingStage(DeviceTopology.STAGE));
         context.setCurrentSystemTimeMs(T0.toEpochMilli());
         processor.init(context);
         punctuator = context.scheduledPunctuators().get(0).getPunctuator();

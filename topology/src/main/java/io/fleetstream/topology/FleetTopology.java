@@ -7,18 +7,24 @@ import io.fleetstream.schemas.TypedTopics;
 import io.fleetstream.schemas.catalog.EventCatalog;
 import io.fleetstream.schemas.catalog.EventCategory;
 import io.fleetstream.schemas.serde.AvroSerdes;
+import io.fleetstream.topology.deadletter.DeadLetterSink;
+import io.fleetstream.topology.deadletter.DeadLetterStage;
+import io.fleetstream.topology.deadletter.PoisonGuard;
+import io.fleetstream.topology.deadletter.PoisonKind;
 import io.fleetstream.topology.device.DeviceTopology;
 import io.fleetstream.topology.history.HistoryTopology;
 import io.fleetstream.topology.quota.QuotaTopology;
 import io.fleetstream.topology.routing.CategoryRouter;
+import io.fleetstream.topology.routing.CategoryRouting;
 import io.fleetstream.topology.routing.EventDeduplicator;
 import io.fleetstream.topology.routing.RawEventDecoder;
 import io.fleetstream.topology.routing.ReceivedEvent;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.state.Stores;
 
+import java.util.EnumSet;
 import java.util.List;
 
 /**
@@ -26,6 +32,10 @@ import java.util.List;
  * event id → one topic per category, and → device state and presence, quota state, and the
  * per-device and per-organisation event history. Pure: it builds a {@link Topology} and does no I/O; the caller
  * wires configuration, HTTP and lifecycle.
+ *
+ * <p>Every stage after dedupe is a {@link PoisonGuard}: an event a stage throws on is dead-lettered by that stage
+ * with its raw bytes, and the stream goes on. Every dead letter is counted in the meter
+ * {@value DeadLetterSink#DEAD_LETTERS} by stage and {@link PoisonKind reason}.
  */
 public final class FleetTopology {
 
@@ -33,8 +43,11 @@ public final class FleetTopology {
     public static final String RAW_SOURCE = "raw-events-source";
     public static final String DECODE = "decode-raw-events";
     public static final String DEDUPE = "dedupe-events";
+    public static final String ROUTE = "route-events";
     public static final String CATEGORY_SINK = "category-topics-sink";
     public static final String DEAD_LETTER_SINK = "dead-letters-sink";
+    /** The stage of dead letters of the routing node: an event the category sink threw on. */
+    public static final String ROUTING_STAGE = "topology.routing";
 
     /** A topic the topology serializes values into, and the record class it writes there. */
     public record WrittenValue(String topic, Class<? extends SpecificRecord> type) {
@@ -52,31 +65,43 @@ public final class FleetTopology {
         return topics.all().stream().map(t -> new WrittenValue(t.name(), t.valueType())).toList();
     }
 
-    public static Topology build(TopologyConfig config, AvroSerdes serdes) {
+    /** @param meters where the topology's own meters (dead letters) are registered; the caller serves them */
+    public static Topology build(TopologyConfig config, AvroSerdes serdes, MeterRegistry meters) {
         TypedTopics topics = new TypedTopics(config.topics(), serdes);
         TypedTopic<String, EmnifyEvent> raw = topics.raw();
         TypedTopic<String, DeadLetter> deadLetters = topics.deadLetters();
         // the category sink picks its topic per record; every category topic has the same serdes, and the events are
         // written as they were read (ReceivedEvent), not encoded again
         TypedTopic<String, EmnifyEvent> categories = topics.category(EventCategory.OTHER);
+        DeadLetterSink deadLetterSink = new DeadLetterSink(DEAD_LETTER_SINK, meters);
         Topology topology = new Topology();
 
-        // values are read as bytes and decoded by the next node, so a record that does not decode becomes a dead letter
+        // values are read as bytes and decoded by the next node, so a record that does not decode becomes a dead letter;
+        // the key is a String, and a String deserializer reads any bytes (what is not UTF-8 becomes U+FFFD), so the
+        // default deserialization exception handler (log and fail) never sees a raw record
         topology.addSource(RAW_SOURCE, raw.keyDeserializer(), Serdes.ByteArray().deserializer(), raw.name());
-        topology.addProcessor(DECODE, () -> new RawEventDecoder(raw.valueDeserializer(), DEDUPE, DEAD_LETTER_SINK),
-                RAW_SOURCE);
-        topology.addSink(DEAD_LETTER_SINK, deadLetters.name(), deadLetters.keySerializer(),
-                deadLetters.valueSerializer(), DECODE);
+        DeadLetterStage decoding = deadLetterSink.stage(RawEventDecoder.STAGE, EnumSet.of(PoisonKind.NO_VALUE,
+                PoisonKind.NOT_AVRO, PoisonKind.UNKNOWN_SCHEMA, PoisonKind.SCHEMA_MISMATCH));
+        topology.addProcessor(DECODE, () -> new RawEventDecoder(raw.valueDeserializer(), DEDUPE, decoding), RAW_SOURCE);
 
+        // not guarded: it throws on nothing an event carries (a primitive id), only on a store Kafka Streams cannot
+        // write, which must fail the task; and it hands every event on to all its children, the dead letters' sink not
+        // among them
         topology.addProcessor(DEDUPE, () -> new EventDeduplicator(config.dedupeRetention()), DECODE);
         topology.addStateStore(EventDeduplicator.seenStore(config.dedupeRetention()), DEDUPE);
 
+        DeadLetterStage routing = deadLetterSink.processingStage(ROUTING_STAGE);
+        topology.addProcessor(ROUTE, () -> new PoisonGuard<>(routing, new CategoryRouting(CATEGORY_SINK)), DEDUPE);
         topology.addSink(CATEGORY_SINK, new CategoryRouter(EventCatalog.standard(), config.topics()),
-                categories.keySerializer(), ReceivedEvent.serializer(serdes.valueSerializer(EmnifyEvent.class)), DEDUPE);
+                categories.keySerializer(), ReceivedEvent.serializer(serdes.valueSerializer(EmnifyEvent.class)), ROUTE);
 
-        DeviceTopology.addTo(topology, config, topics, DEDUPE);
-        QuotaTopology.addTo(topology, topics, DEDUPE);
-        HistoryTopology.addTo(topology, config, DEDUPE);
+        DeviceTopology.addTo(topology, config, topics, DEDUPE, deadLetterSink);
+        QuotaTopology.addTo(topology, topics, DEDUPE, deadLetterSink);
+        HistoryTopology.addTo(topology, config, DEDUPE, deadLetterSink);
+
+        topology.addSink(DEAD_LETTER_SINK, deadLetters.name(), deadLetters.keySerializer(), deadLetters.valueSerializer(),
+                DECODE, ROUTE, DeviceTopology.PROCESSOR, QuotaTopology.STATE_PROCESSOR, QuotaTopology.MANAGEMENT_PROCESSOR,
+                HistoryTopology.PROCESSOR);
         return topology;
     }
 }

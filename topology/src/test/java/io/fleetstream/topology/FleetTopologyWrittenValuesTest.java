@@ -5,6 +5,7 @@ import io.fleetstream.schemas.TypedTopics;
 import io.fleetstream.schemas.catalog.EventCategory;
 import io.fleetstream.schemas.registry.InMemorySchemaRegistry;
 import io.fleetstream.schemas.serde.AvroSerdes;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.streams.TopologyDescription;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +22,7 @@ class FleetTopologyWrittenValuesTest {
     void everyTopicTheTopologyWritesHasItsValueSchemaListed() {
         TopologyConfig config = TopologyConfig.defaults(new Topics("test."));
         AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistry(), true);
-        TopologyDescription description = FleetTopology.build(config, serdes).describe();
+        TopologyDescription description = FleetTopology.build(config, serdes, new SimpleMeterRegistry()).describe();
         Set<String> sinkTopics = new HashSet<>();
         description.subtopologies().forEach(sub -> sub.nodes().forEach(node -> {
             if (node instanceof TopologyDescription.Sink sink && sink.topic() != null) {

@@ -4,6 +4,7 @@ import io.fleetstream.schemas.Topics;
 import io.fleetstream.schemas.serde.AvroSerdes;
 import io.fleetstream.topology.FleetTopology;
 import io.fleetstream.topology.TopologyConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.TopicPartition;
 
@@ -51,7 +52,8 @@ final class ScaleOutBench {
                 String applicationId = kafka.name("bench-scale-out-" + n);
                 TopologyBench.Timing t = TopologyBench.time(kafka, admin, workDir.resolve("scale-out-" + n), applicationId,
                         sizes.guarantee(), sizes.commitInterval(),
-                        () -> FleetTopology.build(TopologyConfig.defaults(topics), serdes), n, 1, end);
+                        () -> FleetTopology.build(TopologyConfig.defaults(topics), serdes, new SimpleMeterRegistry()), n,
+                        1, end);
                 report.rate(n + (n == 1 ? " instance" : " instances"), t.events(), t.nanos());
                 if (one == 0) {
                     one = t.rate();

@@ -7,6 +7,7 @@ import io.fleetstream.schemas.serde.AvroSerdes;
 import io.fleetstream.topology.FleetTopology;
 import io.fleetstream.topology.StreamsTuning;
 import io.fleetstream.topology.TopologyConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -87,7 +88,8 @@ final class TopologyBench {
                 String applicationId = kafka.name("bench-topology-" + guarantee);
                 Map<String, Long> before = recordsWritten(admin, applicationId, topics);
                 Timing full = time(kafka, admin, workDir, applicationId, guarantee, sizes.commitInterval(),
-                        () -> FleetTopology.build(TopologyConfig.defaults(topics), serdes), 1, sizes.streamThreads(), end);
+                        () -> FleetTopology.build(TopologyConfig.defaults(topics), serdes, new SimpleMeterRegistry()), 1,
+                        sizes.streamThreads(), end);
                 report.rate("fleetstream topology, " + guarantee, full.events(), full.nanos());
                 long total = 0;
                 for (Map.Entry<String, Long> topic : recordsWritten(admin, applicationId, topics).entrySet()) {

@@ -181,13 +181,14 @@ public final class TopologyService implements AutoCloseable {
         int queryPort = instance.queryPort() == 0 ? FreePort.on(instance.queryHost()) : instance.queryPort();
         OutputSchemas outputs = new OutputSchemas(serdes, FleetTopology.writtenValues(new TypedTopics(settings.topology().topics(), serdes)),
                 OutputSchemas.defaultBackoff());
-        KafkaStreams streams = new KafkaStreams(FleetTopology.build(settings.topology(), serdes),
+        // the topology counts its dead letters here; the query API serves them on /metrics
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        KafkaStreams streams = new KafkaStreams(FleetTopology.build(settings.topology(), serdes, meters),
                 streamsProperties(settings, queryPort));
         KafkaStreamsMetrics streamsMetrics = null;
         QueryServer query = null;
         Admin admin = null;
         try {
-            PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             streamsMetrics = new KafkaStreamsMetrics(streams);
             streamsMetrics.bindTo(meters);
             new JvmMemoryMetrics().bindTo(meters);

@@ -50,6 +50,15 @@ public final class DeadLetters {
                 .build();
     }
 
+    /**
+     * A record read from a topic that decoded but could not be processed (a processing stage threw on it), with where
+     * it was read; {@code offset} is null when it is no longer known (an event held back and applied later).
+     */
+    public static DeadLetter unprocessable(String stage, String reason, byte[] original, Instant at, String topic,
+                                           Integer partition, Long offset, String key) {
+        return undecodable(stage, reason, original, at, topic, partition, offset, key);
+    }
+
     /** The dead letter with more said in its reason, e.g. why it was itself refused. */
     public static DeadLetter withMoreReason(DeadLetter deadLetter, String more) {
         return DeadLetter.newBuilder(deadLetter).setReason(deadLetter.getReason() + "; " + more).build();

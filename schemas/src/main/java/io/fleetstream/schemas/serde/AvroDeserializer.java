@@ -2,6 +2,7 @@ package io.fleetstream.schemas.serde;
 
 import io.fleetstream.schemas.registry.SchemaRegistry;
 import io.fleetstream.schemas.registry.SchemaRegistryException;
+import io.fleetstream.schemas.serde.UndecodableValueException.Problem;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.io.BinaryDecoder;
@@ -25,10 +26,10 @@ import java.util.concurrent.ConcurrentMap;
  * written with an older or a newer compatible version read fine.
  *
  * <p>Values that are not what they should be (too short, wrong magic byte, an id the registry does
- * not know, Avro that does not match its schema) fail with a {@link SerializationException} saying
- * which. Other registry failures (unreachable, errors) pass through as
- * {@link SchemaRegistryException}: they are no fault of the record. Thread-safe: datum readers are
- * shared per writer schema, decoders are per thread.
+ * not know, Avro that does not match its schema) fail with an {@link UndecodableValueException} (a
+ * {@link SerializationException}) saying which, in words and as a {@link Problem}. Other registry
+ * failures (unreachable, errors) pass through as {@link SchemaRegistryException}: they are no fault
+ * of the record. Thread-safe: datum readers are shared per writer schema, decoders are per thread.
  */
 public final class AvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
 
@@ -52,11 +53,11 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
             return null;
         }
         if (data.length < WireFormat.HEADER_LENGTH) {
-            throw new SerializationException(cannot(topic) + "the value has " + data.length + " byte(s), fewer than the "
+            throw new UndecodableValueException(Problem.NOT_AVRO, cannot(topic) + "the value has " + data.length + " byte(s), fewer than the "
                     + WireFormat.HEADER_LENGTH + "-byte Confluent wire-format header (magic byte 0 and a 4-byte schema id)");
         }
         if (data[0] != WireFormat.MAGIC_BYTE) {
-            throw new SerializationException(cannot(topic) + String.format("unknown magic byte 0x%02x (expected 0x00): ", data[0] & 0xff)
+            throw new UndecodableValueException(Problem.NOT_AVRO, cannot(topic) + String.format("unknown magic byte 0x%02x (expected 0x00): ", data[0] & 0xff)
                     + "the value is not in the Confluent wire format" + (data[0] == '{' || data[0] == '[' ? " (it looks like JSON)" : ""));
         }
         int id = ((data[1] & 0xff) << 24) | ((data[2] & 0xff) << 16) | ((data[3] & 0xff) << 8) | (data[4] & 0xff);
@@ -68,18 +69,18 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
         try {
             record = reader.read(null, decoder);
         } catch (EOFException e) {
-            throw new SerializationException(cannot(topic) + "the Avro data ended before the record did (schema id " + id
+            throw new UndecodableValueException(Problem.NOT_AVRO, cannot(topic) + "the Avro data ended before the record did (schema id " + id
                     + "): the value is truncated or was written with another schema", e);
         } catch (IOException | RuntimeException e) {
-            throw new SerializationException(cannot(topic) + "the Avro data is corrupt for schema id " + id + ": " + e, e);
+            throw new UndecodableValueException(Problem.NOT_AVRO, cannot(topic) + "the Avro data is corrupt for schema id " + id + ": " + e, e);
         }
         try {
             if (!decoder.isEnd()) {
-                throw new SerializationException(cannot(topic) + "bytes are left over after the record (schema id " + id
+                throw new UndecodableValueException(Problem.NOT_AVRO, cannot(topic) + "bytes are left over after the record (schema id " + id
                         + "): the value is corrupt or was written with another schema");
             }
         } catch (IOException e) {
-            throw new SerializationException(cannot(topic) + "the Avro data is corrupt for schema id " + id + ": " + e, e);
+            throw new UndecodableValueException(Problem.NOT_AVRO, cannot(topic) + "the Avro data is corrupt for schema id " + id + ": " + e, e);
         }
         return record;
     }
@@ -94,7 +95,7 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
             writerSchema = registry.schemaById(id);
         } catch (SchemaRegistryException e) {
             if (e.errorCode() == SchemaRegistryException.SCHEMA_NOT_FOUND) {
-                throw new SerializationException(cannot(topic) + "the value names schema id " + id
+                throw new UndecodableValueException(Problem.UNKNOWN_SCHEMA, cannot(topic) + "the value names schema id " + id
                         + ", which the schema registry does not have (" + e.getMessage() + ")", e);
             }
             throw e;
@@ -102,7 +103,7 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
         SchemaCompatibility.SchemaPairCompatibility compatibility =
                 SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writerSchema);
         if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-            throw new SerializationException(cannot(topic) + "it was written with schema id " + id + " (" + writerSchema.getFullName()
+            throw new UndecodableValueException(Problem.SCHEMA_MISMATCH, cannot(topic) + "it was written with schema id " + id + " (" + writerSchema.getFullName()
                     + "), which " + typeName + " cannot read: " + compatibility.getDescription());
         }
         DatumReader<T> reader = new SpecificDatumReader<>(writerSchema, readerSchema, model);

@@ -372,6 +372,30 @@ class AvroSerdesTest {
                 .hasMessageContaining("which EmnifyEvent cannot read");
     }
 
+    @Test
+    void eachRejectionSaysWhichProblemItIs() {
+        byte[] bytes = serdes.forValue(EmnifyEvent.class).serializer().serialize(RAW, fullyPopulatedEvent());
+        int unrelated = registry.register("labels-value", Schema.create(Schema.Type.STRING));
+
+        assertThat(problemOf(new byte[] {0, 0, 1})).isEqualTo(UndecodableValueException.Problem.NOT_AVRO);
+        assertThat(problemOf("{}".getBytes(StandardCharsets.UTF_8))).isEqualTo(UndecodableValueException.Problem.NOT_AVRO);
+        assertThat(problemOf(Arrays.copyOf(bytes, bytes.length / 2))).isEqualTo(UndecodableValueException.Problem.NOT_AVRO);
+        assertThat(problemOf(Arrays.copyOf(bytes, bytes.length + 3))).isEqualTo(UndecodableValueException.Problem.NOT_AVRO);
+        assertThat(problemOf(new byte[] {0, 0, 0, 0x03, (byte) 0xe7, 2, 4}))
+                .isEqualTo(UndecodableValueException.Problem.UNKNOWN_SCHEMA);
+        assertThat(problemOf(new byte[] {0, 0, 0, 0, (byte) unrelated, 2, 'x'}))
+                .isEqualTo(UndecodableValueException.Problem.SCHEMA_MISMATCH);
+    }
+
+    private UndecodableValueException.Problem problemOf(byte[] bytes) {
+        try {
+            deserialize(bytes);
+        } catch (UndecodableValueException e) {
+            return e.problem();
+        }
+        throw new AssertionError("decoded: " + Arrays.toString(bytes));
+    }
+
     private EmnifyEvent deserialize(byte[] bytes) {
         return serdes.forValue(EmnifyEvent.class).deserializer().deserialize(RAW, bytes);
     }

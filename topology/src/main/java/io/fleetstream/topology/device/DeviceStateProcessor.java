@@ -6,10 +6,13 @@ import io.fleetstream.avro.IngestMetadata;
 import io.fleetstream.avro.PresenceChange;
 import io.fleetstream.schemas.emnify.EventKeys;
 import io.fleetstream.topology.DeviceTimers;
+import io.fleetstream.topology.deadletter.DeadLetterStage;
+import io.fleetstream.topology.deadletter.PoisonKind;
 import io.fleetstream.topology.timeindex.TimeIndex;
 import io.fleetstream.topology.routing.ReceivedEvent;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -43,6 +46,15 @@ import java.util.Objects;
  *   <li><b>Late events.</b> An event for a device whose state has already moved past it
  *       ({@link DeviceStateMachine#isLate}) changes no state and emits nothing: it is counted in the
  *       metric {@code late-event-total} and logged. It is still in its category topic and in history.</li>
+ *   <li><b>Poison events.</b> An event the state machine throws on is dead-lettered with its raw-topic bytes
+ *       (stage {@value DeviceTopology#STAGE}) and changes no state: the machine computes the new state on a copy
+ *       read from the store, and the event's first write is that state's, serialized (or refused, say for a time
+ *       no long holds in millis) before anything is written; what follows it (the timer index, with due times the
+ *       serializer already took) throws only if Kafka Streams does. One applied on arrival fails in
+ *       {@link #process} and is dead-lettered by its {@code PoisonGuard}; one held in the reorder buffer fails when
+ *       the clock releases it, while another record or a punctuation is processed, and is dead-lettered here with
+ *       its own bytes, so neither that record nor the next release is held up by it. Its observation in the
+ *       partition clock stays: the clock follows what the sources delivered, and it was delivered.</li>
  * </ul>
  * Every piece of this is in changelogged stores, so a restart resumes exactly where the last commit was.
  */
@@ -67,6 +79,7 @@ public final class DeviceStateProcessor implements Processor<String, ReceivedEve
     private final String subjectTopic;
     private final String stateChild;
     private final String presenceChild;
+    private final DeadLetterStage deadLetters;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, DeviceState> states;
     private TimeIndex timerIndex;
@@ -89,16 +102,18 @@ public final class DeviceStateProcessor implements Processor<String, ReceivedEve
     /**
      * @param eventDeserializer decodes buffered events, which are kept in the wire format they were received in
      * @param subjectTopic      the topic those bytes come from (the raw topic)
+     * @param deadLetters       where a buffered event goes that fails when it is applied
      */
     public DeviceStateProcessor(DeviceTimers timers,
                                 Deserializer<EmnifyEvent> eventDeserializer, String subjectTopic,
-                                String stateChild, String presenceChild) {
+                                String stateChild, String presenceChild, DeadLetterStage deadLetters) {
         this.machine = new DeviceStateMachine(timers.offlineWindow());
         this.timers = timers;
         this.eventDeserializer = eventDeserializer;
         this.subjectTopic = subjectTopic;
         this.stateChild = stateChild;
         this.presenceChild = presenceChild;
+        this.deadLetters = deadLetters;
     }
 
     @Override
@@ -172,13 +187,29 @@ public final class DeviceStateProcessor implements Processor<String, ReceivedEve
                 released = reorderBuffer.upTo(limit, RELEASE_CHUNK);
                 for (TimeIndex.Entry entry : released) {
                     reorderBuffer.delete(entry.time(), entry.id());
-                    applyEvent(eventDeserializer.deserialize(subjectTopic, entry.value()), timestamp);
+                    applyBuffered(entry.value(), timestamp);
                 }
             } while (released.size() == RELEASE_CHUNK);
             nextBuffered = reorderBuffer.earliest();
         }
         if (nextDue <= limit) {
             fireDue(limit, timestamp);
+        }
+    }
+
+    /** Applies an event from the reorder buffer; one that fails is dead-lettered, and the next is applied. */
+    private void applyBuffered(byte[] wireFormat, long timestamp) {
+        EmnifyEvent event = null;
+        try {
+            event = eventDeserializer.deserialize(subjectTopic, wireFormat);
+            applyEvent(event, timestamp);
+        } catch (RuntimeException e) {
+            if (!DeadLetterStage.isTheRecordsFault(e)) {
+                throw e;
+            }
+            // buffered events are relevant, so they have an endpoint: the key their record had
+            deadLetters.deadLetterHeld(context, subjectTopic, event == null ? null : EventKeys.keyOf(event), wireFormat,
+                    PoisonKind.of(e), deadLetters.processingFailed(e), e, timestamp);
         }
     }
 
@@ -239,10 +270,19 @@ public final class DeviceStateProcessor implements Processor<String, ReceivedEve
             for (TimeIndex.Entry entry : due) {
                 timerIndex.delete(entry.time(), entry.id());
                 String key = EventKeys.ofEndpoint(entry.id());
-                DeviceStateMachine.Outcome outcome = machine.expire(states.get(key), limit);
-                if (outcome.changed()) {
-                    // the index entry is already gone; the state's due time is now null
-                    store(key, outcome, null, timestamp);
+                try {
+                    DeviceStateMachine.Outcome outcome = machine.expire(states.get(key), limit);
+                    if (outcome.changed()) {
+                        // the index entry is already gone; the state's due time is now null
+                        store(key, outcome, null, timestamp);
+                    }
+                } catch (RuntimeException e) {
+                    if (!DeadLetterStage.isTheRecordsFault(e)) {
+                        throw e;
+                    }
+                    // no record to dead-letter, and not the record being processed's fault: fail the task, saying so
+                    throw new StreamsException("the offline timer of device " + entry.id() + " due at "
+                            + Instant.ofEpochMilli(entry.time()) + " failed on the device's stored state", e);
                 }
             }
         } while (due.size() == FIRE_CHUNK);

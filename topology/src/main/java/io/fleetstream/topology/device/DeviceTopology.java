@@ -6,6 +6,9 @@ import io.fleetstream.avro.PresenceChange;
 import io.fleetstream.schemas.TypedTopic;
 import io.fleetstream.schemas.TypedTopics;
 import io.fleetstream.topology.TopologyConfig;
+import io.fleetstream.topology.deadletter.DeadLetterSink;
+import io.fleetstream.topology.deadletter.DeadLetterStage;
+import io.fleetstream.topology.deadletter.PoisonGuard;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
@@ -16,18 +19,25 @@ public final class DeviceTopology {
     public static final String PROCESSOR = "device-state-processor";
     public static final String STATE_SINK = "device-state-sink";
     public static final String PRESENCE_SINK = "device-presence-sink";
+    /** The stage of this part's dead letters. */
+    public static final String STAGE = "topology.device-state";
 
     private DeviceTopology() {
     }
 
-    /** Adds the device-state nodes below {@code parent}, a node forwarding deduplicated events. */
-    public static void addTo(Topology topology, TopologyConfig config, TypedTopics topics, String parent) {
+    /**
+     * Adds the device-state nodes below {@code parent}, a node forwarding deduplicated events; {@link #PROCESSOR} must
+     * be a parent of the dead-letter sink.
+     */
+    public static void addTo(Topology topology, TopologyConfig config, TypedTopics topics, String parent,
+                             DeadLetterSink deadLetters) {
+        DeadLetterStage stage = deadLetters.processingStage(STAGE);
         TypedTopic<String, DeviceState> deviceStates = topics.deviceState();
         TypedTopic<String, PresenceChange> presenceChanges = topics.devicePresence();
         // buffered events are stored in the bytes they came in, and decoded by the id those carry
         TypedTopic<String, EmnifyEvent> raw = topics.raw();
-        topology.addProcessor(PROCESSOR, () -> new DeviceStateProcessor(config.deviceTimers(),
-                raw.valueDeserializer(), raw.name(), STATE_SINK, PRESENCE_SINK), parent);
+        topology.addProcessor(PROCESSOR, () -> new PoisonGuard<>(stage, new DeviceStateProcessor(config.deviceTimers(),
+                raw.valueDeserializer(), raw.name(), STATE_SINK, PRESENCE_SINK, stage)), parent);
         // the state store is the table of the state topic: same keys, same values
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(DeviceStateProcessor.STATE_STORE), deviceStates.keySerde(),

@@ -4,6 +4,9 @@ import io.fleetstream.avro.QuotaManagementState;
 import io.fleetstream.avro.QuotaState;
 import io.fleetstream.schemas.TypedTopic;
 import io.fleetstream.schemas.TypedTopics;
+import io.fleetstream.topology.deadletter.DeadLetterSink;
+import io.fleetstream.topology.deadletter.DeadLetterStage;
+import io.fleetstream.topology.deadletter.PoisonGuard;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
@@ -20,17 +23,22 @@ public final class QuotaTopology {
     public static final String STATE_SINK = "quota-state-sink";
     public static final String MANAGEMENT_PROCESSOR = "quota-management-processor";
     public static final String MANAGEMENT_SINK = "quota-management-sink";
+    /** The stages of this part's dead letters. */
+    public static final String STATE_STAGE = "topology.quota-state";
+    public static final String MANAGEMENT_STAGE = "topology.quota-management";
 
     private QuotaTopology() {
     }
 
     /**
      * Adds the quota nodes, stores and sinks below {@code parent}, a node that emits deduplicated events. Each store is
-     * the table of its topic, with the topic's serdes.
+     * the table of its topic, with the topic's serdes. Both processors must be parents of the dead-letter sink.
      */
-    public static void addTo(Topology topology, TypedTopics topics, String parent) {
+    public static void addTo(Topology topology, TypedTopics topics, String parent, DeadLetterSink deadLetters) {
         TypedTopic<String, QuotaState> quotaStates = topics.quotaState();
-        topology.addProcessor(STATE_PROCESSOR, () -> new QuotaStateProcessor(STATE_SINK), parent);
+        DeadLetterStage stateStage = deadLetters.processingStage(STATE_STAGE);
+        topology.addProcessor(STATE_PROCESSOR, () -> new PoisonGuard<>(stateStage, new QuotaStateProcessor(STATE_SINK)),
+                parent);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(QuotaStateProcessor.STATE_STORE), quotaStates.keySerde(),
                 quotaStates.valueSerde()), STATE_PROCESSOR);
@@ -38,7 +46,9 @@ public final class QuotaTopology {
                 STATE_PROCESSOR);
 
         TypedTopic<String, QuotaManagementState> managementStates = topics.quotaManagement();
-        topology.addProcessor(MANAGEMENT_PROCESSOR, () -> new QuotaManagementProcessor(MANAGEMENT_SINK), parent);
+        DeadLetterStage managementStage = deadLetters.processingStage(MANAGEMENT_STAGE);
+        topology.addProcessor(MANAGEMENT_PROCESSOR, () -> new PoisonGuard<>(managementStage,
+                new QuotaManagementProcessor(MANAGEMENT_SINK)), parent);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(QuotaManagementProcessor.MANAGEMENT_STORE), managementStates.keySerde(),
                 managementStates.valueSerde()), MANAGEMENT_PROCESSOR);

@@ -12,6 +12,7 @@ import io.fleetstream.schemas.registry.SchemaRegistry;
 import io.fleetstream.schemas.serde.AvroSerdes;
 import io.fleetstream.topology.FleetTopology;
 import io.fleetstream.topology.TopologyConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -42,6 +43,8 @@ public final class TopologyFixture implements AutoCloseable {
     public final TestOutputTopic<String, PresenceChange> presence;
     public final TestOutputTopic<String, QuotaState> quotaStates;
     public final TestOutputTopic<String, QuotaManagementState> quotaManagement;
+    /** Where the topology's own meters are (its dead-letter counter). */
+    public final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     public TopologyFixture(TopologyConfig config, Path stateDir, Instant wallClock) {
         this(config, stateDir, wallClock, new InMemorySchemaRegistry());
@@ -53,7 +56,7 @@ public final class TopologyFixture implements AutoCloseable {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "fleetstream-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        this.driver = new TopologyTestDriver(FleetTopology.build(config, serdes), props, wallClock);
+        this.driver = new TopologyTestDriver(FleetTopology.build(config, serdes, meters), props, wallClock);
         this.raw = driver.createInputTopic(topics.raw(), Serdes.String().serializer(),
                 serdes.forValue(EmnifyEvent.class).serializer());
         this.rawBytes = driver.createInputTopic(topics.raw(), Serdes.String().serializer(), Serdes.ByteArray().serializer());

@@ -1,0 +1,31 @@
+package io.fleetstream.topology.routing;
+
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Hands each deduplicated event to the category sink, which picks its topic ({@link CategoryRouter}) and writes it.
+ * A node of its own so that routing is a stage like the others: what the sink throws on an event is dead-lettered by
+ * this node's guard, and the event still reaches device state, quotas and history, which are the dedupe node's other
+ * children.
+ */
+public final class CategoryRouting implements Processor<String, ReceivedEvent, String, ReceivedEvent> {
+
+    private final String sink;
+    private ProcessorContext<String, ReceivedEvent> context;
+
+    public CategoryRouting(String sink) {
+        this.sink = sink;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, ReceivedEvent> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<String, ReceivedEvent> record) {
+        context.forward(record, sink);
+    }
+}
