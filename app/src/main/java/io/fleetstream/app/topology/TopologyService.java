@@ -96,8 +96,9 @@ public final class TopologyService implements AutoCloseable {
 
         @Override
         public String toString() {
-            // the registry credentials and Kafka properties (security settings) are never printed
-            return "Connection[bootstrapServers=" + bootstrapServers + ", schemaRegistryUrl=" + schemaRegistryUrl + "]";
+            // the registry credentials (an option, or in its URL) and Kafka properties (security settings) are never printed
+            return "Connection[bootstrapServers=" + bootstrapServers
+                    + ", schemaRegistryUrl=" + HttpSchemaRegistryClient.withoutCredentials(schemaRegistryUrl) + "]";
         }
     }
 
