@@ -252,7 +252,10 @@ class SecretsNeverLeakEndToEndTest {
         assertThat(answers).anySatisfy((asked, answer) -> assertThat(answer).startsWith("401").containsIgnoringCase("WWW-Authenticate"));
         assertThat(answers.values()).anyMatch(answer -> answer.startsWith("503") && answer.contains("schema registry"));
         assertThat(emnify.issuedJwts()).hasSizeGreaterThanOrEqualTo(2);
-        assertThat(deadLetters).isNotEmpty();
+        // each channel is really read: the dead-lettered record's bytes, both roles' request meters
+        assertThat(deadLetters).anyMatch(record -> record.contains("\"id\": 5002"));
+        assertThat(scrapes.get(0)).contains("fleetstream_query_requests_seconds_count", "status=\"401\"");
+        assertThat(scrapes.get(1)).contains("fleetstream_ingest_webhook");
     }
 
     @Test
