@@ -66,7 +66,7 @@ public final class LocalCommand implements Callable<Integer> {
         LocalStack.Settings settings = settings(Clock.systemUTC());
         ShutdownSignal shutdown = ShutdownSignal.install();
         try (LocalStack stack = LocalStack.start(settings, new SimpleMeterRegistry())) {
-            printBanner(stack, settings.poller());
+            printBanner(stack, settings);
             Simulator simulator = null;
             if (simulatedDevices > 0) {
                 SimulatorConfig config = SimulatorConfig.defaults(
@@ -105,13 +105,18 @@ public final class LocalCommand implements Callable<Integer> {
         return poller.config(poller.poll || tokenGiven, clock);
     }
 
-    private void printBanner(LocalStack stack, Optional<PollerConfig> polling) {
+    private void printBanner(LocalStack stack, LocalStack.Settings settings) {
+        Optional<PollerConfig> polling = settings.poller();
         System.out.println();
         System.out.println("fleetstream local is running (data in " + dataDir.toAbsolutePath().normalize() + ")");
         System.out.println("  kafka       " + stack.bootstrapServers());
         System.out.println("  registry    " + stack.registryUrl());
-        System.out.println("  ingest      http://localhost:" + stack.ingestPort() + "/v1/events");
-        System.out.println("  query       http://localhost:" + stack.queryPort() + "/v1/devices/{endpoint_id}");
+        System.out.println("  ingest      http://localhost:" + stack.ingestPort() + "/v1/events"
+                + (webhook.authorizationHeader().isPresent() ? " (with the webhook credential)"
+                        : " (this host only: set --webhook-token to serve others)"));
+        System.out.println("  query       http://localhost:" + stack.queryPort() + "/v1/devices/{endpoint_id}"
+                + (settings.topology().queryAccess().token().isPresent() ? " (Authorization: Bearer <query token>)"
+                        : " (this host only: set --query-token to serve others)"));
         polling.ifPresent(p -> System.out.println("  poller      " + p.baseUrl() + " every " + p.pollInterval()
                 + " as poller " + p.pollerId()));
         System.out.println("  topics      " + stack.topics().raw() + ", " + stack.topics().prefix() + "events.<category>, "

@@ -5,6 +5,7 @@ import io.fleetstream.schemas.Topics;
 import io.fleetstream.topology.DeviceTimers;
 import io.fleetstream.topology.HistoryRetention;
 import io.fleetstream.topology.TopologyConfig;
+import io.fleetstream.topology.query.QueryAccess;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -33,6 +34,13 @@ public final class TopologyOptions extends ApplicationOptions {
 
     @Option(names = "--query-host", defaultValue = "0.0.0.0", description = "address the query API binds to (default: ${DEFAULT-VALUE})")
     public String queryHost;
+
+    @Option(names = "--query-token", paramLabel = "TOKEN",
+            description = "bearer token every query API caller must send (Authorization: Bearer <token>), the same on "
+                    + "every instance (they send it to each other); health probes and /metrics stay open. Without it, "
+                    + "topology serves anyone who reaches the port and local only its own host. Never logged; prefer "
+                    + "FLEETSTREAM_QUERY_TOKEN: a flag shows in the process list")
+    public String queryToken;
 
     @Option(names = "--advertised-host", defaultValue = "localhost",
             description = "host name other instances use to reach this one's query API (default: ${DEFAULT-VALUE})")
@@ -90,7 +98,16 @@ public final class TopologyOptions extends ApplicationOptions {
         String membership = groupInstanceId == null || groupInstanceId.isBlank() ? defaultGroupInstanceId : groupInstanceId;
         return new TopologyService.InstanceSettings(applicationId, stateDirOr(defaultStateDir),
                 processingGuarantee, standbyReplicas, streamThreads, replicationFactor, commitInterval, queryHost,
-                queryPort, advertisedHost, membership, topologyConfig(topics), rocksDbMemory);
+                queryPort, advertisedHost, membership, topologyConfig(topics), rocksDbMemory, queryAccess());
+    }
+
+    /** The query token, if given; a blank one counts as none. */
+    QueryAccess queryAccess() {
+        try {
+            return QueryAccess.ofNullable(queryToken);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--query-token: " + e.getMessage(), e);
+        }
     }
 
     /** What shapes the topology; with no option given, {@link TopologyConfig#defaults}. */

@@ -63,7 +63,9 @@ public final class IngestService implements AutoCloseable {
 
         @Override
         public String toString() {
-            return "Settings[bootstrapServers=" + bootstrapServers + ", schemaRegistryUrl=" + schemaRegistryUrl
+            // neither the registry's credentials (an option, or in its URL) nor the Kafka properties (security) are printed
+            return "Settings[bootstrapServers=" + bootstrapServers
+                    + ", schemaRegistryUrl=" + HttpSchemaRegistryClient.withoutCredentials(schemaRegistryUrl)
                     + ", topics=" + topics.prefix() + "*, webhook=" + (webhookEnabled ? webhook : "off")
                     + ", poller=" + poller.map(Object::toString).orElse("off") + "]";
         }

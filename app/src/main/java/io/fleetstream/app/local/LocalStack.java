@@ -154,7 +154,10 @@ public final class LocalStack implements AutoCloseable {
 
     /** What the stack's topology instance runs with, on the embedded broker and registry. */
     public static TopologyService.Settings topologySettings(Settings settings, String bootstrapServers, String registryUrl) {
-        return settings.topology().on(new TopologyService.Connection(bootstrapServers, Map.of(), registryUrl, null, true));
+        // like the webhook: without a credential, local serves only its own host, whatever --query-host it binds
+        TopologyService.InstanceSettings instance = settings.topology()
+                .withQueryAccess(settings.topology().queryAccess().loopbackOnlyWithoutToken());
+        return instance.on(new TopologyService.Connection(bootstrapServers, Map.of(), registryUrl, null, true));
     }
 
     public String bootstrapServers() {

@@ -12,6 +12,7 @@ import io.fleetstream.topology.StreamsTuning;
 import io.fleetstream.topology.TopologyConfig;
 import io.fleetstream.topology.history.EventHistoryReader;
 import io.fleetstream.topology.query.Instance;
+import io.fleetstream.topology.query.QueryAccess;
 import io.fleetstream.topology.query.QueryServer;
 import io.fleetstream.topology.query.StreamsCluster;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -95,8 +96,9 @@ public final class TopologyService implements AutoCloseable {
 
         @Override
         public String toString() {
-            // the registry credentials and Kafka properties (security settings) are never printed
-            return "Connection[bootstrapServers=" + bootstrapServers + ", schemaRegistryUrl=" + schemaRegistryUrl + "]";
+            // the registry credentials (an option, or in its URL) and Kafka properties (security settings) are never printed
+            return "Connection[bootstrapServers=" + bootstrapServers
+                    + ", schemaRegistryUrl=" + HttpSchemaRegistryClient.withoutCredentials(schemaRegistryUrl) + "]";
         }
     }
 
@@ -107,12 +109,24 @@ public final class TopologyService implements AutoCloseable {
      * @param advertisedHost    the host other instances use to reach this one's query API ({@code application.server})
      * @param groupInstanceId   static group membership (null: dynamic); a stable id per instance lets it leave the
      *                          group when it stops and rejoin without a rebalance when it restarts quickly
+     * @param queryAccess       who may ask the query API (its token, if any, also goes to the other instances)
      */
     public record InstanceSettings(String applicationId, Path stateDir, String processingGuarantee,
                                    int standbyReplicas, int streamThreads, int replicationFactor,
                                    Duration commitInterval, String queryHost, int queryPort, String advertisedHost,
-                                   String groupInstanceId, TopologyConfig topology, long rocksDbMemoryBytes) {
+                                   String groupInstanceId, TopologyConfig topology, long rocksDbMemoryBytes,
+                                   QueryAccess queryAccess) {
         public static final String DEFAULT_APPLICATION_ID = "fleetstream";
+
+        /** With a query API open to anyone who reaches it ({@link QueryAccess#open()}). */
+        public InstanceSettings(String applicationId, Path stateDir, String processingGuarantee, int standbyReplicas,
+                                int streamThreads, int replicationFactor, Duration commitInterval, String queryHost,
+                                int queryPort, String advertisedHost, String groupInstanceId, TopologyConfig topology,
+                                long rocksDbMemoryBytes) {
+            this(applicationId, stateDir, processingGuarantee, standbyReplicas, streamThreads, replicationFactor,
+                    commitInterval, queryHost, queryPort, advertisedHost, groupInstanceId, topology, rocksDbMemoryBytes,
+                    QueryAccess.open());
+        }
 
         /** With the default RocksDB memory budget ({@link BoundedRocksDb#DEFAULT_MEMORY_BYTES}). */
         public InstanceSettings(String applicationId, Path stateDir, String processingGuarantee, int standbyReplicas,
@@ -131,6 +145,7 @@ public final class TopologyService implements AutoCloseable {
             Objects.requireNonNull(queryHost, "queryHost");
             Objects.requireNonNull(advertisedHost, "advertisedHost");
             Objects.requireNonNull(topology, "topology");
+            Objects.requireNonNull(queryAccess, "queryAccess");
             if (streamThreads < 1) {
                 throw new IllegalArgumentException("--stream-threads must be at least 1, got " + streamThreads);
             }
@@ -150,7 +165,14 @@ public final class TopologyService implements AutoCloseable {
         public InstanceSettings withApplicationId(String newApplicationId, String newGroupInstanceId) {
             return new InstanceSettings(newApplicationId, stateDir, processingGuarantee, standbyReplicas, streamThreads,
                     replicationFactor, commitInterval, queryHost, queryPort, advertisedHost, newGroupInstanceId, topology,
-                    rocksDbMemoryBytes);
+                    rocksDbMemoryBytes, queryAccess);
+        }
+
+        /** The same instance with another policy for its query API. */
+        public InstanceSettings withQueryAccess(QueryAccess newQueryAccess) {
+            return new InstanceSettings(applicationId, stateDir, processingGuarantee, standbyReplicas, streamThreads,
+                    replicationFactor, commitInterval, queryHost, queryPort, advertisedHost, groupInstanceId, topology,
+                    rocksDbMemoryBytes, newQueryAccess);
         }
     }
 
@@ -199,7 +221,8 @@ public final class TopologyService implements AutoCloseable {
             admin = Admin.create(adminProperties(connection));
             StreamsCluster cluster = new StreamsCluster(streams, admin, new Instance(instance.advertisedHost(), queryPort),
                     rawTopic, outputs::waitingFor);
-            query = new QueryServer(new QueryServer.Config(instance.queryHost(), queryPort), cluster, cluster,
+            query = new QueryServer(new QueryServer.Config(instance.queryHost(), queryPort).withAccess(instance.queryAccess()),
+                    cluster, cluster,
                     new EventHistoryReader(serdes.forValue(EmnifyEvent.class).deserializer(), rawTopic),
                     EventCatalog.standard(), meters);
             Thread starter = new Thread(() -> {

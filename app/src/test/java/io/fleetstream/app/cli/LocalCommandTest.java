@@ -2,6 +2,7 @@ package io.fleetstream.app.cli;
 
 import io.fleetstream.app.local.LocalStack;
 import io.fleetstream.app.topology.TopologyService;
+import io.fleetstream.topology.query.QueryAccess;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -50,6 +51,17 @@ class LocalCommandTest {
         assertThat(settings.advertisedHost()).isEqualTo("box.lan");
         assertThat(settings.groupInstanceId()).isEqualTo(LocalStack.DEFAULT_GROUP_INSTANCE_ID);
         assertThat(settings.stateDir()).isEqualTo(Path.of("/tmp/fs-local", "streams"));
+    }
+
+    @Test
+    void withoutAQueryTokenLocalServesOnlyItsOwnHostAndWithOneEveryCallerMustSendIt() {
+        QueryAccess without = topologyOf(Map.of(), "--query-host", "0.0.0.0").queryAccess();
+        QueryAccess with = topologyOf(Map.of("FLEETSTREAM_QUERY_TOKEN", "local-query-SECRET")).queryAccess();
+
+        assertThat(without.token()).isEmpty();
+        assertThat(without.loopbackOnly()).isTrue();
+        assertThat(with.token()).contains("local-query-SECRET");
+        assertThat(with.toString()).doesNotContain("local-query-SECRET");
     }
 
     @Test

@@ -170,8 +170,11 @@ class DeployManifestsTest {
         // the poller and the registry's authentication are optional features
         assertThat(ingestSecrets.get("FLEETSTREAM_EMNIFY_TOKEN").getOptional()).isTrue();
         assertThat(ingestSecrets.get("FLEETSTREAM_SCHEMA_REGISTRY_BASIC_AUTH").getOptional()).isTrue();
-        assertThat(topologySecrets).containsOnlyKeys("FLEETSTREAM_SCHEMA_REGISTRY_BASIC_AUTH");
+        assertThat(topologySecrets).containsOnlyKeys("FLEETSTREAM_SCHEMA_REGISTRY_BASIC_AUTH", "FLEETSTREAM_QUERY_TOKEN");
         assertThat(topologySecrets.get("FLEETSTREAM_SCHEMA_REGISTRY_BASIC_AUTH").getOptional()).isTrue();
+        // without a token the query API answers anyone who reaches the Service: optional, like exposing it (deploy/ingress)
+        assertThat(topologySecrets.get("FLEETSTREAM_QUERY_TOKEN").getKey()).isEqualTo("query-token");
+        assertThat(topologySecrets.get("FLEETSTREAM_QUERY_TOKEN").getOptional()).isTrue();
     }
 
     @ParameterizedTest
@@ -574,7 +577,7 @@ class DeployManifestsTest {
     }
 
     /** kubectl on the PATH, or the one the system property {@code fleetstream.kubectl} names (a wrong one: absent). */
-    private static Optional<Path> kubectl() {
+    static Optional<Path> kubectl() {
         String chosen = System.getProperty("fleetstream.kubectl");
         if (chosen != null) {
             return Optional.of(Path.of(chosen)).filter(Files::isExecutable);
@@ -591,7 +594,7 @@ class DeployManifestsTest {
         return candidates.stream().filter(Files::isExecutable).findFirst();
     }
 
-    private static Path repositoryRoot() {
+    static Path repositoryRoot() {
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null && !Files.isDirectory(dir.resolve("deploy/overlays"))) {
             dir = dir.getParent();

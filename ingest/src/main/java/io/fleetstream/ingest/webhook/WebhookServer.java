@@ -3,6 +3,7 @@ package io.fleetstream.ingest.webhook;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetstream.avro.DeadLetter;
 import io.fleetstream.avro.IngestSource;
+import io.fleetstream.http.CallerAuthentication;
 import io.fleetstream.http.Health;
 import io.fleetstream.http.HealthEndpoints;
 import io.fleetstream.http.HttpEdge;
@@ -59,6 +60,8 @@ public final class WebhookServer implements AutoCloseable {
     public static final String EVENTS_PATH = "/v1/events";
     /** The dead-letter stage of records this receiver could not normalise. */
     public static final String STAGE = "ingest.webhook";
+    /** The realm of the webhook's {@code WWW-Authenticate} challenges. */
+    public static final String REALM = "fleetstream ingest";
 
     private static final Logger log = LoggerFactory.getLogger(WebhookServer.class);
     private static final Duration READINESS_FRESH_FOR = Duration.ofSeconds(15);
@@ -81,7 +84,9 @@ public final class WebhookServer implements AutoCloseable {
         this.publisher = Objects.requireNonNull(publisher, "publisher");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.parser = new EmnifyBatchParser(config.maxEvents());
-        this.authentication = new CallerAuthentication(config.bearerToken(), config.basicCredential());
+        this.authentication = new CallerAuthentication(REALM, config.bearerToken(),
+                config.basicCredential().map(credential -> credential.username() + ":" + credential.password()),
+                CallerAuthentication.WithoutCredential.LOOPBACK_ONLY);
         this.metrics = new WebhookMetrics(Objects.requireNonNull(meters, "meters"));
         this.readiness = new ClusterReadiness(publisher::reachesCluster, clock, READINESS_FRESH_FOR, READINESS_PROBE_WAIT);
         // bodies are read here with our own limit, so Javalin's must not cut in first

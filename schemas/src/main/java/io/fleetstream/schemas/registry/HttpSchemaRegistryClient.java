@@ -124,6 +124,26 @@ public final class HttpSchemaRegistryClient implements SchemaRegistry {
         return displayUrl;
     }
 
+    /**
+     * A registry URL as it may be shown: without the {@code user:password@} it may carry, and not at all when it is
+     * not a URL (its text could be anything, a password included). For the text of settings that hold the URL.
+     */
+    public static String withoutCredentials(String url) {
+        if (url == null) {
+            return "null";
+        }
+        try {
+            URI parsed = new URI(url.strip());
+            if (parsed.getRawUserInfo() == null) {
+                return parsed.toString();
+            }
+            return new URI(parsed.getScheme(), null, parsed.getHost(), parsed.getPort(), parsed.getPath(), parsed.getQuery(),
+                    parsed.getFragment()).toString();
+        } catch (URISyntaxException e) {
+            return "(not a valid URL)";
+        }
+    }
+
     @Override
     public int register(String subject, Schema schema) {
         SubjectSchema key = new SubjectSchema(subject, schema);

@@ -164,6 +164,9 @@ final class QueryRouter {
                     internalHeaders(List.of(owners.partition()), stale)).join();
             forwarded(stale, reply.isPresent());
             if (reply.isPresent()) {
+                if (refusedThisInstance(reply.get())) {
+                    throw peerFailure(candidate, reply.get());
+                }
                 return new Relayed(reply.get());
             }
             warnUnreachable(candidate, (stale ? "a standby" : "the active owner") + " of partition " + owners.partition()
@@ -293,11 +296,21 @@ final class QueryRouter {
      * travels back as a 503 (it cannot answer for its partitions right now), any other error as 502.
      */
     private static RuntimeException peerFailure(Instance peer, PeerClient.Reply reply) {
+        if (refusedThisInstance(reply)) {
+            // the client was let in here, so the other instance holds another token (or none and serves loopback only)
+            return new PeerFailureException(502, "instance " + peer + " refused this instance's request (" + reply.status()
+                    + "): every instance of the application must be configured with the same query token (--query-token)");
+        }
         String message = Optional.ofNullable(reply.json().path("error").textValue()).orElse("status " + reply.status());
         if (reply.status() == 503) {
             return new NotQueryableException("instance " + peer + " cannot answer for its partitions: " + message);
         }
         return new PeerFailureException(502, "instance " + peer + " answered " + reply.status() + ": " + message);
+    }
+
+    /** Another instance did not accept this one's credential: relaying its 401 would blame the client's token. */
+    private static boolean refusedThisInstance(PeerClient.Reply reply) {
+        return reply.status() == 401 || reply.status() == 403;
     }
 
     private static String remoteState(CompletableFuture<Optional<PeerClient.Reply>> reply) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetstream.avro.DeviceState;
 import io.fleetstream.avro.QuotaManagementState;
 import io.fleetstream.avro.QuotaState;
+import io.fleetstream.http.CallerAuthentication;
 import io.fleetstream.http.Health;
 import io.fleetstream.http.HealthEndpoints;
 import io.fleetstream.http.HttpEdge;
@@ -85,18 +86,35 @@ public final class QueryServer implements AutoCloseable {
      * @param peerTimeout how long to wait for another instance (connect and answer) before treating
      *                    it as unreachable
      */
-    public record Config(String host, int port, Duration peerTimeout) {
+    public record Config(String host, int port, Duration peerTimeout, QueryAccess access) {
         public static final Duration DEFAULT_PEER_TIMEOUT = Duration.ofSeconds(5);
 
         public Config {
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(peerTimeout, "peerTimeout");
+            Objects.requireNonNull(access, "access");
+        }
+
+        /** Open to anyone who reaches the port. */
+        public Config(String host, int port, Duration peerTimeout) {
+            this(host, port, peerTimeout, QueryAccess.open());
         }
 
         public Config(String host, int port) {
             this(host, port, DEFAULT_PEER_TIMEOUT);
         }
+
+        public Config withAccess(QueryAccess newAccess) {
+            return new Config(host, port, peerTimeout, newAccess);
+        }
     }
+
+    /**
+     * What anyone may ask, token or not: probes (Kubernetes sends no credential), Prometheus' scrape (route templates,
+     * counts and timings; no device data and no secret), and the API's description.
+     */
+    public static final Set<String> OPEN_PATHS = Set.of(HealthEndpoints.LIVE_PATH, HealthEndpoints.READY_PATH, "/metrics",
+            "/openapi.yaml");
 
     /** A route as registered, with the query parameters it accepts: what the OpenAPI document must describe. */
     public record Route(String method, String path, Set<String> queryParameters) {
@@ -107,6 +125,8 @@ public final class QueryServer implements AutoCloseable {
     private final EventCatalog catalog;
     private final PrometheusMeterRegistry meters;
     private final QueryRouter router;
+    private final QueryAccess access;
+    private final CallerAuthentication authentication;
     private final byte[] openApi;
     /** Every GET route Javalin registered (also one added without {@link #get}), in order. */
     private final List<String> registered = new CopyOnWriteArrayList<>();
@@ -120,7 +140,10 @@ public final class QueryServer implements AutoCloseable {
         this.local = new LocalQueries(stores, history, new PartitionCounts(stores, Clock.systemUTC(), PartitionCounts.MAX_AGE));
         this.catalog = Objects.requireNonNull(catalog, "catalog");
         this.meters = Objects.requireNonNull(meters, "meters");
-        this.router = new QueryRouter(cluster, new HttpPeerClient(config.peerTimeout()), meters);
+        this.access = config.access();
+        this.authentication = access.authentication();
+        // other instances are asked with this instance's token: every instance of an application shares it
+        this.router = new QueryRouter(cluster, new HttpPeerClient(config.peerTimeout(), access.token()), meters);
         this.openApi = resource(OPENAPI);
         this.app = HttpEdge.create(new HttpEdge.Config(config.host(), config.port())
                         .withRequestObserver((ctx, ms) -> requestTimer(ctx).record(Duration.ofNanos((long) (ms * 1_000_000)))),
@@ -145,6 +168,7 @@ public final class QueryServer implements AutoCloseable {
         get("/v1/organisations/{organisation_id}/events", EventQuery.PARAMETERS, this::organisationEvents);
         get("/v1/fleet/summary", Set.of(), this::summary);
 
+        app.exception(NotAuthenticatedException.class, (e, ctx) -> refuse(ctx, e.outcome()));
         app.exception(BadRequestException.class, (e, ctx) -> error(ctx, 400, e.getMessage(), e.parameter()));
         app.exception(NotQueryableException.class, (e, ctx) -> unavailable(ctx, e.getMessage()));
         app.exception(InvalidStateStoreException.class, (e, ctx) -> unavailable(ctx,
@@ -164,7 +188,11 @@ public final class QueryServer implements AutoCloseable {
 
     public QueryServer start() {
         app.start();
-        log.info("query API listening on port {}", port());
+        log.info("query API listening on port {} ({})", port(), access);
+        if (access.token().isEmpty() && !access.loopbackOnly()) {
+            log.warn("the query API has no token: anyone who reaches port {} can read device state and history;"
+                    + " set --query-token (FLEETSTREAM_QUERY_TOKEN) unless the network restricts who reaches it", port());
+        }
         return this;
     }
 
@@ -188,10 +216,56 @@ public final class QueryServer implements AutoCloseable {
     private void get(String path, Set<String> queryParameters, Handler handler) {
         Set<String> accepted = Set.copyOf(queryParameters);
         this.queryParameters.put(path, accepted);
+        boolean open = OPEN_PATHS.contains(path);
         app.get(path, ctx -> {
+            if (!open) {
+                authenticate(ctx);
+            }
             parameters(ctx).acceptOnly(accepted);
             handler.handle(ctx);
         });
+    }
+
+    // ---- access
+
+    /** A caller this server does not serve: answered 401 (with the challenge) or 403 by {@link #refuse}. */
+    private static final class NotAuthenticatedException extends RuntimeException {
+        private final CallerAuthentication.Outcome outcome;
+
+        NotAuthenticatedException(CallerAuthentication.Outcome outcome) {
+            super(outcome.name(), null, false, false);
+            this.outcome = outcome;
+        }
+
+        CallerAuthentication.Outcome outcome() {
+            return outcome;
+        }
+    }
+
+    private void authenticate(Context ctx) {
+        CallerAuthentication.Outcome outcome = authentication.check(ctx.header("Authorization"), ctx.req().getRemoteAddr());
+        if (outcome != CallerAuthentication.Outcome.ALLOWED) {
+            throw new NotAuthenticatedException(outcome);
+        }
+    }
+
+    /** The caller's address and the outcome are logged; what it sent never is. */
+    private void refuse(Context ctx, CallerAuthentication.Outcome outcome) {
+        String remote = ctx.req().getRemoteAddr();
+        if (outcome == CallerAuthentication.Outcome.NOT_LOOPBACK) {
+            log.info("refused a query from {}: no query token is configured, so only this host is served", remote);
+            error(ctx, 403, "this query API has no token configured, so it serves only clients on its own host;"
+                    + " set --query-token (FLEETSTREAM_QUERY_TOKEN) to serve others, who then send it as"
+                    + " Authorization: Bearer <token>", null);
+            return;
+        }
+        log.info("refused a query from {}: {} token", remote, outcome == CallerAuthentication.Outcome.MISSING ? "missing" : "wrong");
+        authentication.challenges().forEach(challenge -> ctx.res().addHeader("WWW-Authenticate", challenge));
+        error(ctx, 401, outcome == CallerAuthentication.Outcome.MISSING
+                ? "missing Authorization header: send Authorization: Bearer <token> with the query token this instance"
+                        + " is configured with (--query-token)"
+                : "the Authorization header does not match the query token this instance is configured with;"
+                        + " send Authorization: Bearer <token>", null);
     }
 
     // ---- handlers: parse, route, render

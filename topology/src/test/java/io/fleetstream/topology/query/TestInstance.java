@@ -31,8 +31,13 @@ final class TestInstance implements Cluster, AutoCloseable {
     private final int port;
 
     TestInstance(PartitionedFleet fleet) {
+        this(fleet, "127.0.0.1", QueryAccess.open());
+    }
+
+    /** Listening on {@code host} (reached by the others as 127.0.0.1), serving callers as {@code access} says. */
+    TestInstance(PartitionedFleet fleet, String host, QueryAccess access) {
         this.fleet = fleet;
-        this.server = new QueryServer(new QueryServer.Config("127.0.0.1", 0, Duration.ofSeconds(2)), this,
+        this.server = new QueryServer(new QueryServer.Config(host, 0, Duration.ofSeconds(2), access), this,
                 fleet.stores(this::requireHeld),
                 fleet.historyReader(), EventCatalog.standard(), meters);
         server.start();

@@ -1,4 +1,4 @@
-package io.fleetstream.ingest.webhook;
+package io.fleetstream.http;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -8,39 +8,58 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Decides whether a caller may post events: with the configured bearer token or basic credential in its
- * {@code Authorization} header, or, when none is configured, only from this host. Secrets are compared as
- * SHA-256 digests with {@link MessageDigest#isEqual}, so the time taken says nothing about how much of a
- * guess was right, not even its length.
+ * Decides whether a caller may use an API: with the configured bearer token or basic credential in its
+ * {@code Authorization} header, or, when none is configured, as {@link WithoutCredential} says (only from this host,
+ * or anyone). Every role that asks for a credential asks through this class: the webhook and the query API.
+ *
+ * <p>Secrets are compared as SHA-256 digests with {@link MessageDigest#isEqual}, so the time taken says nothing about
+ * how much of a guess was right, not even its length. Only the digests are kept; {@link #toString()} says which
+ * schemes are configured, never what they hold.
  */
-final class CallerAuthentication {
+public final class CallerAuthentication {
 
-    static final String REALM = "fleetstream ingest";
-
-    enum Outcome {
+    public enum Outcome {
         ALLOWED,
         /** no Authorization header */
         MISSING,
-        /** a credential that does not match, or a scheme this receiver is not configured for */
+        /** a credential that does not match, or a scheme this server is not configured for */
         WRONG,
         /** no credential configured and the caller is not on this host */
         NOT_LOOPBACK
     }
 
-    private final byte[] bearerDigest;
-    private final byte[] basicDigest;
-
-    CallerAuthentication(Optional<String> bearerToken, Optional<BasicCredential> basicCredential) {
-        this.bearerDigest = bearerToken.map(token -> sha256(token.getBytes(StandardCharsets.UTF_8))).orElse(null);
-        this.basicDigest = basicCredential
-                .map(credential -> sha256((credential.username() + ":" + credential.password()).getBytes(StandardCharsets.UTF_8)))
-                .orElse(null);
+    /** Whom a server without a configured credential serves. */
+    public enum WithoutCredential {
+        /** clients on this host only: anyone who can reach the port from elsewhere is refused */
+        LOOPBACK_ONLY,
+        /** anyone who can reach the port: for a role whose network is the access control (a cluster-internal Service) */
+        ANYONE
     }
 
-    boolean requiresCredential() {
+    private final String realm;
+    private final byte[] bearerDigest;
+    private final byte[] basicDigest;
+    private final WithoutCredential withoutCredential;
+
+    /**
+     * @param realm             named in the {@code WWW-Authenticate} challenges, e.g. {@code fleetstream ingest}
+     * @param bearerToken       the token expected as {@code Authorization: Bearer <token>}
+     * @param basicUserInfo     {@code user:password} expected as {@code Authorization: Basic ...}
+     * @param withoutCredential whom to serve when neither is configured
+     */
+    public CallerAuthentication(String realm, Optional<String> bearerToken, Optional<String> basicUserInfo,
+                                WithoutCredential withoutCredential) {
+        this.realm = Objects.requireNonNull(realm, "realm");
+        this.withoutCredential = Objects.requireNonNull(withoutCredential, "withoutCredential");
+        this.bearerDigest = bearerToken.map(token -> sha256(token.getBytes(StandardCharsets.UTF_8))).orElse(null);
+        this.basicDigest = basicUserInfo.map(userInfo -> sha256(userInfo.getBytes(StandardCharsets.UTF_8))).orElse(null);
+    }
+
+    public boolean requiresCredential() {
         return bearerDigest != null || basicDigest != null;
     }
 
@@ -48,9 +67,10 @@ final class CallerAuthentication {
      * @param authorization the {@code Authorization} header, or null
      * @param remoteAddress the caller's IP address as text
      */
-    Outcome check(String authorization, String remoteAddress) {
+    public Outcome check(String authorization, String remoteAddress) {
         if (!requiresCredential()) {
-            return isLoopback(remoteAddress) ? Outcome.ALLOWED : Outcome.NOT_LOOPBACK;
+            return withoutCredential == WithoutCredential.ANYONE || isLoopback(remoteAddress)
+                    ? Outcome.ALLOWED : Outcome.NOT_LOOPBACK;
         }
         if (authorization == null || authorization.isBlank()) {
             return Outcome.MISSING;
@@ -78,13 +98,13 @@ final class CallerAuthentication {
     }
 
     /** The {@code WWW-Authenticate} challenges for a 401, one per configured scheme. */
-    List<String> challenges() {
+    public List<String> challenges() {
         List<String> challenges = new ArrayList<>(2);
         if (bearerDigest != null) {
-            challenges.add("Bearer realm=\"" + REALM + "\"");
+            challenges.add("Bearer realm=\"" + realm + "\"");
         }
         if (basicDigest != null) {
-            challenges.add("Basic realm=\"" + REALM + "\", charset=\"UTF-8\"");
+            challenges.add("Basic realm=\"" + realm + "\", charset=\"UTF-8\"");
         }
         return challenges;
     }
@@ -94,7 +114,7 @@ final class CallerAuthentication {
     }
 
     /** Only IP literals are considered (Jetty gives addresses, not names), so this never asks DNS. */
-    static boolean isLoopback(String remoteAddress) {
+    public static boolean isLoopback(String remoteAddress) {
         if (remoteAddress == null || remoteAddress.isEmpty()) {
             return false;
         }
@@ -124,5 +144,11 @@ final class CallerAuthentication {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
+    }
+
+    @Override
+    public String toString() {
+        return "CallerAuthentication[realm=" + realm + ", bearer=" + (bearerDigest != null ? "***" : "none")
+                + ", basic=" + (basicDigest != null ? "***" : "none") + ", withoutCredential=" + withoutCredential + "]";
     }
 }

@@ -1,6 +1,7 @@
-package io.fleetstream.ingest.webhook;
+package io.fleetstream.http;
 
-import io.fleetstream.ingest.webhook.CallerAuthentication.Outcome;
+import io.fleetstream.http.CallerAuthentication.Outcome;
+import io.fleetstream.http.CallerAuthentication.WithoutCredential;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -14,11 +15,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CallerAuthenticationTest {
 
     private static final String TOKEN = "streamer-token-0123456789";
-    private static final BasicCredential BASIC = new BasicCredential("emnify", "p@ss:word");
+    private static final String BASIC = "emnify:p@ss:word";
+    private static final String REALM = "fleetstream ingest";
 
-    private final CallerAuthentication bearer = new CallerAuthentication(Optional.of(TOKEN), Optional.empty());
-    private final CallerAuthentication basic = new CallerAuthentication(Optional.empty(), Optional.of(BASIC));
-    private final CallerAuthentication none = new CallerAuthentication(Optional.empty(), Optional.empty());
+    private final CallerAuthentication bearer = new CallerAuthentication(REALM, Optional.of(TOKEN), Optional.empty(),
+            WithoutCredential.LOOPBACK_ONLY);
+    private final CallerAuthentication basic = new CallerAuthentication(REALM, Optional.empty(), Optional.of(BASIC),
+            WithoutCredential.LOOPBACK_ONLY);
+    private final CallerAuthentication none = new CallerAuthentication(REALM, Optional.empty(), Optional.empty(),
+            WithoutCredential.LOOPBACK_ONLY);
 
     @Test
     void theConfiguredBearerTokenIsAllowedInAnyCaseOfTheScheme() {
@@ -50,7 +55,8 @@ class CallerAuthenticationTest {
 
     @Test
     void bothSchemesWorkWhenBothAreConfigured() {
-        CallerAuthentication both = new CallerAuthentication(Optional.of(TOKEN), Optional.of(BASIC));
+        CallerAuthentication both = new CallerAuthentication(REALM, Optional.of(TOKEN), Optional.of(BASIC),
+                WithoutCredential.LOOPBACK_ONLY);
 
         assertThat(both.check("Bearer " + TOKEN, "203.0.113.7")).isEqualTo(Outcome.ALLOWED);
         assertThat(both.check("Basic " + encode("emnify:p@ss:word"), "203.0.113.7")).isEqualTo(Outcome.ALLOWED);
@@ -72,5 +78,31 @@ class CallerAuthenticationTest {
 
     private static String encode(String userColonPassword) {
         return Base64.getEncoder().encodeToString(userColonPassword.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"10.0.0.5", "203.0.113.7", "2001:db8::1", "127.0.0.1"})
+    void withoutCredentialAnOpenServerServesEveryClient(String address) {
+        CallerAuthentication open = new CallerAuthentication(REALM, Optional.empty(), Optional.empty(), WithoutCredential.ANYONE);
+
+        assertThat(open.check(null, address)).isEqualTo(Outcome.ALLOWED);
+        assertThat(open.challenges()).isEmpty();
+    }
+
+    @Test
+    void aConfiguredCredentialIsRequiredWhateverWouldBeServedWithoutOne() {
+        CallerAuthentication open = new CallerAuthentication(REALM, Optional.of(TOKEN), Optional.empty(), WithoutCredential.ANYONE);
+
+        assertThat(open.check(null, "203.0.113.7")).isEqualTo(Outcome.MISSING);
+        assertThat(open.check("Bearer nope", "127.0.0.1")).isEqualTo(Outcome.WRONG);
+        assertThat(open.check("Bearer " + TOKEN, "203.0.113.7")).isEqualTo(Outcome.ALLOWED);
+    }
+
+    @Test
+    void itsTextNamesTheSchemesButNeverTheSecrets() {
+        CallerAuthentication both = new CallerAuthentication(REALM, Optional.of(TOKEN), Optional.of(BASIC),
+                WithoutCredential.LOOPBACK_ONLY);
+
+        assertThat(both.toString()).contains("bearer=***", "basic=***").doesNotContain(TOKEN, "p@ss", encode(BASIC));
     }
 }
