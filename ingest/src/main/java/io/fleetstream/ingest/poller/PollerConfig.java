@@ -1,5 +1,7 @@
 package io.fleetstream.ingest.poller;
 
+import io.fleetstream.schemas.registry.HttpSchemaRegistryClient;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -61,8 +63,14 @@ public record PollerConfig(URI baseUrl, ApplicationToken token, String pollerId,
         Objects.requireNonNull(requestTimeout, "requestTimeout");
         Objects.requireNonNull(backoffBase, "backoffBase");
         Objects.requireNonNull(backoffMax, "backoffMax");
+        String shown = HttpSchemaRegistryClient.withoutCredentials(baseUrl.toString());
         if (!("https".equals(baseUrl.getScheme()) || "http".equals(baseUrl.getScheme())) || baseUrl.getHost() == null) {
-            throw new IllegalArgumentException("emnify URL " + baseUrl + " is not an http(s) URL; use e.g. " + DEFAULT_BASE_URL);
+            throw new IllegalArgumentException("emnify URL " + shown + " is not an http(s) URL; use e.g. " + DEFAULT_BASE_URL);
+        }
+        if (baseUrl.getRawUserInfo() != null) {
+            // emnify authenticates the application token, never a URL's user:password; refused, so it is never printed
+            throw new IllegalArgumentException("emnify URL " + shown + " must not carry user:password@: the application"
+                    + " token (--emnify-token) is what emnify authenticates");
         }
         if (!POLLER_ID.matcher(pollerId).matches()) {
             throw new IllegalArgumentException("poller id '" + pollerId + "' must be 1-100 letters, digits, '.', '_' or '-'"

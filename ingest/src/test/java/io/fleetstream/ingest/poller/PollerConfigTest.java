@@ -37,6 +37,18 @@ class PollerConfigTest {
     }
 
     @Test
+    void anEmnifyUrlWithUserAndPasswordIsRefusedWithoutShowingThem() {
+        PollerConfig config = PollerConfig.defaults(TOKEN);
+
+        assertThatThrownBy(() -> config.withBaseUrl(URI.create("https://ops:pw-SECRET-77@cdn.emnify.net/")))
+                .hasMessageContaining("https://cdn.emnify.net/").hasMessageContaining("must not carry user:password@")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("pw-SECRET-77").doesNotContain("ops:"));
+        assertThatThrownBy(() -> config.withBaseUrl(URI.create("ftp://ops:pw-SECRET-77@cdn.emnify.net")))
+                .hasMessageContaining("not an http(s) URL")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("pw-SECRET-77"));
+    }
+
+    @Test
     void settingsOutsideWhatEmnifyAllowsAreRefusedWithTheLimit() {
         PollerConfig config = PollerConfig.defaults(TOKEN);
 
