@@ -34,7 +34,7 @@ import java.util.function.Predicate;
  * <p>Hostile input is refused here for every role: a path or query string that is not UTF-8 or carries control
  * characters (400, naming the parameter), a body over the limit (413), headers that trickle in (the connection is
  * closed {@link #HEADER_TIMEOUT} after their first byte), a body that trickles in (408 below
- * {@link #MIN_BODY_BYTES_PER_SECOND}, or after {@link #IDLE_TIMEOUT} without a byte); error messages repeat at most
+ * {@link #MIN_BODY_BYTES_PER_SECOND}, or after {@link #STALL_TIMEOUT} without a byte); error messages repeat at most
  * {@value #MAX_ECHO_CHARS} characters of any input ({@link #quote}, {@link #echo}). A route that reads a body says which media types
  * it reads ({@link #requireBodyType}, 415 otherwise).
  *
@@ -51,6 +51,11 @@ public final class HttpEdge {
     /** Request line and headers are at most 8 kB (Jetty's limit): any real client sends them at once. */
     public static final Duration HEADER_TIMEOUT = Duration.ofSeconds(10);
     /**
+     * A body that stops arriving holds the request thread blocked in its read: 408 after this long. It bounds only
+     * reads and writes; a handler busy without them (waiting for Kafka's acknowledgement) is not cut.
+     */
+    public static final Duration STALL_TIMEOUT = Duration.ofSeconds(10);
+    /**
      * A body trickling in slower than this holds a request thread for nothing: 408. The Data Streamer's largest
      * batch (10,000 events, a few MB) arrives from a cloud service orders of magnitude faster.
      */
@@ -65,17 +70,20 @@ public final class HttpEdge {
      * @param port                  the port, 0 for any free one
      * @param maxRequestBytes       the largest body Javalin reads
      * @param requestObserver       also told about every request, e.g. to time it; null for none
-     * @param idleTimeout           how long a connection may send nothing (between requests, or stalled mid-request)
+     * @param idleTimeout           how long a connection may send nothing between requests
      * @param headerTimeout         how long the request line and headers may take from their first byte
+     * @param stallTimeout          how long a request's body (or its answer) may stall while a handler reads (writes) it
      * @param minBodyBytesPerSecond the slowest a body may arrive, on average, while a handler reads it
      * @param errorShape            how this server words error bodies
      */
     public record Config(String host, int port, long maxRequestBytes, RequestLogger requestObserver,
-                         Duration idleTimeout, Duration headerTimeout, long minBodyBytesPerSecond, ErrorShape errorShape) {
+                         Duration idleTimeout, Duration headerTimeout, Duration stallTimeout, long minBodyBytesPerSecond,
+                         ErrorShape errorShape) {
         public Config {
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(idleTimeout, "idleTimeout");
             Objects.requireNonNull(headerTimeout, "headerTimeout");
+            Objects.requireNonNull(stallTimeout, "stallTimeout");
             Objects.requireNonNull(errorShape, "errorShape");
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port must be 0 (any free port) to 65535, got " + port);
@@ -83,9 +91,9 @@ public final class HttpEdge {
             if (maxRequestBytes < 1) {
                 throw new IllegalArgumentException("maxRequestBytes must be positive, got " + maxRequestBytes);
             }
-            if (idleTimeout.toMillis() < 1 || headerTimeout.toMillis() < 1) {
-                throw new IllegalArgumentException("idle and header timeouts must be at least 1 ms, got "
-                        + idleTimeout + " and " + headerTimeout);
+            if (idleTimeout.toMillis() < 1 || headerTimeout.toMillis() < 1 || stallTimeout.toMillis() < 1) {
+                throw new IllegalArgumentException("idle, header and stall timeouts must be at least 1 ms, got "
+                        + idleTimeout + ", " + headerTimeout + " and " + stallTimeout);
             }
             if (minBodyBytesPerSecond < 1) {
                 throw new IllegalArgumentException("minBodyBytesPerSecond must be positive, got " + minBodyBytesPerSecond);
@@ -93,28 +101,33 @@ public final class HttpEdge {
         }
 
         public Config(String host, int port) {
-            this(host, port, DEFAULT_MAX_REQUEST_BYTES, null, IDLE_TIMEOUT, HEADER_TIMEOUT, MIN_BODY_BYTES_PER_SECOND,
+            this(host, port, DEFAULT_MAX_REQUEST_BYTES, null, IDLE_TIMEOUT, HEADER_TIMEOUT, STALL_TIMEOUT, MIN_BODY_BYTES_PER_SECOND,
                     ErrorShape.FLEETSTREAM);
         }
 
         public Config withMaxRequestBytes(long maxRequestBytes) {
-            return new Config(host, port, maxRequestBytes, requestObserver, idleTimeout, headerTimeout, minBodyBytesPerSecond, errorShape);
+            return new Config(host, port, maxRequestBytes, requestObserver, idleTimeout, headerTimeout, stallTimeout,
+                    minBodyBytesPerSecond, errorShape);
         }
 
         public Config withRequestObserver(RequestLogger requestObserver) {
-            return new Config(host, port, maxRequestBytes, requestObserver, idleTimeout, headerTimeout, minBodyBytesPerSecond, errorShape);
+            return new Config(host, port, maxRequestBytes, requestObserver, idleTimeout, headerTimeout, stallTimeout,
+                    minBodyBytesPerSecond, errorShape);
         }
 
-        public Config withTimeouts(Duration idleTimeout, Duration headerTimeout) {
-            return new Config(host, port, maxRequestBytes, requestObserver, idleTimeout, headerTimeout, minBodyBytesPerSecond, errorShape);
+        public Config withTimeouts(Duration idleTimeout, Duration headerTimeout, Duration stallTimeout) {
+            return new Config(host, port, maxRequestBytes, requestObserver, idleTimeout, headerTimeout, stallTimeout,
+                    minBodyBytesPerSecond, errorShape);
         }
 
         public Config withMinBodyBytesPerSecond(long minBodyBytesPerSecond) {
-            return new Config(host, port, maxRequestBytes, requestObserver, idleTimeout, headerTimeout, minBodyBytesPerSecond, errorShape);
+            return new Config(host, port, maxRequestBytes, requestObserver, idleTimeout, headerTimeout, stallTimeout,
+                    minBodyBytesPerSecond, errorShape);
         }
 
         public Config withErrorShape(ErrorShape errorShape) {
-            return new Config(host, port, maxRequestBytes, requestObserver, idleTimeout, headerTimeout, minBodyBytesPerSecond, errorShape);
+            return new Config(host, port, maxRequestBytes, requestObserver, idleTimeout, headerTimeout, stallTimeout,
+                    minBodyBytesPerSecond, errorShape);
         }
     }
 
@@ -141,7 +154,11 @@ public final class HttpEdge {
             javalin.http.prefer405over404 = true;
             javalin.http.maxRequestSize = config.maxRequestBytes();
             javalin.jsonMapper(new JavalinJackson(Json.mapper(), false));
-            javalin.jetty.modifyHttpConfiguration(http -> http.setMinRequestDataRate(config.minBodyBytesPerSecond()));
+            javalin.jetty.modifyHttpConfiguration(http -> {
+                http.setMinRequestDataRate(config.minBodyBytesPerSecond());
+                // Jetty sets it on the connection while a request is handled, the connector's idle timeout otherwise
+                http.setIdleTimeout(config.stallTimeout().toMillis());
+            });
             // the one connector, made here rather than by Javalin, so that its timeouts are fleetstream's
             javalin.jetty.addConnector((server, http) -> {
                 ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));

@@ -20,8 +20,9 @@ import static org.awaitility.Awaitility.await;
 /** What the shared HTTP edge does with hostile input, for every role: the refusals, the timeouts, the shape. */
 class HostileInputTest {
 
-    private static final Duration IDLE = Duration.ofMillis(1500);
+    private static final Duration IDLE = Duration.ofMillis(2500);
     private static final Duration HEADERS = Duration.ofMillis(1000);
+    private static final Duration STALL = Duration.ofMillis(1000);
 
     /** the common pool may have a single thread on a small machine: trickling clients must run side by side */
     private final ExecutorService clients = Executors.newCachedThreadPool();
@@ -39,11 +40,15 @@ class HostileInputTest {
     private void start(ErrorShape shape) {
         app = HttpEdge.create(new HttpEdge.Config("127.0.0.1", 0)
                 .withMaxRequestBytes(100_000)
-                .withTimeouts(IDLE, HEADERS)
+                .withTimeouts(IDLE, HEADERS, STALL)
                 .withErrorShape(shape));
         app.post("/echo", ctx -> {
             HttpEdge.requireBodyType(ctx, type -> type.isEmpty() || HttpEdge.isJson(type), "application/json");
             HttpEdge.json(ctx, 200, Json.mapper().createObjectNode().put("length", HttpEdge.body(ctx).length));
+        });
+        app.get("/busy", ctx -> {
+            Thread.sleep(IDLE.plus(STALL).toMillis());
+            ctx.result("done");
         });
         app.get("/param", ctx -> HttpEdge.error(ctx, 400, "x " + HttpEdge.quote(ctx.queryParam("x")) + " is wrong"));
         new HealthEndpoints(Health::up, 1).install(app);
@@ -145,15 +150,27 @@ class HostileInputTest {
     }
 
     @Test
-    void aBodyThatStopsArrivingIsAnswered408AfterTheIdleTimeout() {
+    void aBodyThatStopsArrivingIsAnswered408AfterTheStallTimeout() {
         start(ErrorShape.FLEETSTREAM);
 
         HostileClient.Trickled stalled = client.trickle(
                 "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n[", "", Duration.ofSeconds(20), Duration.ofSeconds(15));
 
         assertThat(stalled.closedByServer()).isTrue();
-        assertThat(stalled.after()).isBetween(IDLE, IDLE.plusSeconds(2));
+        assertThat(stalled.after()).isBetween(STALL, STALL.plusMillis(1200));
         assertJsonError(stalled.answer(), 408, "Request Timeout");
+    }
+
+    @Test
+    void aHandlerBusyLongerThanEveryTimeoutWithoutReadingIsNotCutAndAnIdleConnectionIsClosed() {
+        start(ErrorShape.FLEETSTREAM);
+
+        assertThat(client.get("/busy").body()).isEqualTo("done");
+
+        HostileClient.Trickled idle = client.trickle("", "", Duration.ofSeconds(20), Duration.ofSeconds(15));
+        assertThat(idle.closedByServer()).isTrue();
+        assertThat(idle.after()).isBetween(IDLE, IDLE.plusMillis(1500));
+        assertThat(idle.answer().status()).isZero();
     }
 
     @Test

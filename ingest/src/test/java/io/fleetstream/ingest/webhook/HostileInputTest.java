@@ -138,12 +138,19 @@ class HostileInputTest {
                 "POST " + WebhookServer.EVENTS_PATH + " HTTP/1.1\r\nHost: x\r\n" + AUTH
                         + "\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n[", " ",
                 Duration.ofMillis(500), Duration.ofSeconds(30)), clients);
-        await().atMost(Duration.ofSeconds(2)).until(() -> client.openConnections() >= connections + 2);
+        CompletableFuture<HostileClient.Trickled> stalledBody = CompletableFuture.supplyAsync(() -> client.trickle(
+                "POST " + WebhookServer.EVENTS_PATH + " HTTP/1.1\r\nHost: x\r\n" + AUTH
+                        + "\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n[", "",
+                Duration.ofSeconds(30), Duration.ofSeconds(30)), clients);
+        await().atMost(Duration.ofSeconds(2)).until(() -> client.openConnections() >= connections + 3);
         assertThat(post(List.of(AUTH, "Content-Type: application/json"), "[]".getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(200);
 
         HostileClient.Trickled body = slowBody.join();
         assertThat(body.after()).isLessThan(Duration.ofSeconds(5));
         assertJsonError(body.answer(), 408, "Request Timeout");
+        HostileClient.Trickled stalled = stalledBody.join();
+        assertThat(stalled.after()).isBetween(HttpEdge.STALL_TIMEOUT, HttpEdge.STALL_TIMEOUT.plusSeconds(2));
+        assertJsonError(stalled.answer(), 408, "the body stopped arriving");
         HostileClient.Trickled headers = slowHeaders.join();
         assertThat(headers.closedByServer()).isTrue();
         assertThat(headers.after()).isBetween(HttpEdge.HEADER_TIMEOUT, HttpEdge.HEADER_TIMEOUT.plusSeconds(4));
