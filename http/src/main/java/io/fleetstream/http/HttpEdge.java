@@ -60,6 +60,9 @@ public final class HttpEdge {
      * batch (10,000 events, a few MB) arrives from a cloud service orders of magnitude faster.
      */
     public static final long MIN_BODY_BYTES_PER_SECOND = 1024;
+    /** Error bodies may repeat a parameter such as {@code <script>}: never let a browser read them as HTML. */
+    static final String CONTENT_TYPE_OPTIONS = "X-Content-Type-Options";
+    static final String NOSNIFF = "nosniff";
     /** The most of a request's own text (a path, a parameter, a header) an error message repeats. */
     public static final int MAX_ECHO_CHARS = 64;
 
@@ -182,8 +185,7 @@ public final class HttpEdge {
             own.accept(javalin);
         });
         app.before(ctx -> {
-            // error bodies may repeat a parameter such as <script>: never let a browser read them as HTML
-            ctx.header("X-Content-Type-Options", "nosniff");
+            ctx.header(CONTENT_TYPE_OPTIONS, NOSNIFF);
             RequestTarget.check(ctx.req().getRequestURI(), ctx.req().getQueryString());
         });
         app.exception(RequestRefused.class, (e, ctx) -> {

@@ -37,6 +37,7 @@ final class JsonErrorHandler extends ErrorHandler {
         byte[] body = body(code, message);
         baseRequest.setHandled(true);
         response.setContentType(HttpEdge.JSON);
+        response.setHeader(HttpEdge.CONTENT_TYPE_OPTIONS, HttpEdge.NOSNIFF);
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
     }
@@ -44,6 +45,7 @@ final class JsonErrorHandler extends ErrorHandler {
     @Override
     public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
         fields.put(HttpHeader.CONTENT_TYPE, HttpEdge.JSON);
+        fields.put(HttpEdge.CONTENT_TYPE_OPTIONS, HttpEdge.NOSNIFF);
         return ByteBuffer.wrap(body(status, reason));
     }
 

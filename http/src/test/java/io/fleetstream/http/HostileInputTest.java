@@ -187,6 +187,7 @@ class HostileInputTest {
 
         assertThat(answers).extracting(HostileClient.Answer::status).containsExactly(400, 400, 414, 415, 431);
         for (HostileClient.Answer answer : answers) {
+            assertThat(answer.headers()).contains("X-Content-Type-Options: nosniff");
             assertThat(answer.json().get("error_code").asInt()).isEqualTo(answer.status());
             assertThat(answer.json().get("message").asText()).isNotBlank();
         }

@@ -103,6 +103,8 @@ class HostileInputTest {
             assertThat(answer.body()).doesNotContain("root:");
         }
         assertJsonError(client.get("/v1/" + "nope/".repeat(1000)), 404, "characters)");
+        assertJsonError(client.raw(("GET /v1/devices HTTP/1.1\r\nHost: x\r\n" + "X-Flood: y\r\n".repeat(5000) + "\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1)), 431, "header flood");
         assertThat(client.get("/v1/" + "nope/".repeat(1000)).body()).hasSizeLessThan(MAX_ERROR_CHARS);
     }
 
