@@ -38,8 +38,9 @@ import java.util.function.Predicate;
  * {@value #MAX_ECHO_CHARS} characters of any input ({@link #quote}, {@link #echo}). A route that reads a body says which media types
  * it reads ({@link #requireBodyType}, 415 otherwise).
  *
- * <p>Errors are answered {@code {"error": "...", "status": n}} ({@link #error}); the registry alone keeps
- * Confluent's {@code {"error_code", "message"}} for its own routes, so Confluent's clients understand it.
+ * <p>Errors are answered {@code {"error": "...", "status": n}} ({@link #error}); the registry alone answers
+ * Confluent's {@code {"error_code", "message"}}, so Confluent's clients understand it: a server's {@link ErrorShape}
+ * is used for every refusal made here and by Jetty.
  */
 public final class HttpEdge {
 
@@ -57,7 +58,7 @@ public final class HttpEdge {
     public static final Duration STALL_TIMEOUT = Duration.ofSeconds(10);
     /**
      * A body trickling in slower than this holds a request thread for nothing: 408. The Data Streamer's largest
-     * batch (10,000 events, a few MB) arrives from a cloud service orders of magnitude faster.
+     * batch (10,000 events, megabytes) arrives from a cloud service orders of magnitude faster.
      */
     public static final long MIN_BODY_BYTES_PER_SECOND = 1024;
     /** Error bodies may repeat a parameter such as {@code <script>}: never let a browser read them as HTML. */
