@@ -272,7 +272,10 @@ public final class HttpEdge {
         return (semicolon < 0 ? header : header.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
     }
 
-    /** {@code application/json}, {@code text/json} or any {@code +json} type, e.g. Confluent's {@code application/vnd.schemaregistry.v1+json}. */
+    /**
+     * {@code application/json}, {@code text/json} or any {@code +json} type, e.g. Confluent's
+     * {@code application/vnd.schemaregistry.v1+json}.
+     */
     public static boolean isJson(String mediaType) {
         return mediaType.equals(JSON) || mediaType.equals("text/json") || mediaType.endsWith("+json");
     }

@@ -29,8 +29,8 @@ public final class RequestParameters {
     public RequestParameters acceptOnly(Set<String> accepted) {
         for (String name : values.keySet()) {
             if (!accepted.contains(name)) {
-                throw new BadRequestException(HttpEdge.echo(name), "unknown query parameter " + HttpEdge.quote(name) + "; this endpoint accepts "
-                        + (accepted.isEmpty() ? "none" : String.join(", ", new TreeSet<>(accepted))));
+                throw new BadRequestException(HttpEdge.echo(name), "unknown query parameter " + HttpEdge.quote(name)
+                        + "; this endpoint accepts " + (accepted.isEmpty() ? "none" : String.join(", ", new TreeSet<>(accepted))));
             }
         }
         return this;
