@@ -85,7 +85,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         SchemaRegistryState state = SchemaRegistryState.recover(journal);
         QueuedThreadPool threads = new QueuedThreadPool(16, 2, 60_000);
         threads.setName("schema-registry");
-        Javalin server = HttpEdge.create(new HttpEdge.Config(host, port), config -> {
+        Javalin server = HttpEdge.create(new HttpEdge.Config(host, port).withErrorShape(RegistryApi.ERRORS), config -> {
             config.startupWatcherEnabled = false;
             config.jetty.threadPool = threads;
             config.http.defaultContentType = RegistryApi.CONTENT_TYPE;

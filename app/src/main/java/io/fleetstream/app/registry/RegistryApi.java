@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetstream.http.ErrorShape;
+import io.fleetstream.http.HttpEdge;
 import io.fleetstream.schemas.json.Json;
 import io.fleetstream.schemas.registry.CompatibilityLevel;
 import io.fleetstream.schemas.registry.RegisteredSchema;
@@ -13,9 +15,11 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import org.apache.avro.Schema;
+import org.eclipse.jetty.http.HttpStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -29,6 +33,9 @@ import java.util.Map;
 final class RegistryApi {
 
     static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+    /** Confluent's error body, {@code {"error_code": n, "message": "..."}}, for every refusal of this server. */
+    static final ErrorShape ERRORS = (status, message, parameter) ->
+            Json.mapper().createObjectNode().put("error_code", status).put("message", message);
 
     private static final Logger log = LoggerFactory.getLogger(RegistryApi.class);
     private static final int BAD_REQUEST = 400;
@@ -66,7 +73,8 @@ final class RegistryApi {
 
         app.exception(SchemaRegistryException.class, (e, ctx) -> error(ctx, e.errorCode(), e.getMessage()));
         // Javalin's own answers (no such path, wrong method) in Confluent's error shape
-        app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), "HTTP " + e.getStatus() + " " + e.getMessage()));
+        app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), "HTTP " + e.getStatus() + " "
+                + HttpStatus.getMessage(e.getStatus()) + " (" + ctx.method() + " " + HttpEdge.echo(ctx.path()) + ")"));
         app.exception(Exception.class, (e, ctx) -> {
             log.error("schema registry request {} {} failed", ctx.method(), ctx.path(), e);
             error(ctx, SchemaRegistryException.INTERNAL_ERROR, "internal error: " + e.getMessage());
@@ -161,14 +169,19 @@ final class RegistryApi {
     }
 
     private JsonNode bodyOf(Context ctx) {
+        // Confluent's own server reads these too; what names another format is a client of another kind
+        HttpEdge.requireBodyType(ctx, type -> type.isEmpty() || HttpEdge.isJson(type) || type.equals("application/octet-stream"),
+                CONTENT_TYPE + " or " + HttpEdge.JSON);
         try {
-            JsonNode body = json.readTree(ctx.body());
+            JsonNode body = json.readTree(HttpEdge.body(ctx));
             if (body == null || !body.isObject()) {
                 throw SchemaRegistryException.of(BAD_REQUEST, "the request body must be a JSON object");
             }
             return body;
         } catch (JsonProcessingException e) {
             throw SchemaRegistryException.of(BAD_REQUEST, "the request body is not JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw SchemaRegistryException.of(BAD_REQUEST, "the request body could not be read: " + e.getMessage());
         }
     }
 
@@ -177,7 +190,7 @@ final class RegistryApi {
         try {
             return Integer.parseInt(id);
         } catch (NumberFormatException e) {
-            throw SchemaRegistryException.of(SchemaRegistryException.SCHEMA_NOT_FOUND, "schema id '" + id + "' not found");
+            throw SchemaRegistryException.of(SchemaRegistryException.SCHEMA_NOT_FOUND, "schema id " + HttpEdge.quote(id) + " not found");
         }
     }
 
@@ -190,8 +203,8 @@ final class RegistryApi {
         } catch (NumberFormatException e) {
             // falls through to the error below
         }
-        throw SchemaRegistryException.of(SchemaRegistryException.INVALID_VERSION, "the specified version '" + version
-                + "' is not a valid version id; use a number from 1 to " + Integer.MAX_VALUE + " or \"latest\"");
+        throw SchemaRegistryException.of(SchemaRegistryException.INVALID_VERSION, "the specified version " + HttpEdge.quote(version)
+                + " is not a valid version id; use a number from 1 to " + Integer.MAX_VALUE + " or \"latest\"");
     }
 
     private void ok(Context ctx, Object body) {
@@ -203,7 +216,7 @@ final class RegistryApi {
     }
 
     private void error(Context ctx, int errorCode, String message) {
-        ObjectNode body = json.createObjectNode().put("error_code", errorCode).put("message", message);
+        ObjectNode body = ERRORS.body(errorCode, message, null);
         ctx.status(SchemaRegistryException.httpStatusOf(errorCode)).contentType(CONTENT_TYPE).result(body.toString());
     }
 }

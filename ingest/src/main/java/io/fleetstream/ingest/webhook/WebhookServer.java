@@ -29,7 +29,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -135,6 +134,9 @@ public final class WebhookServer implements AutoCloseable {
         if (!authenticated(ctx)) {
             return;
         }
+        if (!readableType(ctx)) {
+            return;
+        }
         byte[] body = readBody(ctx);
         if (body == null) {
             return;
@@ -236,6 +238,24 @@ public final class WebhookServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the body's declared type is one this receiver reads, else answered 415. emnify does not document the
+     * Content-Type of the Data Streamer's requests, so besides JSON's own types every type that names no format
+     * (none at all, text/plain, application/octet-stream) is read as JSON too: refusing what the streamer sends
+     * would stop the stream. A type of another format (a form, XML, multipart) is a client of another kind.
+     */
+    private boolean readableType(Context ctx) {
+        String type = HttpEdge.mediaType(ctx);
+        if (type.isEmpty() || HttpEdge.isJson(type) || type.equals("text/plain") || type.equals("application/octet-stream")) {
+            return true;
+        }
+        metrics.request(WebhookMetrics.Outcome.UNSUPPORTED_MEDIA_TYPE);
+        log.info("refused a body of Content-Type {} from {}", HttpEdge.quote(ctx.header("Content-Type")), ctx.req().getRemoteAddr());
+        error(ctx, 415, "a body of Content-Type " + HttpEdge.quote(ctx.header("Content-Type"))
+                + " is not read here: send the events as a JSON array with Content-Type application/json");
+        return false;
+    }
+
     /** The body, or null after answering 413 when it is larger than allowed. */
     private byte[] readBody(Context ctx) {
         int limit = config.maxBodyBytes();
@@ -245,7 +265,8 @@ public final class WebhookServer implements AutoCloseable {
             try (InputStream in = ctx.req().getInputStream()) {
                 body = in.readNBytes(limit + 1);
             } catch (IOException e) {
-                throw new UncheckedIOException("could not read the request body", e);
+                // stopped arriving (idle timeout) or the client went away: 408 or 400, not an unexpected 500
+                throw HttpEdge.unreadableBody(e);
             }
         }
         if (body != null && body.length <= limit) {

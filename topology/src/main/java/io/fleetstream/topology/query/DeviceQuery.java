@@ -1,5 +1,6 @@
 package io.fleetstream.topology.query;
 
+import io.fleetstream.http.HttpEdge;
 import io.fleetstream.avro.ConnectivityStatus;
 import io.fleetstream.avro.DeviceState;
 
@@ -40,7 +41,7 @@ public record DeviceQuery(Set<ConnectivityStatus> statuses, Boolean online, int 
             try {
                 statuses.add(ConnectivityStatus.valueOf(value.toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
-                throw new BadRequestException("status", "status '" + value + "' is unknown: give one or more of "
+                throw new BadRequestException("status", "status " + HttpEdge.quote(value) + " is unknown: give one or more of "
                         + Arrays.stream(ConnectivityStatus.values()).map(Enum::name).collect(Collectors.joining(", ")));
             }
         }
@@ -69,7 +70,7 @@ public record DeviceQuery(Set<ConnectivityStatus> statuses, Boolean online, int 
         }
         String key = decoded.startsWith(CURSOR_VERSION) ? decoded.substring(CURSOR_VERSION.length()) : "";
         if (key.isEmpty() || !key.chars().allMatch(Character::isDigit)) {
-            throw new BadRequestException("cursor", "cursor '" + cursor + "' is not one this API handed out: "
+            throw new BadRequestException("cursor", "cursor " + HttpEdge.quote(cursor) + " is not one this API handed out: "
                     + "pass next_cursor from the previous page unchanged, or leave it out for the first page");
         }
         return key;

@@ -1,5 +1,6 @@
 package io.fleetstream.topology.query;
 
+import io.fleetstream.http.HttpEdge;
 import io.fleetstream.topology.history.EventFilter;
 import io.fleetstream.topology.history.HistoryOrder;
 
@@ -71,7 +72,7 @@ public record EventQuery(EventFilter filter, HistoryOrder order, int page, int p
             filter = combine(direct, inQ);
         }
         HistoryOrder order = parameters.single("sort").map(value -> HistoryOrder.ofParameter(value).orElseThrow(() ->
-                new BadRequestException("sort", "sort '" + value + "' is not supported: give one of "
+                new BadRequestException("sort", "sort " + HttpEdge.quote(value) + " is not supported: give one of "
                         + Arrays.stream(HistoryOrder.values()).map(HistoryOrder::parameter).collect(Collectors.joining(", ")))))
                 .orElse(HistoryOrder.NEWEST_FIRST);
         int page = parameters.integer("page", 1, 1, Integer.MAX_VALUE);
@@ -108,7 +109,7 @@ public record EventQuery(EventFilter filter, HistoryOrder order, int page, int p
                 }
             }
             if (id == null || !byName.containsValue(id)) {
-                throw new BadRequestException(name, name + " '" + value + "' is unknown: give " + known);
+                throw new BadRequestException(name, name + " " + HttpEdge.quote(value) + " is unknown: give " + known);
             }
             ids.add(id);
         }
@@ -124,11 +125,11 @@ public record EventQuery(EventFilter filter, HistoryOrder order, int page, int p
         for (String pair : q.split(",", -1)) {
             int colon = pair.indexOf(':');
             if (colon <= 0 || colon == pair.length() - 1) {
-                throw new BadRequestException("q", "q item '" + pair + "' is not field:value, e.g. q=type:3,alert:true");
+                throw new BadRequestException("q", "q item " + HttpEdge.quote(pair) + " is not field:value, e.g. q=type:3,alert:true");
             }
             String field = pair.substring(0, colon).trim().toLowerCase(Locale.ROOT);
             if (!FILTERS.contains(field)) {
-                throw new BadRequestException("q", "q field '" + field + "' is not supported: give "
+                throw new BadRequestException("q", "q field " + HttpEdge.quote(field) + " is not supported: give "
                         + String.join(", ", FILTERS.stream().sorted().toList()));
             }
             filters.computeIfAbsent(field, f -> new java.util.ArrayList<>()).add(pair.substring(colon + 1).trim());

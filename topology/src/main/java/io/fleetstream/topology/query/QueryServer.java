@@ -181,9 +181,9 @@ public final class QueryServer implements AutoCloseable {
             error(ctx, 500, "the query failed unexpectedly (" + e.getClass().getSimpleName() + "); see this instance's log", null);
         });
         app.exception(EndpointNotFound.class, (e, ctx) -> error(ctx, 404,
-                "no such endpoint: " + ctx.method() + " " + ctx.path() + "; see /openapi.yaml", null));
+                "no such endpoint: " + ctx.method() + " " + HttpEdge.echo(ctx.path()) + "; see /openapi.yaml", null));
         app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(),
-                e.getMessage() + " (" + ctx.method() + " " + ctx.path() + "); see /openapi.yaml", null));
+                e.getMessage() + " (" + ctx.method() + " " + HttpEdge.echo(ctx.path()) + "); see /openapi.yaml", null));
     }
 
     public QueryServer start() {

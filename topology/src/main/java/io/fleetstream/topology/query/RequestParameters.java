@@ -1,5 +1,6 @@
 package io.fleetstream.topology.query;
 
+import io.fleetstream.http.HttpEdge;
 import io.fleetstream.schemas.emnify.EmnifyTimestamps;
 
 import java.time.Instant;
@@ -28,8 +29,8 @@ public final class RequestParameters {
     public RequestParameters acceptOnly(Set<String> accepted) {
         for (String name : values.keySet()) {
             if (!accepted.contains(name)) {
-                throw new BadRequestException(name, "unknown query parameter '" + name + "'; this endpoint accepts "
-                        + (accepted.isEmpty() ? "none" : String.join(", ", new TreeSet<>(accepted))));
+                throw new BadRequestException(HttpEdge.echo(name), "unknown query parameter " + HttpEdge.quote(name)
+                        + "; this endpoint accepts " + (accepted.isEmpty() ? "none" : String.join(", ", new TreeSet<>(accepted))));
             }
         }
         return this;
@@ -58,8 +59,8 @@ public final class RequestParameters {
             for (String item : value.split(",", -1)) {
                 String trimmed = item.trim();
                 if (trimmed.isEmpty()) {
-                    throw new BadRequestException(name, "query parameter '" + name + "' has an empty item in '"
-                            + value + "'; separate values with single commas");
+                    throw new BadRequestException(name, "query parameter '" + name + "' has an empty item in "
+                            + HttpEdge.quote(value) + "; separate values with single commas");
                 }
                 items.add(trimmed);
             }
@@ -88,7 +89,7 @@ public final class RequestParameters {
         try {
             parsed = Long.parseLong(value);
         } catch (NumberFormatException e) {
-            throw new BadRequestException(name, name + " '" + value + "' is not a whole number");
+            throw new BadRequestException(name, name + " " + HttpEdge.quote(value) + " is not a whole number");
         }
         if (parsed < min || parsed > max) {
             throw new BadRequestException(name, name + " " + parsed + " is out of range: give " + min + " to " + max);
@@ -101,14 +102,14 @@ public final class RequestParameters {
         return switch (value.toLowerCase(java.util.Locale.ROOT)) {
             case "true", "1" -> true;
             case "false", "0" -> false;
-            default -> throw new BadRequestException(name, name + " '" + value + "' is not a boolean: give true or false");
+            default -> throw new BadRequestException(name, name + " " + HttpEdge.quote(value) + " is not a boolean: give true or false");
         };
     }
 
     /** The time shapes emnify itself writes; no zone means UTC, as on emnify's side. */
     static Instant instantValue(String name, String value) {
-        return EmnifyTimestamps.parse(value).orElseThrow(() -> new BadRequestException(name, name + " '" + value
-                + "' is not a time: give ISO-8601, e.g. 2024-01-31T00:00:00Z"));
+        return EmnifyTimestamps.parse(value).orElseThrow(() -> new BadRequestException(name, name + " " + HttpEdge.quote(value)
+                + " is not a time: give ISO-8601, e.g. 2024-01-31T00:00:00Z"));
     }
 
     /** A path id (endpoint or organisation): a positive whole number. */
@@ -117,7 +118,7 @@ public final class RequestParameters {
         try {
             id = Long.parseLong(value);
         } catch (NumberFormatException e) {
-            throw new BadRequestException(name, name + " '" + value + "' is not a number; emnify ids are whole numbers");
+            throw new BadRequestException(name, name + " " + HttpEdge.quote(value) + " is not a number; emnify ids are whole numbers");
         }
         if (id < 0) {
             throw new BadRequestException(name, name + " " + id + " is negative; emnify ids are positive");
