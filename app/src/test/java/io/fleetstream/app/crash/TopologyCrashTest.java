@@ -242,25 +242,24 @@ class TopologyCrashTest {
             }
         });
         try {
-            TopologyProcess instance = start(config, state, logs, "crashed-1", started);
+            TopologyProcess instance = start(config, state, logs, "crashed-1", started, List.of());
             killWhileProcessing(1, instance, random, fed, slices.size());
 
             // a record a poll, so that restoring takes long enough for a kill to land inside it
-            instance = TopologyProcess.start(config, state, logs, "crashed-2",
+            instance = start(config, state, logs, "crashed-2", started,
                     List.of("--kafka-property=restore.consumer.max.poll.records=1"));
-            started.add(instance);
             killWhileRestoring(2, instance, fed, slices.size());
 
             // a pod moved to another node: nothing on its disk
             Path fresh = dir.resolve("state-crashed-fresh");
-            instance = start(config, fresh, logs, "crashed-3", started);
+            instance = start(config, fresh, logs, "crashed-3", started, List.of());
             killWhileProcessing(3, instance, random, fed, slices.size());
 
-            instance = start(config, fresh, logs, "crashed-4", started);
+            instance = start(config, fresh, logs, "crashed-4", started, List.of());
             killWhileProcessing(4, instance, random, fed, slices.size());
             lastKillDone.countDown();
 
-            instance = start(config, fresh, logs, "crashed-5", started);
+            instance = start(config, fresh, logs, "crashed-5", started, List.of());
             feeding.get(2, TimeUnit.MINUTES);
             awaitCaughtUp(admin, config.applicationId(), topics.raw(), instance);
             instance.stop();
@@ -278,8 +277,8 @@ class TopologyCrashTest {
     }
 
     private static TopologyProcess start(TopologyProcess.Config config, Path state, Path logs, String name,
-                                         List<TopologyProcess> started) throws Exception {
-        TopologyProcess instance = TopologyProcess.start(config, state, logs, name, List.of());
+                                         List<TopologyProcess> started, List<String> extraOptions) throws Exception {
+        TopologyProcess instance = TopologyProcess.start(config, state, logs, name, extraOptions);
         started.add(instance);
         return instance;
     }
