@@ -19,7 +19,8 @@ import java.util.Map;
 
 /**
  * A plain Kafka consumer, as any downstream application would use, reading a whole topic from the
- * beginning to its current end (committed transactions only) and decoding values through the registry.
+ * beginning to its current end (committed transactions only, unless asked otherwise) and decoding values through
+ * the registry.
  */
 public final class TopicReader {
 
@@ -29,10 +30,17 @@ public final class TopicReader {
 
     private final String bootstrapServers;
     private final AvroSerdes serdes;
+    private final String isolationLevel;
 
     public TopicReader(String bootstrapServers, String registryUrl) {
+        this(bootstrapServers, registryUrl, "read_committed");
+    }
+
+    /** A reader with another isolation level: {@code read_uncommitted} also sees aborted transactions' records. */
+    public TopicReader(String bootstrapServers, String registryUrl, String isolationLevel) {
         this.bootstrapServers = bootstrapServers;
         this.serdes = new AvroSerdes(new HttpSchemaRegistryClient(registryUrl), false);
+        this.isolationLevel = isolationLevel;
     }
 
     public <V extends SpecificRecord> List<Read<V>> readAll(String topic, Class<V> type) {
@@ -40,7 +48,7 @@ public final class TopicReader {
         List<Read<V>> out = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(10))) {
