@@ -183,9 +183,11 @@ public final class TopologyService implements AutoCloseable {
     /** Resolves the written topics' schemas, then starts Kafka Streams. */
     private final Thread starter;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final InstanceSettings instance;
 
-    private TopologyService(KafkaStreams streams, Admin admin, QueryServer queryServer, KafkaStreamsMetrics streamsMetrics,
-                            Thread starter) {
+    private TopologyService(InstanceSettings instance, KafkaStreams streams, Admin admin, QueryServer queryServer,
+                            KafkaStreamsMetrics streamsMetrics, Thread starter) {
+        this.instance = instance;
         this.streams = streams;
         this.admin = admin;
         this.queryServer = queryServer;
@@ -199,6 +201,8 @@ public final class TopologyService implements AutoCloseable {
         AvroSerdes serdes = new AvroSerdes(new HttpSchemaRegistryClient(connection.schemaRegistryUrl(),
                 connection.schemaRegistryUserInfo(), HttpSchemaRegistryClient.DEFAULT_REQUEST_TIMEOUT),
                 connection.autoRegisterSchemas());
+        // before Kafka Streams opens the stores: after a crash, exactly-once state on disk is rebuilt, not trusted
+        CheckpointGuard.beforeStart(instance.stateDir(), instance.applicationId(), instance.processingGuarantee());
         // application.server must name the real port before Kafka Streams starts: port 0 (tests) picks one now
         int queryPort = instance.queryPort() == 0 ? FreePort.on(instance.queryHost()) : instance.queryPort();
         OutputSchemas outputs = new OutputSchemas(serdes, FleetTopology.writtenValues(new TypedTopics(settings.topology().topics(), serdes)),
@@ -231,7 +235,7 @@ public final class TopologyService implements AutoCloseable {
                 }
             }, "fleetstream-topology-start");
             starter.setDaemon(true);
-            TopologyService service = new TopologyService(streams, admin, query, streamsMetrics, starter);
+            TopologyService service = new TopologyService(instance, streams, admin, query, streamsMetrics, starter);
             streams.setUncaughtExceptionHandler(e -> {
                 // a processing error that is not a bad record (those are dead-lettered) is a bug or a broken
                 // cluster: stop this client so the orchestrator restarts it, rather than spin on the same record
@@ -365,7 +369,11 @@ public final class TopologyService implements AutoCloseable {
         queryServer.close();
         // a static member leaves the group, so the next instance (or this one restarted) takes the
         // tasks at once instead of after the session timeout; Kafka Streams never leaves for dynamic members
-        streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(CLOSE_TIMEOUT));
+        boolean failedBefore = streams.state() == KafkaStreams.State.ERROR;
+        boolean closed = streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(CLOSE_TIMEOUT));
+        if (closed && !failedBefore) {
+            CheckpointGuard.afterCleanStop(instance.stateDir(), instance.applicationId());
+        }
         streamsMetrics.close();
         admin.close(Duration.ofSeconds(5));
     }

@@ -102,9 +102,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>The test can fail, and shows it can: it also reads the crashed run {@code read_uncommitted}, where the records of
  * the transactions the kills left open (aborted when a successor starts) are visible, and requires that there are
  * some and that the same comparison reports them as duplicates and reordered values.
- * {@code -Dfleetstream.crash.rocksdb-memory=16MiB} (the smallest budget) makes RocksDB flush memtables between commits,
- * and then the test fails: Kafka Streams 4.1 keeps a checkpoint while a task runs under exactly-once (KAFKA-20685), so
- * a restart on the killed instance's directory keeps writes of aborted transactions in its stores and events are lost
+ * Both runs use the smallest RocksDB budget (16 MiB, {@code -Dfleetstream.crash.rocksdb-memory} sets another), so
+ * RocksDB flushes memtables between commits: that is what made Kafka Streams 4.1 lose events after a crash under
+ * exactly-once (KAFKA-20685: a checkpoint kept while a task runs lets a restart keep writes of aborted transactions),
+ * until {@code CheckpointGuard} removed the checkpoints an unclean stop leaves; without the guard this test fails
  * (docs/reliability.md). {@code -Dfleetstream.crash.guarantee=at_least_once} runs the crashed run at-least-once.
  *
  * <p>Figures and the kill log go to stdout (with surefire, {@code app/target/surefire-reports/*-output.txt}); the
@@ -124,8 +125,8 @@ class TopologyCrashTest {
     /** The share of slices written before the last kill; the rest waits for it. */
     private static final double FED_BEFORE_LAST_KILL = 0.9;
     private static final Duration LATENESS = Duration.ofSeconds(60);
-    /** {@code --rocksdb-memory} of both runs; the role's default (128 MiB) unless {@code -Dfleetstream.crash.rocksdb-memory}. */
-    private static final String ROCKSDB_MEMORY = System.getProperty("fleetstream.crash.rocksdb-memory", "128MiB");
+    /** {@code --rocksdb-memory} of both runs: the smallest budget, so memtables reach the disk between commits. */
+    private static final String ROCKSDB_MEMORY = System.getProperty("fleetstream.crash.rocksdb-memory", "16MiB");
     private static final List<String> TOPOLOGY_OPTIONS = List.of(
             "--event-lateness=" + LATENESS.toSeconds() + "s",
             "--offline-wall-clock-allowance=30d",
