@@ -84,7 +84,8 @@ public final class IngestService implements AutoCloseable {
                 settings.schemaRegistryUserInfo(), HttpSchemaRegistryClient.DEFAULT_REQUEST_TIMEOUT),
                 settings.autoRegisterSchemas());
         Producer<String, byte[]> producer = new KafkaProducer<>(
-                EventPublisher.producerProperties(settings.bootstrapServers(), settings.kafkaProperties()));
+                EventPublisher.producerProperties(settings.bootstrapServers(), settings.kafkaProperties(),
+                        settings.webhook().ackTimeout()));
         EventPublisher publisher = new EventPublisher(producer, serdes.forValue(EmnifyEvent.class).serializer(),
                 serdes.forValue(DeadLetter.class).serializer(), settings.topics(), settings.webhook().ackTimeout());
         WebhookServer webhook = null;

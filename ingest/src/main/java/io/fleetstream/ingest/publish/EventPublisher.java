@@ -100,6 +100,19 @@ public final class EventPublisher implements AutoCloseable {
         return properties;
     }
 
+    /**
+     * {@link #producerProperties(String, Map)}, and {@code max.block.ms} of {@code ackTimeout} unless {@code extra} sets
+     * it. {@code send} blocks while the producer has no metadata for the topic (the broker is down and the topic was
+     * never written to, or not for {@code metadata.max.idle.ms}), by default for 60 s: a request would wait that long
+     * for its 503, and a load balancer or the Data Streamer may give up first. With this, a publish fails within about
+     * twice its acknowledgement timeout whatever the cluster does.
+     */
+    public static Map<String, Object> producerProperties(String bootstrapServers, Map<String, ?> extra, Duration ackTimeout) {
+        Map<String, Object> properties = producerProperties(bootstrapServers, extra);
+        properties.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, ackTimeout.toMillis());
+        return properties;
+    }
+
     /** Publishes with the acknowledgement timeout given at construction. */
     public PublishResult publish(List<KeyedEvent> events, List<DeadLetter> deadLetters) throws PublishException {
         return publish(events, deadLetters, ackTimeout);
