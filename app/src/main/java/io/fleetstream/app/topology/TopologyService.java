@@ -183,8 +183,8 @@ public final class TopologyService implements AutoCloseable {
         AvroSerdes serdes = new AvroSerdes(registry, connection.autoRegisterSchemas());
         // application.server must name the real port before Kafka Streams starts: port 0 (tests) picks one now
         int queryPort = instance.queryPort() == 0 ? FreePort.on(instance.queryHost()) : instance.queryPort();
-        OutputSchemas outputs = new OutputSchemas(serdes, FleetTopology.writtenValues(new TypedTopics(settings.topology().topics(), serdes)),
-                OutputSchemas.defaultBackoff());
+        OutputSchemas outputs = new OutputSchemas(serdes, FleetTopology.writtenValues(
+                new TypedTopics(settings.topology().topics(), serdes), instance.applicationId()), OutputSchemas.defaultBackoff());
         KafkaStreams streams = new KafkaStreams(FleetTopology.build(settings.topology(), serdes),
                 streamsProperties(settings, queryPort));
         RegistryOutage outage = new RegistryOutage(streams, registry, RegistryOutage.defaultBackoff());
