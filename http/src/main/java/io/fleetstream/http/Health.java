@@ -42,6 +42,20 @@ public final class Health {
         return new Health(Map.of(name, up ? Status.UP : Status.DOWN), up ? null : whyDown, Map.of());
     }
 
+    /** With one more check; when this is the first one down, its {@code whyDown} is the reason. */
+    public Health and(String name, boolean up, String whyDown) {
+        Objects.requireNonNull(name, "name");
+        if (checks.containsKey(name)) {
+            throw new IllegalArgumentException("check " + name + " is there already");
+        }
+        if (!up) {
+            Objects.requireNonNull(whyDown, "whyDown");
+        }
+        Map<String, Status> more = new LinkedHashMap<>(checks);
+        more.put(name, up ? Status.UP : Status.DOWN);
+        return new Health(more, reason != null || up ? reason : whyDown, details);
+    }
+
     /** With a reason of its own, e.g. what start-up waits for, in place of the failing check's. */
     public Health because(String reason) {
         return new Health(checks, Objects.requireNonNull(reason, "reason"), details);

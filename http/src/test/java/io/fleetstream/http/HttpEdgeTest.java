@@ -89,6 +89,18 @@ class HttpEdgeTest {
     }
 
     @Test
+    void aSecondCheckIsDownWithItsReasonUnlessTheFirstIsDownAlready() {
+        Health registryDown = Health.check("kafka", true, null).and("schema_registry", false, "the registry does not answer");
+        Health bothDown = Health.check("kafka", false, "Kafka is not reachable").and("schema_registry", false, "the registry");
+
+        assertThat(registryDown.isUp()).isFalse();
+        assertThat(registryDown.checks()).containsEntry("kafka", Health.Status.UP).containsEntry("schema_registry", Health.Status.DOWN);
+        assertThat(registryDown.reason()).contains("the registry does not answer");
+        assertThat(bothDown.reason()).contains("Kafka is not reachable");
+        assertThat(Health.check("kafka", true, null).and("schema_registry", true, null).isUp()).isTrue();
+    }
+
+    @Test
     void javalinsOwnRefusalsAnswerWithTheProjectsErrorBody() throws Exception {
         start();
 

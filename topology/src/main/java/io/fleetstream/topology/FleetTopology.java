@@ -11,8 +11,11 @@ import io.fleetstream.topology.deadletter.DeadLetterSink;
 import io.fleetstream.topology.deadletter.DeadLetterStage;
 import io.fleetstream.topology.deadletter.PoisonGuard;
 import io.fleetstream.topology.deadletter.PoisonKind;
+import io.fleetstream.topology.device.DeviceStateProcessor;
 import io.fleetstream.topology.device.DeviceTopology;
 import io.fleetstream.topology.history.HistoryTopology;
+import io.fleetstream.topology.quota.QuotaManagementProcessor;
+import io.fleetstream.topology.quota.QuotaStateProcessor;
 import io.fleetstream.topology.quota.QuotaTopology;
 import io.fleetstream.topology.routing.CategoryRouter;
 import io.fleetstream.topology.routing.CategoryRouting;
@@ -25,6 +28,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 
 import java.util.EnumSet;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -57,12 +61,27 @@ public final class FleetTopology {
     }
 
     /**
-     * Every topic whose value schema the topology needs from the registry to write: its sinks, and the raw topic,
-     * whose subject the history store's values are registered under. Resolving these before Kafka Streams starts
-     * leaves no registry call on the record path.
+     * Every topic whose value schema the topology needs from the registry to write: its sinks; the raw topic, whose
+     * subject the history store's values are registered under; and the changelogs of the stores that keep Avro values
+     * (device state, quota state, quota management), which Kafka Streams writes through the store's serdes under the
+     * name {@code <application id>-<store>-changelog}. Resolving these before Kafka Streams starts leaves no registry
+     * call on the write path.
      */
-    public static List<WrittenValue> writtenValues(TypedTopics topics) {
-        return topics.all().stream().map(t -> new WrittenValue(t.name(), t.valueType())).toList();
+    public static List<WrittenValue> writtenValues(TypedTopics topics, String applicationId) {
+        List<WrittenValue> written = new ArrayList<>();
+        topics.all().forEach(t -> written.add(new WrittenValue(t.name(), t.valueType())));
+        written.add(new WrittenValue(changelog(applicationId, DeviceStateProcessor.STATE_STORE),
+                topics.deviceState().valueType()));
+        written.add(new WrittenValue(changelog(applicationId, QuotaStateProcessor.STATE_STORE),
+                topics.quotaState().valueType()));
+        written.add(new WrittenValue(changelog(applicationId, QuotaManagementProcessor.MANAGEMENT_STORE),
+                topics.quotaManagement().valueType()));
+        return List.copyOf(written);
+    }
+
+    /** The changelog topic Kafka Streams names for a store of the application (its own rule, not public API). */
+    static String changelog(String applicationId, String store) {
+        return applicationId + "-" + store + "-changelog";
     }
 
     /** @param meters where the topology's own meters (dead letters) are registered; the caller serves them */

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FleetTopologyWrittenValuesTest {
 
     @Test
-    void everyTopicTheTopologyWritesHasItsValueSchemaListed() {
+    void everyTopicTheTopologyWritesHasItsValueSchemaListedChangelogsIncluded() {
         TopologyConfig config = TopologyConfig.defaults(new Topics("test."));
         AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistry(), true);
         TopologyDescription description = FleetTopology.build(config, serdes, new SimpleMeterRegistry()).describe();
@@ -33,8 +33,17 @@ class FleetTopologyWrittenValuesTest {
             sinkTopics.add(config.topics().category(category)); // routed by a topic name extractor
         }
         sinkTopics.add(config.topics().raw()); // the history store's values are registered under its subject
+        // the stores that keep Avro values write them to their changelogs with the same serdes
+        sinkTopics.addAll(Set.of("app-device-state-changelog", "app-quota-state-changelog", "app-quota-management-changelog"));
+        Set<String> stores = new HashSet<>();
+        description.subtopologies().forEach(sub -> sub.nodes().forEach(node -> {
+            if (node instanceof TopologyDescription.Processor processor) {
+                stores.addAll(processor.stores());
+            }
+        }));
+        assertThat(stores).contains("device-state", "quota-state", "quota-management");
 
-        Set<String> listed = FleetTopology.writtenValues(new TypedTopics(config.topics(), serdes)).stream()
+        Set<String> listed = FleetTopology.writtenValues(new TypedTopics(config.topics(), serdes), "app").stream()
                 .map(FleetTopology.WrittenValue::topic).collect(Collectors.toSet());
         assertThat(listed).isEqualTo(sinkTopics);
     }

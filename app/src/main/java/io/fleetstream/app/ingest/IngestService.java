@@ -86,9 +86,14 @@ public final class IngestService implements AutoCloseable {
                 settings.schemaRegistryUserInfo(), HttpSchemaRegistryClient.DEFAULT_REQUEST_TIMEOUT),
                 settings.autoRegisterSchemas());
         Producer<String, byte[]> producer = new KafkaProducer<>(
-                EventPublisher.producerProperties(settings.bootstrapServers(), settings.kafkaProperties()));
+                EventPublisher.producerProperties(settings.bootstrapServers(), settings.kafkaProperties(),
+                        settings.webhook().ackTimeout()));
+        Topics topics = settings.topics();
         EventPublisher publisher = new EventPublisher(producer, serdes.forValue(EmnifyEvent.class).serializer(),
-                serdes.forValue(DeadLetter.class).serializer(), settings.topics(), settings.webhook().ackTimeout());
+                serdes.forValue(DeadLetter.class).serializer(), topics, settings.webhook().ackTimeout(), () -> {
+                    serdes.resolveValueSchema(EmnifyEvent.class, topics.raw());
+                    serdes.resolveValueSchema(DeadLetter.class, topics.deadLetters());
+                });
         WebhookServer webhook = null;
         EmnifyPoller poller = null;
         try {

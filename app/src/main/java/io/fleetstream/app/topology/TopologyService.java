@@ -5,6 +5,7 @@ import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.schemas.TypedTopics;
 import io.fleetstream.schemas.catalog.EventCatalog;
 import io.fleetstream.schemas.registry.HttpSchemaRegistryClient;
+import io.fleetstream.schemas.registry.SchemaRegistryException;
 import io.fleetstream.schemas.serde.AvroSerdes;
 import io.fleetstream.topology.FleetTopology;
 import io.fleetstream.topology.BoundedRocksDb;
@@ -36,6 +37,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -182,12 +184,14 @@ public final class TopologyService implements AutoCloseable {
     private final KafkaStreamsMetrics streamsMetrics;
     /** Resolves the written topics' schemas, then starts Kafka Streams. */
     private final Thread starter;
+    private final RegistryOutage outage;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final InstanceSettings instance;
 
     private TopologyService(InstanceSettings instance, KafkaStreams streams, Admin admin, QueryServer queryServer,
-                            KafkaStreamsMetrics streamsMetrics, Thread starter) {
+                            KafkaStreamsMetrics streamsMetrics, Thread starter, RegistryOutage outage) {
         this.instance = instance;
+        this.outage = outage;
         this.streams = streams;
         this.admin = admin;
         this.queryServer = queryServer;
@@ -198,19 +202,20 @@ public final class TopologyService implements AutoCloseable {
     public static TopologyService start(Settings settings) {
         Connection connection = settings.connection();
         InstanceSettings instance = settings.instance();
-        AvroSerdes serdes = new AvroSerdes(new HttpSchemaRegistryClient(connection.schemaRegistryUrl(),
-                connection.schemaRegistryUserInfo(), HttpSchemaRegistryClient.DEFAULT_REQUEST_TIMEOUT),
-                connection.autoRegisterSchemas());
+        HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(connection.schemaRegistryUrl(),
+                connection.schemaRegistryUserInfo(), HttpSchemaRegistryClient.DEFAULT_REQUEST_TIMEOUT);
+        AvroSerdes serdes = new AvroSerdes(registry, connection.autoRegisterSchemas());
         // before Kafka Streams opens the stores: after a crash, exactly-once state on disk is rebuilt, not trusted
         CheckpointGuard.beforeStart(instance.stateDir(), instance.applicationId(), instance.processingGuarantee());
         // application.server must name the real port before Kafka Streams starts: port 0 (tests) picks one now
         int queryPort = instance.queryPort() == 0 ? FreePort.on(instance.queryHost()) : instance.queryPort();
-        OutputSchemas outputs = new OutputSchemas(serdes, FleetTopology.writtenValues(new TypedTopics(settings.topology().topics(), serdes)),
-                OutputSchemas.defaultBackoff());
+        OutputSchemas outputs = new OutputSchemas(serdes, FleetTopology.writtenValues(
+                new TypedTopics(settings.topology().topics(), serdes), instance.applicationId()), OutputSchemas.defaultBackoff());
         // the topology counts its dead letters here; the query API serves them on /metrics
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         KafkaStreams streams = new KafkaStreams(FleetTopology.build(settings.topology(), serdes, meters),
                 streamsProperties(settings, queryPort));
+        RegistryOutage outage = new RegistryOutage(streams, registry, RegistryOutage.defaultBackoff());
         KafkaStreamsMetrics streamsMetrics = null;
         QueryServer query = null;
         Admin admin = null;
@@ -224,7 +229,7 @@ public final class TopologyService implements AutoCloseable {
             // the query API learns the raw topic's real partition count from it: Kafka Streams' metadata knows only assigned ones
             admin = Admin.create(adminProperties(connection));
             StreamsCluster cluster = new StreamsCluster(streams, admin, new Instance(instance.advertisedHost(), queryPort),
-                    rawTopic, outputs::waitingFor);
+                    rawTopic, () -> outputs.waitingFor().or(outage::waitingFor));
             query = new QueryServer(new QueryServer.Config(instance.queryHost(), queryPort).withAccess(instance.queryAccess()),
                     cluster, cluster,
                     new EventHistoryReader(serdes.forValue(EmnifyEvent.class).deserializer(), rawTopic),
@@ -235,8 +240,14 @@ public final class TopologyService implements AutoCloseable {
                 }
             }, "fleetstream-topology-start");
             starter.setDaemon(true);
-            TopologyService service = new TopologyService(instance, streams, admin, query, streamsMetrics, starter);
+            TopologyService service = new TopologyService(instance, streams, admin, query, streamsMetrics, starter, outage);
             streams.setUncaughtExceptionHandler(e -> {
+                Optional<SchemaRegistryException> registryFailure = RegistryOutage.causeOf(e);
+                if (registryFailure.isPresent()) {
+                    // not the record's fault, and no reason to stop: wait, unready, for the registry (see RegistryOutage)
+                    outage.began(registryFailure.get());
+                    return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+                }
                 // a processing error that is not a bad record (those are dead-lettered) is a bug or a broken
                 // cluster: stop this client so the orchestrator restarts it, rather than spin on the same record
                 log.error("Kafka Streams failed; shutting this instance down", e);
@@ -366,6 +377,7 @@ public final class TopologyService implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        outage.close();
         queryServer.close();
         // a static member leaves the group, so the next instance (or this one restarted) takes the
         // tasks at once instead of after the session timeout; Kafka Streams never leaves for dynamic members

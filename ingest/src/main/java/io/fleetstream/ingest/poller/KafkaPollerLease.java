@@ -97,7 +97,8 @@ public final class KafkaPollerLease implements PollerLease {
         consumerProperties.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         consumerProperties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         consumerProperties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        Map<String, Object> producerProperties = EventPublisher.producerProperties(bootstrapServers, kafkaProperties);
+        Map<String, Object> producerProperties = EventPublisher.producerProperties(bootstrapServers, kafkaProperties,
+                ackTimeout);
         producerProperties.put(ProducerConfig.CLIENT_ID_CONFIG, "fleetstream-poller-checkpoints-" + pollerId);
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProperties);
         try {

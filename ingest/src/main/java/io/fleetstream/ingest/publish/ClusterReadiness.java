@@ -16,7 +16,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
 /**
- * Whether ingest can currently reach Kafka, for a readiness probe. A successful probe counts for
+ * Whether ingest can currently reach what it publishes through (Kafka, the schema registry), for a readiness probe. A successful probe counts for
  * {@code freshFor}; after that the next question runs the probe again. The probe (a metadata fetch) can
  * block for the producer's {@code max.block.ms}, so it runs on its own thread and a question waits at most
  * {@code probeWait} for it; at most one probe runs at a time.
@@ -25,6 +25,7 @@ public final class ClusterReadiness implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterReadiness.class);
 
+    private final String dependency;
     private final BooleanSupplier probe;
     private final Clock clock;
     private final Duration freshFor;
@@ -39,7 +40,14 @@ public final class ClusterReadiness implements AutoCloseable {
     private CompletableFuture<Boolean> running;
     private Boolean lastOutcome;
 
+    /** Readiness to reach Kafka. */
     public ClusterReadiness(BooleanSupplier probe, Clock clock, Duration freshFor, Duration probeWait) {
+        this("Kafka", probe, clock, freshFor, probeWait);
+    }
+
+    /** @param dependency what the probe reaches, named for the log ("Kafka", "the schema registry") */
+    public ClusterReadiness(String dependency, BooleanSupplier probe, Clock clock, Duration freshFor, Duration probeWait) {
+        this.dependency = Objects.requireNonNull(dependency, "dependency");
         this.probe = Objects.requireNonNull(probe, "probe");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.freshFor = Objects.requireNonNull(freshFor, "freshFor");
@@ -81,9 +89,9 @@ public final class ClusterReadiness implements AutoCloseable {
             if (lastOutcome == null || lastOutcome != reached) {
                 // log changes only: a probe runs every few seconds
                 if (reached) {
-                    log.info("Kafka is reachable: ingest is ready");
+                    log.info("{} answers: ingest can publish through it", dependency);
                 } else {
-                    log.warn("Kafka is not reachable: ingest reports not ready until it is");
+                    log.warn("{} does not answer: ingest reports not ready until it does", dependency);
                 }
                 lastOutcome = reached;
             }

@@ -61,20 +61,31 @@ public final class EventPublisher implements AutoCloseable {
     private final Serializer<DeadLetter> deadLetterSerializer;
     private final Topics topics;
     private final Duration ackTimeout;
+    private final Runnable resolveSchemaIds;
+
+    /** With serializers that need no schema registry (or whose ids are known). */
+    public EventPublisher(Producer<String, byte[]> producer, Serializer<EmnifyEvent> eventSerializer,
+                          Serializer<DeadLetter> deadLetterSerializer, Topics topics, Duration ackTimeout) {
+        this(producer, eventSerializer, deadLetterSerializer, topics, ackTimeout, () -> { });
+    }
 
     /**
      * @param producer             configured with acks=all and idempotence (see {@link #producerProperties})
      * @param eventSerializer      for values of the raw topic
      * @param deadLetterSerializer for values of the dead-letter topic
      * @param ackTimeout           how long {@link #publish} waits for every acknowledgement
+     * @param resolveSchemaIds     has the two serializers resolve the schema ids they write with, asking the schema
+     *                             registry unless they know them; throws when they cannot
      */
     public EventPublisher(Producer<String, byte[]> producer, Serializer<EmnifyEvent> eventSerializer,
-                          Serializer<DeadLetter> deadLetterSerializer, Topics topics, Duration ackTimeout) {
+                          Serializer<DeadLetter> deadLetterSerializer, Topics topics, Duration ackTimeout,
+                          Runnable resolveSchemaIds) {
         this.producer = Objects.requireNonNull(producer, "producer");
         this.eventSerializer = Objects.requireNonNull(eventSerializer, "eventSerializer");
         this.deadLetterSerializer = Objects.requireNonNull(deadLetterSerializer, "deadLetterSerializer");
         this.topics = Objects.requireNonNull(topics, "topics");
         this.ackTimeout = Objects.requireNonNull(ackTimeout, "ackTimeout");
+        this.resolveSchemaIds = Objects.requireNonNull(resolveSchemaIds, "resolveSchemaIds");
         if (ackTimeout.isNegative() || ackTimeout.isZero()) {
             throw new IllegalArgumentException("ackTimeout must be positive, got " + ackTimeout);
         }
@@ -97,6 +108,19 @@ public final class EventPublisher implements AutoCloseable {
         properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        return properties;
+    }
+
+    /**
+     * {@link #producerProperties(String, Map)}, and {@code max.block.ms} of {@code ackTimeout} unless {@code extra} sets
+     * it. {@code send} blocks while the producer has no metadata for the topic (the broker is down and the topic was
+     * never written to, or not for {@code metadata.max.idle.ms}), by default for 60 s: a request would wait that long
+     * for its 503, and a load balancer or the Data Streamer may give up first. With this, a publish fails within about
+     * twice its acknowledgement timeout whatever the cluster does.
+     */
+    public static Map<String, Object> producerProperties(String bootstrapServers, Map<String, ?> extra, Duration ackTimeout) {
+        Map<String, Object> properties = producerProperties(bootstrapServers, extra);
+        properties.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, ackTimeout.toMillis());
         return properties;
     }
 
@@ -200,6 +224,21 @@ public final class EventPublisher implements AutoCloseable {
             return !producer.partitionsFor(topics.raw()).isEmpty();
         } catch (RuntimeException e) {
             log.debug("cannot fetch metadata of {}: {}", topics.raw(), summary(e));
+            return false;
+        }
+    }
+
+    /**
+     * Whether the schema ids of the raw and dead-letter topics are known, asking the schema registry while they are
+     * not: once known, the serializers keep them and a publish never asks the registry again, so a registry outage no
+     * longer stops ingest. Blocks up to the registry client's request timeout, so call it off request threads.
+     */
+    public boolean knowsSchemaIds() {
+        try {
+            resolveSchemaIds.run();
+            return true;
+        } catch (RuntimeException e) {
+            log.debug("cannot resolve the schema ids of {} and {}: {}", topics.raw(), topics.deadLetters(), summary(e));
             return false;
         }
     }

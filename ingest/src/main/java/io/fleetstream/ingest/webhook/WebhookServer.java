@@ -51,8 +51,8 @@ import java.util.Objects;
  * <p>Callers authenticate with the configured bearer token or basic credential; without one configured,
  * only clients on this host are served. Bodies, tokens and credentials are never logged: some MNO-only
  * event details carry activation tokens. {@code GET /health/live} and {@code GET /health/ready} serve
- * Kubernetes probes ({@link HealthEndpoints}: ready while the producer reaches the cluster). The publisher is
- * not closed with the server: it may be shared.
+ * Kubernetes probes ({@link HealthEndpoints}: ready while the producer reaches the cluster and the schema ids are
+ * known, or the registry answers to give them). The publisher is not closed with the server: it may be shared.
  */
 public final class WebhookServer implements AutoCloseable {
 
@@ -73,6 +73,7 @@ public final class WebhookServer implements AutoCloseable {
     private final CallerAuthentication authentication;
     private final WebhookMetrics metrics;
     private final ClusterReadiness readiness;
+    private final ClusterReadiness schemaReadiness;
     private final Clock clock;
     private final Javalin app;
 
@@ -88,6 +89,8 @@ public final class WebhookServer implements AutoCloseable {
                 CallerAuthentication.WithoutCredential.LOOPBACK_ONLY);
         this.metrics = new WebhookMetrics(Objects.requireNonNull(meters, "meters"));
         this.readiness = new ClusterReadiness(publisher::reachesCluster, clock, READINESS_FRESH_FOR, READINESS_PROBE_WAIT);
+        this.schemaReadiness = new ClusterReadiness("the schema registry", publisher::knowsSchemaIds, clock,
+                READINESS_FRESH_FOR, READINESS_PROBE_WAIT);
         // bodies are read here with our own limit, so Javalin's must not cut in first
         this.app = HttpEdge.create(new HttpEdge.Config(config.host(), config.port())
                 .withMaxRequestBytes((long) config.maxBodyBytes() + 1));
@@ -125,6 +128,7 @@ public final class WebhookServer implements AutoCloseable {
     public void close() {
         app.stop();
         readiness.close();
+        schemaReadiness.close();
     }
 
     private void receive(Context ctx) {
@@ -280,9 +284,15 @@ public final class WebhookServer implements AutoCloseable {
         return null;
     }
 
+    /**
+     * Ready when a batch can be published: Kafka reachable, and the schema ids known (once known, a registry outage no
+     * longer matters; before, every batch would be answered 503).
+     */
     private Health health() {
         return Health.check("kafka", readiness.isReady(),
-                "Kafka is not reachable (no metadata for the raw topic): not ready to accept events");
+                        "Kafka is not reachable (no metadata for the raw topic): not ready to accept events")
+                .and("schema_registry", schemaReadiness.isReady(), "the schema registry does not answer, and ingest does"
+                        + " not know the schema ids of its topics yet: not ready to accept events");
     }
 
     private static void error(Context ctx, int status, String message) {

@@ -311,6 +311,15 @@ class EventPublisherTest {
     }
 
     @Test
+    void aSendWaitsForMetadataNoLongerThanTheAcknowledgementTimeoutUnlessConfiguredOtherwise() {
+        assertThat(EventPublisher.producerProperties("kafka:9092", Map.of(), Duration.ofSeconds(3)))
+                .containsEntry(ProducerConfig.MAX_BLOCK_MS_CONFIG, 3000L);
+        assertThat(EventPublisher.producerProperties("kafka:9092", Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, "500"),
+                Duration.ofSeconds(3)))
+                .containsEntry(ProducerConfig.MAX_BLOCK_MS_CONFIG, "500");
+    }
+
+    @Test
     void producerPropertiesRefuseWeakerAcksOrNoIdempotence() {
         assertThatThrownBy(() -> EventPublisher.producerProperties("kafka:9092", Map.of(ProducerConfig.ACKS_CONFIG, "1")))
                 .isInstanceOf(IllegalArgumentException.class)

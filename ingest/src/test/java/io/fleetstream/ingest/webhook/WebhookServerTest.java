@@ -16,6 +16,7 @@ import io.fleetstream.schemas.emnify.Examples;
 import io.fleetstream.schemas.json.Json;
 import io.fleetstream.schemas.registry.HttpSchemaRegistryClient;
 import io.fleetstream.schemas.registry.InMemorySchemaRegistry;
+import io.fleetstream.schemas.registry.SchemaRegistryException;
 import io.fleetstream.schemas.serde.AvroSerdes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.avro.Schema;
@@ -52,6 +53,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -382,6 +384,26 @@ class WebhookServerTest {
         assertThat(send(request("/health/live").GET()).statusCode()).isEqualTo(200);
     }
 
+    @Test
+    void notReadyWhileItKnowsNoSchemaIdsAndTheRegistryDoesNotAnswer() throws Exception {
+        AtomicBoolean registryAnswers = new AtomicBoolean(false);
+        start(true, config(), new AvroBinarySerializer<>(), () -> {
+            if (!registryAnswers.get()) {
+                throw new SchemaRegistryException(0, 0, "schema registry unreachable at http://registry:8081", null);
+            }
+        });
+
+        HttpResponse<String> ready = send(request("/health/ready").GET());
+
+        assertThat(ready.statusCode()).isEqualTo(503);
+        JsonNode body = json(ready.body());
+        assertThat(body.get("checks").get("kafka").asText()).isEqualTo("UP");
+        assertThat(body.get("checks").get("schema_registry").asText()).isEqualTo("DOWN");
+        assertThat(body.get("reason").asText()).contains("the schema registry does not answer");
+        registryAnswers.set(true);
+        assertThat(send(request("/health/ready").GET()).statusCode()).isEqualTo(200);
+    }
+
     // ---- metrics and logs
 
     @Test
@@ -439,11 +461,17 @@ class WebhookServerTest {
     }
 
     private void start(boolean autoComplete, WebhookConfig config, Serializer<EmnifyEvent> eventSerializer) {
+        start(autoComplete, config, eventSerializer, () -> { });
+    }
+
+    private void start(boolean autoComplete, WebhookConfig config, Serializer<EmnifyEvent> eventSerializer,
+                       Runnable resolveSchemaIds) {
         Node broker = new Node(1, "localhost", 9092);
         Cluster cluster = new Cluster("test", List.of(broker),
                 List.of(new PartitionInfo(TOPICS.raw(), 0, broker, new Node[]{broker}, new Node[]{broker})), Set.of(), Set.of());
         producer = new MockProducer<>(cluster, autoComplete, null, new StringSerializer(), new ByteArraySerializer());
-        EventPublisher publisher = new EventPublisher(producer, eventSerializer, new AvroBinarySerializer<>(), TOPICS, config.ackTimeout());
+        EventPublisher publisher = new EventPublisher(producer, eventSerializer, new AvroBinarySerializer<>(), TOPICS,
+                config.ackTimeout(), resolveSchemaIds);
         server = new WebhookServer(config, new EmnifyEventReader(), publisher, meters, Clock.fixed(NOW, ZoneOffset.UTC)).start();
         toClose.add(server);
     }

@@ -15,7 +15,10 @@ public interface Cluster {
     /** Whether this instance is processing (Kafka Streams RUNNING): the readiness of the instance. */
     boolean running();
 
-    /** What Kafka Streams waits for before it can start (e.g. a schema the registry refuses), if anything. */
+    /**
+     * What Kafka Streams waits for before it can start or go on (a schema the registry refuses, the registry itself),
+     * if anything: the instance is unready meanwhile.
+     */
     default Optional<String> waitingFor() {
         return Optional.empty();
     }

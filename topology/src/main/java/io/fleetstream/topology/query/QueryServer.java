@@ -44,6 +44,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -270,11 +271,15 @@ public final class QueryServer implements AutoCloseable {
 
     // ---- handlers: parse, route, render
 
-    /** Ready while Kafka Streams is RUNNING; {@code streams} is its state, which {@code /v1/instances} shows for peers. */
+    /**
+     * Ready while Kafka Streams is RUNNING and nothing is awaited: a paused Kafka Streams (waiting for the schema
+     * registry) is RUNNING but processes nothing. {@code streams} is its state, which {@code /v1/instances} shows for peers.
+     */
     private Health health() {
-        Health health = Health.check("kafka_streams", cluster.running(), "Kafka Streams is " + cluster.state() + ", not RUNNING")
+        Optional<String> waitingFor = cluster.waitingFor();
+        return Health.check("kafka_streams", cluster.running() && waitingFor.isEmpty(),
+                        waitingFor.orElse("Kafka Streams is " + cluster.state() + ", not RUNNING"))
                 .with("streams", cluster.state());
-        return cluster.waitingFor().map(health::because).orElse(health);
     }
 
     private void eventTypes(Context ctx) {

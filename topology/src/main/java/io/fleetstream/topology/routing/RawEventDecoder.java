@@ -14,8 +14,8 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * Decodes raw-topic records. One that cannot be decoded (a poison pill: no value, wrong wire format, unknown
  * schema id, a schema an event cannot be read from, corrupt Avro) becomes a dead letter with its original bytes, and
  * processing goes on: one bad record must not stop the pipeline, nor be skipped without a trace. An unreachable
- * registry is not the record's fault: that error propagates, so the instance stops and is
- * restarted instead of dead-lettering good records.
+ * registry is not the record's fault: that error propagates and fails the stream thread, and the topology role
+ * pauses processing until the registry answers (docs/reliability.md) instead of dead-lettering good records.
  */
 public final class RawEventDecoder implements Processor<String, byte[], String, Object> {
 

@@ -527,6 +527,20 @@ class QueryServerTest {
     }
 
     @Test
+    void aRunningKafkaStreamsThatWaitsForSomethingIsNotReadyAndSaysWhy() {
+        instance.waitingFor("waiting for the schema registry: processing is paused");
+
+        Http.Response ready = get("/health/ready");
+
+        assertThat(ready.status()).isEqualTo(503);
+        assertThat(ready.json().get("checks").get("kafka_streams").asText()).isEqualTo("DOWN");
+        assertThat(ready.json().get("reason").asText()).isEqualTo("waiting for the schema registry: processing is paused");
+        assertThat(ready.json().get("streams").asText()).isEqualTo("RUNNING");
+        instance.waitingFor(null);
+        assertThat(get("/health/ready").status()).isEqualTo(200);
+    }
+
+    @Test
     void healthAnswersTheContractEveryRoleShares() {
         JsonNode live = get("/health/live").json();
         assertThat(live.get("status").asText()).isEqualTo("UP");

@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +28,7 @@ final class TestInstance implements Cluster, AutoCloseable {
     private volatile String state = "RUNNING";
     private volatile boolean rebalancing;
     private volatile boolean storesReady = true;
+    private volatile String waitingFor;
     /** kept: the assignment still names this instance after its server stopped, as Kafka Streams' metadata does */
     private final int port;
 
@@ -74,6 +76,11 @@ final class TestInstance implements Cluster, AutoCloseable {
         this.state = streamsState;
     }
 
+    /** What Kafka Streams waits for (null: nothing), as the topology role reports a paused or unstarted instance. */
+    void waitingFor(String reason) {
+        this.waitingFor = reason;
+    }
+
     /** Ownership unknown: what Kafka Streams' metadata says between the revocation and the new assignment. */
     void rebalancing(boolean rebalancing) {
         this.rebalancing = rebalancing;
@@ -116,6 +123,11 @@ final class TestInstance implements Cluster, AutoCloseable {
     @Override
     public boolean running() {
         return state.equals("RUNNING");
+    }
+
+    @Override
+    public Optional<String> waitingFor() {
+        return Optional.ofNullable(waitingFor);
     }
 
     @Override
