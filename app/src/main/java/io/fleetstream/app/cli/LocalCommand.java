@@ -96,7 +96,9 @@ public final class LocalCommand implements Callable<Integer> {
         // one broker: Kafka Streams' internal topics have one replica
         return new LocalStack.Settings(dataDir, new LocalStack.Ports(kafkaPort, registryPort, webhook.port), topics,
                 partitions, webhook.config(), pollerConfig(clock),
-                topology.instanceSettings(topics, dataDir.resolve("streams"), LocalStack.DEFAULT_GROUP_INSTANCE_ID, 1));
+                topology.instanceSettings(topics, dataDir.resolve("streams"), LocalStack.DEFAULT_GROUP_INSTANCE_ID, 1,
+                        // one instance: a standby could never be placed, and Kafka Streams would warn about it at every rebalance
+                        0));
     }
 
     /** {@code local} polls emnify whenever a token is given; {@code --poll} alone asks for one. */

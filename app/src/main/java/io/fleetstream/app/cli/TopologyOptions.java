@@ -14,13 +14,17 @@ import java.time.Duration;
 /** What shapes the topology and how Kafka Streams runs it. */
 public final class TopologyOptions extends ApplicationOptions {
 
+    /** Standbys of the {@code topology} role unless {@code --num-standby-replicas} says otherwise. */
+    public static final int DEFAULT_STANDBY_REPLICAS = 1;
+
     @Option(names = "--processing-guarantee", defaultValue = "exactly_once_v2",
             description = "at_least_once or exactly_once_v2 (default: ${DEFAULT-VALUE})")
     public String processingGuarantee;
 
-    @Option(names = "--num-standby-replicas", defaultValue = "1",
-            description = "standby copies of each state store on other instances (default: ${DEFAULT-VALUE})")
-    public int standbyReplicas;
+    @Option(names = "--num-standby-replicas",
+            description = "standby copies of each state store on other instances (default: 1; in local mode 0, since "
+                    + "its one instance has nowhere to keep a standby)")
+    public Integer standbyReplicas;
 
     @Option(names = "--stream-threads", defaultValue = "1", description = "Kafka Streams threads (default: ${DEFAULT-VALUE})")
     public int streamThreads;
@@ -95,9 +99,16 @@ public final class TopologyOptions extends ApplicationOptions {
      */
     public TopologyService.InstanceSettings instanceSettings(Topics topics, Path defaultStateDir,
                                                              String defaultGroupInstanceId, int replicationFactor) {
+        return instanceSettings(topics, defaultStateDir, defaultGroupInstanceId, replicationFactor, DEFAULT_STANDBY_REPLICAS);
+    }
+
+    /** As above, with the role's own default for {@code --num-standby-replicas}. */
+    public TopologyService.InstanceSettings instanceSettings(Topics topics, Path defaultStateDir, String defaultGroupInstanceId,
+                                                             int replicationFactor, int defaultStandbyReplicas) {
+        int standbys = standbyReplicas == null ? defaultStandbyReplicas : standbyReplicas;
         String membership = groupInstanceId == null || groupInstanceId.isBlank() ? defaultGroupInstanceId : groupInstanceId;
         return new TopologyService.InstanceSettings(applicationId, stateDirOr(defaultStateDir),
-                processingGuarantee, standbyReplicas, streamThreads, replicationFactor, commitInterval, queryHost,
+                processingGuarantee, standbys, streamThreads, replicationFactor, commitInterval, queryHost,
                 queryPort, advertisedHost, membership, topologyConfig(topics), rocksDbMemory, queryAccess());
     }
 

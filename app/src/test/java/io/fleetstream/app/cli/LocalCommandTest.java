@@ -51,6 +51,7 @@ class LocalCommandTest {
         assertThat(settings.advertisedHost()).isEqualTo("box.lan");
         assertThat(settings.groupInstanceId()).isEqualTo(LocalStack.DEFAULT_GROUP_INSTANCE_ID);
         assertThat(settings.stateDir()).isEqualTo(Path.of("/tmp/fs-local", "streams"));
+        assertThat(settings.standbyReplicas()).as("one instance keeps no standby").isZero();
     }
 
     @Test

@@ -38,6 +38,7 @@ class TopologyOptionsTest {
         assertThat(settings.topology()).usingRecursiveComparison().isEqualTo(TopologyConfig.defaults(Topics.withDefaultPrefix()));
         assertThat(localRole().topology()).usingRecursiveComparison().isEqualTo(TopologyConfig.defaults(Topics.withDefaultPrefix()));
         assertThat(settings.instance().applicationId()).isEqualTo(TopologyService.InstanceSettings.DEFAULT_APPLICATION_ID);
+        assertThat(settings.instance().standbyReplicas()).isEqualTo(1);
     }
 
     @Test
