@@ -1,15 +1,14 @@
 package io.fleetstream.app.crash;
 
 import io.fleetstream.app.net.FreePort;
+import io.fleetstream.app.testing.RoleProcess;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,16 +44,14 @@ final class TopologyProcess {
             .connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
-    private final Process process;
+    private final RoleProcess process;
     private final int port;
-    private final Path log;
     private final long startedAt = System.nanoTime();
 
-    private TopologyProcess(String name, Process process, int port, Path log) {
+    private TopologyProcess(String name, RoleProcess process, int port) {
         this.name = name;
         this.process = process;
         this.port = port;
-        this.log = log;
     }
 
     /**
@@ -68,10 +65,7 @@ final class TopologyProcess {
         Files.createDirectories(stateDir);
         Files.createDirectories(logDir);
         int port = FreePort.on("127.0.0.1");
-        List<String> command = new ArrayList<>(List.of(javaBinary().toString(),
-                "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dlogback.configurationFile=" + logbackConfig(),
-                "-cp", classPath(), "io.fleetstream.app.Main", "topology",
+        List<String> role = new ArrayList<>(List.of("topology",
                 "--bootstrap-servers=" + config.bootstrapServers(),
                 "--schema-registry-url=" + config.registryUrl(),
                 "--schema-auto-register=true",
@@ -83,28 +77,11 @@ final class TopologyProcess {
                 "--group-instance-id=" + config.applicationId() + "-0",
                 "--partitions=" + config.partitions(),
                 "--processing-guarantee=" + config.processingGuarantee()));
-        command.addAll(config.topologyOptions());
-        command.addAll(extraOptions);
-        Path log = logDir.resolve(name + ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        // the test's own FLEETSTREAM_* variables would override these options
-        builder.environment().keySet().removeIf(k -> k.startsWith("FLEETSTREAM_"));
-        return new TopologyProcess(name, builder.start(), port, log);
-    }
-
-    /**
-     * This JVM's class path. Under surefire it is a manifest-only jar that names the real class path and exists as long
-     * as the test JVM does, which outlives every child.
-     */
-    private static String classPath() {
-        String classPath = System.getProperty("java.class.path");
-        for (String entry : classPath.split(java.io.File.pathSeparator)) {
-            if (!entry.isBlank() && !Files.exists(Path.of(entry))) {
-                throw new IllegalStateException("class path entry " + entry + " does not exist; the topology process "
-                        + "could not start from it");
-            }
-        }
-        return classPath;
+        role.addAll(config.topologyOptions());
+        role.addAll(extraOptions);
+        RoleProcess process = RoleProcess.start(List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Dlogback.configurationFile=" + logbackConfig()), role, logDir.resolve(name + ".log"));
+        return new TopologyProcess(name, process, port);
     }
 
     private static Path logbackConfig() {
@@ -113,11 +90,6 @@ final class TopologyProcess {
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static Path javaBinary() {
-        return ProcessHandle.current().info().command().map(Path::of)
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java"));
     }
 
     String name() {
@@ -129,7 +101,7 @@ final class TopologyProcess {
     }
 
     Path log() {
-        return log;
+        return process.log();
     }
 
     long millisSinceStart() {
@@ -146,7 +118,7 @@ final class TopologyProcess {
             }
             Thread.sleep(50);
         }
-        throw new IllegalStateException(name + " was not ready within " + READY_TIMEOUT + "; its log: " + log);
+        throw new IllegalStateException(name + " was not ready within " + READY_TIMEOUT + "; its log: " + process.log());
     }
 
     /** What {@code /health/ready} answers now; status 0 while the query API does not listen yet. */
@@ -177,7 +149,7 @@ final class TopologyProcess {
             }
             Thread.sleep(2);
         }
-        throw new IllegalStateException(name + " did not start restoring within " + timeout + "; its log: " + log);
+        throw new IllegalStateException(name + " did not start restoring within " + timeout + "; its log: " + process.log());
     }
 
     /** Changelog partitions with records whose restoration the log shows begun and not finished, with their end offset. */
@@ -209,39 +181,21 @@ final class TopologyProcess {
     }
 
     String logText() {
-        try {
-            return Files.readString(log, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return process.logText();
     }
 
     void requireAlive() {
-        if (!process.isAlive()) {
-            throw new IllegalStateException(name + " exited with " + process.exitValue() + "; its log (" + log
-                    + ") ends:\n" + tail());
-        }
-    }
-
-    private String tail() {
-        List<String> lines = logText().lines().toList();
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        process.requireAlive(name);
     }
 
     /** SIGKILL, and waits until the process is gone. */
     void kill() throws InterruptedException {
-        process.destroyForcibly();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            throw new IllegalStateException(name + " (pid " + process.pid() + ") did not die of SIGKILL within 30 s");
-        }
+        process.kill();
     }
 
     /** SIGTERM, as Kubernetes stops a pod: Kafka Streams closes cleanly. SIGKILL if that takes over a minute. */
     void stop() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
+        process.stop(60);
     }
 
     boolean alive() {

@@ -118,7 +118,8 @@ class IngestCrashTest {
         assertThat(beforeCrash).as("part of the batch, not all of it, reached Kafka before the kill")
                 .hasSizeBetween(1, EVENTS - 1);
 
-        IngestProcess restarted = IngestProcess.start(kafka.bootstrapServers(), registry.url(), topics, ingestLog, List.of());
+        IngestProcess restarted = IngestProcess.start(kafka.bootstrapServers(), registry.url(), topics,
+                dataDir.resolve("ingest-restarted.log"), List.of());
         parts.add(restarted);
         HttpResponse<String> resent = http.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + restarted.port() + "/v1/events"))

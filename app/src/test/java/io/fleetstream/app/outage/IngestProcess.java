@@ -1,16 +1,14 @@
 package io.fleetstream.app.outage;
 
 import io.fleetstream.app.net.FreePort;
+import io.fleetstream.app.testing.RoleProcess;
 import io.fleetstream.schemas.Topics;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 
@@ -21,14 +19,12 @@ import static org.awaitility.Awaitility.await;
  */
 final class IngestProcess implements AutoCloseable {
 
-    private final Process process;
+    private final RoleProcess process;
     private final int port;
-    private final Path log;
 
-    private IngestProcess(Process process, int port, Path log) {
+    private IngestProcess(RoleProcess process, int port) {
         this.process = process;
         this.port = port;
-        this.log = log;
     }
 
     /**
@@ -39,21 +35,15 @@ final class IngestProcess implements AutoCloseable {
     static IngestProcess start(String bootstrapServers, String registryUrl, Topics topics, Path log,
                                List<String> kafkaProperties) throws IOException {
         int port = FreePort.on("127.0.0.1");
-        List<String> command = new ArrayList<>(List.of(javaBinary().toString(), "-Xmx256m", "-cp", classPath(),
-                "io.fleetstream.app.Main", "ingest",
+        List<String> role = new ArrayList<>(List.of("ingest",
                 "--bootstrap-servers=" + bootstrapServers,
                 "--schema-registry-url=" + registryUrl,
                 "--topic-prefix=" + topics.prefix(),
                 "--ingest-host=127.0.0.1",
                 "--ingest-port=" + port,
                 "--ack-timeout=20s"));
-        kafkaProperties.forEach(p -> command.add("--kafka-property=" + p));
-        Files.createDirectories(log.getParent());
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        // the test's own FLEETSTREAM_* variables would override these options
-        builder.environment().keySet().removeIf(k -> k.startsWith("FLEETSTREAM_"));
-        IngestProcess ingest = new IngestProcess(builder.start(), port, log);
+        kafkaProperties.forEach(p -> role.add("--kafka-property=" + p));
+        IngestProcess ingest = new IngestProcess(RoleProcess.start(List.of("-Xmx256m"), role, log), port);
         try {
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(ingest::ready);
         } catch (RuntimeException e) {
@@ -73,32 +63,20 @@ final class IngestProcess implements AutoCloseable {
 
     /** SIGKILL (what {@link Process#destroyForcibly()} sends on Linux), and waits until the process is gone. */
     int kill() throws InterruptedException {
-        process.destroyForcibly();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("ingest process " + process.pid() + " did not die from SIGKILL");
-        }
-        return process.exitValue();
+        return process.kill();
     }
 
     String logText() {
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            return "(cannot read " + log + ": " + e + ")";
-        }
+        return process.logText();
     }
 
     @Override
     public void close() {
-        if (process.isAlive()) {
-            process.destroyForcibly();
-        }
+        process.close();
     }
 
     private boolean ready() {
-        if (!process.isAlive()) {
-            throw new IllegalStateException("ingest exited with " + process.exitValue());
-        }
+        process.requireAlive("ingest");
         try {
             return OutageFixtures.get(port, "/health/ready").statusCode() == 200;
         } catch (IOException e) {
@@ -107,23 +85,5 @@ final class IngestProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             return false;
         }
-    }
-
-    /**
-     * The test's class path. Surefire may start the test JVM from a manifest-only jar; it then keeps the real class
-     * path in {@code surefire.test.class.path} (and the manifest's Class-Path would serve too).
-     */
-    private static String classPath() {
-        String surefire = System.getProperty("surefire.test.class.path");
-        String path = surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
-        if (!path.contains("classes")) {
-            throw new IllegalStateException("the class path does not name the app's classes: " + path);
-        }
-        return path.replace(File.pathSeparator + File.pathSeparator, File.pathSeparator);
-    }
-
-    private static Path javaBinary() {
-        return ProcessHandle.current().info().command().map(Path::of)
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java"));
     }
 }

@@ -2,6 +2,7 @@ package io.fleetstream.app.soak;
 
 import io.fleetstream.app.bench.ProcessProbe;
 import io.fleetstream.app.net.FreePort;
+import io.fleetstream.app.testing.RoleProcess;
 import io.fleetstream.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -75,35 +76,27 @@ class SoakTest {
         int registryPort = FreePort.on("127.0.0.1");
         int ingestPort = FreePort.on("127.0.0.1");
         int queryPort = FreePort.on("127.0.0.1");
-        Path output = dataDir.resolve("local.log");
-        List<String> command = List.of(ProcessProbe.javaBinary().toString(), "-Xmx512m", "-cp",
-                System.getProperty("java.class.path"), "io.fleetstream.app.Main", "local",
+        RoleProcess local = RoleProcess.start(List.of("-Xmx512m"), List.of("local",
                 "--data-dir=" + dataDir.resolve("data"), "--kafka-port=" + kafkaPort, "--registry-port=" + registryPort,
                 "--ingest-port=" + ingestPort, "--query-port=" + queryPort, "--num-standby-replicas=0",
-                "--simulate=" + DEVICES, "--speed=" + SPEED, "--seed=7");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
-        builder.environment().keySet().removeIf(k -> k.startsWith("FLEETSTREAM_"));
-        Process local = builder.start();
+                "--simulate=" + DEVICES, "--speed=" + SPEED, "--seed=7"), dataDir.resolve("local.log"));
         ProcessProbe probe = new ProcessProbe(local.pid());
         HttpClient http = HttpClient.newHttpClient();
         String bootstrap = "127.0.0.1:" + kafkaPort;
         List<Sample> samples = new ArrayList<>();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            awaitReady(http, URI.create("http://127.0.0.1:" + queryPort + "/health/ready"), local, output);
+            awaitReady(http, URI.create("http://127.0.0.1:" + queryPort + "/health/ready"), local);
             long started = System.nanoTime();
             long end = started + DURATION.toNanos();
             while (System.nanoTime() < end) {
                 Thread.sleep(SAMPLE_EVERY.toMillis());
-                assertThat(local.isAlive()).as("local is running; its log: %s", tail(output)).isTrue();
+                local.requireAlive("local");
                 Sample sample = sample(probe, admin, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
                 samples.add(sample);
                 log.info("soak {}", sample);
             }
         } finally {
-            local.destroy();
-            if (!local.waitFor(60, TimeUnit.SECONDS)) {
-                local.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
+            local.stop(60);
         }
         writeFigures(samples);
 
@@ -165,10 +158,10 @@ class SoakTest {
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
     }
 
-    private static void awaitReady(HttpClient http, URI ready, Process local, Path output) throws Exception {
+    private static void awaitReady(HttpClient http, URI ready, RoleProcess local) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         while (System.nanoTime() < deadline) {
-            assertThat(local.isAlive()).as("local started; its log: %s", tail(output)).isTrue();
+            local.requireAlive("local");
             try {
                 if (http.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(5)).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
@@ -179,7 +172,7 @@ class SoakTest {
             }
             Thread.sleep(500);
         }
-        throw new AssertionError("local was not ready within 3 minutes; its log: " + tail(output));
+        throw new AssertionError("local was not ready within 3 minutes; its log ends:\n" + local.tail(40));
     }
 
     private static void writeFigures(List<Sample> samples) throws IOException {
@@ -209,14 +202,5 @@ class SoakTest {
 
     private static String list(List<Sample> samples, ToLongFunction<Sample> of) {
         return samples.stream().map(s -> s.second() + "s:" + of.applyAsLong(s)).collect(Collectors.joining(" "));
-    }
-
-    private static String tail(Path output) {
-        try {
-            List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-        } catch (IOException e) {
-            return "(unreadable: " + e.getMessage() + ")";
-        }
     }
 }
