@@ -1,5 +1,6 @@
 package io.fleetstream.app.local;
 
+import io.fleetstream.http.HostAddresses;
 import io.fleetstream.app.topology.TopologyService;
 import io.fleetstream.ingest.webhook.WebhookConfig;
 import io.fleetstream.schemas.Topics;
@@ -11,12 +12,9 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
 import java.net.Socket;
-import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,14 +22,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@code local} without credentials, its webhook and query API listening on every interface as by default: a client
@@ -48,7 +44,7 @@ class LocalServesOnlyItsHostTest {
 
     @BeforeAll
     static void start() throws IOException {
-        elsewhere = nonLoopbackAddress();
+        elsewhere = HostAddresses.nonLoopback();
         dataDir = Files.createTempDirectory("fleetstream-local-access");
         TopologyService.InstanceSettings topology = new TopologyService.InstanceSettings(
                 TopologyService.InstanceSettings.DEFAULT_APPLICATION_ID, dataDir.resolve("streams"), "at_least_once", 0, 1,
@@ -111,19 +107,4 @@ class LocalServesOnlyItsHostTest {
         return URI.create("http://" + address.getHostAddress() + ":" + port + path);
     }
 
-    /** An IPv4 address of this host that is not loopback: a request to it arrives from it, not from 127.0.0.1. */
-    private static InetAddress nonLoopbackAddress() throws SocketException {
-        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-            if (!nic.isUp() || nic.isLoopback()) {
-                continue;
-            }
-            for (InetAddress address : Collections.list(nic.getInetAddresses())) {
-                if (address instanceof Inet4Address && !address.isLoopbackAddress() && !address.isLinkLocalAddress()) {
-                    return address;
-                }
-            }
-        }
-        assumeTrue(false, "this host has no non-loopback IPv4 address to connect from");
-        throw new AssertionError("unreachable");
-    }
 }

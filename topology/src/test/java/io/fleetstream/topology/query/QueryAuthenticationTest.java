@@ -1,5 +1,6 @@
 package io.fleetstream.topology.query;
 
+import io.fleetstream.http.HostAddresses;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fleetstream.topology.testing.TestEvents;
@@ -10,10 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,7 +29,6 @@ import java.util.stream.LongStream;
 
 import static io.fleetstream.topology.testing.TestEvents.T0;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The query API's bearer token: every question needs it, probes and metrics do not, and instances forward and
@@ -168,7 +164,7 @@ class QueryAuthenticationTest {
 
     @Test
     void withoutATokenTheLoopbackOnlyPolicyRefusesOtherHostsIn403JsonAndServesThisOne() {
-        InetAddress external = nonLoopbackAddress();
+        InetAddress external = HostAddresses.nonLoopback();
         TestInstance local = instance("0.0.0.0", QueryAccess.open().loopbackOnlyWithoutToken()).holding(Set.of(0, 1), Set.of());
         TestInstance.group(local);
         String path = "/v1/devices/" + deviceOn(0);
@@ -182,7 +178,7 @@ class QueryAuthenticationTest {
 
     @Test
     void withoutATokenTheOpenPolicyServesOtherHosts() {
-        InetAddress external = nonLoopbackAddress();
+        InetAddress external = HostAddresses.nonLoopback();
         TestInstance open = instance("0.0.0.0", QueryAccess.open()).holding(Set.of(0, 1), Set.of());
         TestInstance.group(open);
 
@@ -191,7 +187,7 @@ class QueryAuthenticationTest {
 
     @Test
     void withATokenTheLoopbackOnlyPolicyServesOtherHostsThatSendIt() {
-        InetAddress external = nonLoopbackAddress();
+        InetAddress external = HostAddresses.nonLoopback();
         TestInstance local = instance("0.0.0.0", QueryAccess.token(TOKEN).loopbackOnlyWithoutToken())
                 .holding(Set.of(0, 1), Set.of());
         TestInstance.group(local);
@@ -249,23 +245,4 @@ class QueryAuthenticationTest {
         }
     }
 
-    /** An IPv4 address of this host that is not loopback: a request to it arrives from it, not from 127.0.0.1. */
-    private static InetAddress nonLoopbackAddress() {
-        try {
-            for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-                if (!nic.isUp() || nic.isLoopback()) {
-                    continue;
-                }
-                for (InetAddress address : Collections.list(nic.getInetAddresses())) {
-                    if (address instanceof Inet4Address && !address.isLoopbackAddress() && !address.isLinkLocalAddress()) {
-                        return address;
-                    }
-                }
-            }
-        } catch (SocketException e) {
-            throw new AssertionError(e);
-        }
-        assumeTrue(false, "this host has no non-loopback IPv4 address to connect from");
-        throw new AssertionError("unreachable");
-    }
 }
