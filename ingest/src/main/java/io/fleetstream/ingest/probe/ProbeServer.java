@@ -27,13 +27,15 @@ public final class ProbeServer implements AutoCloseable {
     /**
      * @param readiness         the role's readiness ({@code kafka}, {@code schema_registry}), asked on a request thread
      * @param retryAfterSeconds what a 503 of the readiness probe tells the caller to wait
-     * @param metrics           the role's registry
+     * @param metrics           {@code GET /metrics} of the role's registry; null when the caller serves its meters elsewhere
      */
     public ProbeServer(String host, int port, Supplier<Health> readiness, int retryAfterSeconds, MetricsEndpoint metrics) {
         this.host = Objects.requireNonNull(host, "host");
         this.app = HttpEdge.create(new HttpEdge.Config(host, port));
         new HealthEndpoints(readiness, retryAfterSeconds).install(app);
-        Objects.requireNonNull(metrics, "metrics").install(app);
+        if (metrics != null) {
+            metrics.install(app);
+        }
         HttpEdge.answerRefusalsAsJson(app);
     }
 
