@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetstream.app.ingest.IngestService;
 import io.fleetstream.app.kafka.EmbeddedKafka;
 import io.fleetstream.app.kafka.TopicProvisioner;
+import io.fleetstream.app.local.LocalStack;
 import io.fleetstream.app.registry.EmbeddedSchemaRegistry;
 import io.fleetstream.http.MetricsEndpoint;
 import io.fleetstream.http.PrometheusScrape;
@@ -17,6 +18,7 @@ import io.fleetstream.schemas.Topics;
 import io.fleetstream.schemas.emnify.Examples;
 import io.fleetstream.schemas.json.Json;
 import io.fleetstream.schemas.registry.InMemoryRegistryJournal;
+import io.fleetstream.topology.TopologyConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,7 +45,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The ingest role's {@code /metrics} after real traffic: emnify's example payloads and malformed records posted to the
  * webhook of an ingest on the embedded broker and registry, refused requests among them, then its port scraped over
- * HTTP as Prometheus does. And an ingest that only polls, whose port still answers the probes and {@code /metrics}.
+ * HTTP as Prometheus does. An ingest that only polls, whose port still answers the probes and {@code /metrics}. And
+ * {@code local}, whose ingest port serves ingest's registry and whose query port the topology's.
  */
 class IngestMetricsEndToEndTest {
 
@@ -130,7 +133,8 @@ class IngestMetricsEndToEndTest {
             assertThat(scrape.samples("kafka_producer_record_send_total").stream().mapToDouble(PrometheusScrape.Sample::value).sum())
                     .isGreaterThanOrEqualTo(goodEvents + badRecords);
             assertThat(scrape.mixedLabelKeys()).as("one tag set per name").isEmpty();
-            assertThat(scrape.names()).noneMatch(name -> name.contains("role"));
+            assertThat(scrape.samples()).as("each role has its own registry: no role tag")
+                    .noneMatch(sample -> sample.labels().containsKey("role"));
             assertThat(answer.body()).doesNotContain(TOKEN).doesNotContain("176777623").doesNotContain("not-a-number");
         }
     }
@@ -182,6 +186,33 @@ class IngestMetricsEndToEndTest {
                 assertThat(answer.body()).doesNotContain(API_TOKEN);
                 api.issuedJwts().forEach(jwt -> assertThat(answer.body()).doesNotContain(jwt));
             }
+        }
+    }
+
+    @Test
+    void localServesIngestsMetricsOnTheIngestPortAndTheTopologysOnTheQueryPort() throws Exception {
+        Topics topics = new Topics("local.");
+        LocalStack.Settings settings = new LocalStack.Settings(dataDir.resolve("local"), LocalStack.Ports.any(), topics, 1,
+                TopologyConfig.defaults(topics), "at_least_once", Duration.ofMillis(100),
+                WebhookConfig.defaults().withHost("127.0.0.1"));
+        try (LocalStack stack = LocalStack.startOn(kafka.bootstrapServers(), settings, null)) {
+            assertAnswer(send(post(stack.ingestPort(), array(List.of(Examples.bytes("004-1-update-location-docs.json"),
+                    Examples.bytes("006-3-create-pdp-accepted-docs.json"))))), 200, 2, 0);
+
+            PrometheusScrape ingest = scrape(stack.ingestPort());
+            assertThat(ingest.value("fleetstream_ingest_webhook_events_accepted_total")).hasValue(2.0);
+            assertThat(ingest.value("fleetstream_ingest_webhook_requests_total", "outcome", "accepted", "status", "200"))
+                    .hasValue(1.0);
+            assertThat(ingest.names()).contains("jvm_memory_used_bytes", "kafka_producer_record_send_total")
+                    .noneMatch(name -> name.startsWith("fleetstream_topology_") || name.startsWith("kafka_stream_"));
+            assertThat(ingest.mixedLabelKeys()).as("one tag set per name").isEmpty();
+            assertThat(stack.ingestMeters().find("fleetstream.ingest.webhook.events.accepted").counter().count()).isEqualTo(2.0);
+
+            HttpResponse<String> query = send(request(stack.queryPort(), MetricsEndpoint.PATH).GET());
+            assertThat(query.statusCode()).isEqualTo(200);
+            assertThat(PrometheusScrape.parse(query.body()).names()).isNotEmpty()
+                    .contains("fleetstream_topology_dead_letters_total")
+                    .noneMatch(name -> name.startsWith("fleetstream_ingest_"));
         }
     }
 
