@@ -2,7 +2,6 @@ package io.fleetstream.app.cli;
 
 import io.fleetstream.app.ingest.IngestService;
 import io.fleetstream.ingest.poller.PollerConfig;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,8 +25,8 @@ public final class IngestCommand implements Callable<Integer> {
     PollerOptions poller;
 
     @Option(names = "--poll-only", defaultValue = "false", fallbackValue = "true", arity = "0..1",
-            description = "run the poller without the webhook (implies --poll; no HTTP port, so no health probes)"
-                    + " (default: ${DEFAULT-VALUE})")
+            description = "run the poller without the webhook (implies --poll); --ingest-port then serves only"
+                    + " /health/live, /health/ready and /metrics (default: ${DEFAULT-VALUE})")
     boolean pollOnly;
 
     @Override
@@ -35,7 +34,8 @@ public final class IngestCommand implements Callable<Integer> {
         IngestService.Settings settings = settings(Clock.systemUTC());
         kafka.createTopicsIfAsked();
         ShutdownSignal shutdown = ShutdownSignal.install();
-        try (IngestService service = IngestService.start(settings, new SimpleMeterRegistry())) {
+        // the role's own registry, served on /metrics of --ingest-port and closed with the service
+        try (IngestService service = IngestService.start(settings)) {
             System.out.printf("fleetstream ingest: %s, publishing to %s%n", describe(service, settings),
                     kafka.topics().raw());
             shutdown.await();
@@ -55,7 +55,8 @@ public final class IngestCommand implements Callable<Integer> {
     }
 
     private static String describe(IngestService service, IngestService.Settings settings) {
-        String webhook = service.webhookRunning() ? "webhook on port " + service.port() : "no webhook";
+        String webhook = service.webhookRunning() ? "webhook on port " + service.port()
+                : "no webhook (probes and metrics on port " + service.port() + ")";
         return settings.poller().map(p -> webhook + ", polling " + p.baseUrl() + " as poller " + p.pollerId()).orElse(webhook);
     }
 }

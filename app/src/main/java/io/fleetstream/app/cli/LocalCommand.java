@@ -6,7 +6,6 @@ import io.fleetstream.app.simulate.Simulator;
 import io.fleetstream.app.simulate.SimulatorConfig;
 import io.fleetstream.ingest.poller.PollerConfig;
 import io.fleetstream.schemas.Topics;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -65,7 +64,7 @@ public final class LocalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         LocalStack.Settings settings = settings(Clock.systemUTC());
         ShutdownSignal shutdown = ShutdownSignal.install();
-        try (LocalStack stack = LocalStack.start(settings, new SimpleMeterRegistry())) {
+        try (LocalStack stack = LocalStack.start(settings)) {
             printBanner(stack, settings);
             Simulator simulator = null;
             if (simulatedDevices > 0) {

@@ -105,7 +105,15 @@ public final class LocalStack implements AutoCloseable {
         this.topics = topics;
     }
 
-    /** Starts every part in order, the embedded broker first, and waits until the topology is RUNNING. */
+    /**
+     * Starts every part in order, the embedded broker first, and waits until the topology is RUNNING. Ingest has a
+     * registry of its own, served on the ingest port's {@code /metrics} (the query port serves the topology's).
+     */
+    public static LocalStack start(Settings settings) {
+        return start(settings, null);
+    }
+
+    /** As {@link #start(Settings)}, with ingest's meters in {@code meters} (then the ingest port has no /metrics). */
     public static LocalStack start(Settings settings, MeterRegistry meters) {
         EmbeddedKafka kafka = EmbeddedKafka.start(settings.dataDir(), settings.ports().kafka());
         return startParts(new ArrayList<>(List.of(kafka)), kafka.bootstrapServers(), settings, meters);
@@ -113,7 +121,8 @@ public final class LocalStack implements AutoCloseable {
 
     /**
      * The same stack on a Kafka cluster that is already running (plaintext, e.g. a broker in a container): topics,
-     * registry, topology and ingest exactly as {@link #start} wires them. {@code settings.ports().kafka()} is unused.
+     * registry, topology and ingest exactly as {@link #start} wires them (ingest with a registry of its own when
+     * {@code meters} is null). {@code settings.ports().kafka()} is unused.
      */
     public static LocalStack startOn(String bootstrapServers, Settings settings, MeterRegistry meters) {
         return startParts(new ArrayList<>(), bootstrapServers, settings, meters);
@@ -134,8 +143,9 @@ public final class LocalStack implements AutoCloseable {
             started.add(topology);
             IngestService.Settings ingestSettings = new IngestService.Settings(bootstrapServers, Map.of(),
                     registry.url(), null, true, settings.topics(), settings.webhook().withPort(settings.ports().ingest()));
-            IngestService ingest = IngestService.start(settings.poller()
-                    .map(poller -> ingestSettings.withPoller(poller, true)).orElse(ingestSettings), meters);
+            IngestService.Settings ingestRole = settings.poller()
+                    .map(poller -> ingestSettings.withPoller(poller, true)).orElse(ingestSettings);
+            IngestService ingest = meters == null ? IngestService.start(ingestRole) : IngestService.start(ingestRole, meters);
             started.add(ingest);
             if (!topology.awaitRunning(Duration.ofMinutes(2))) {
                 throw new IllegalStateException("Kafka Streams did not reach RUNNING within 2 minutes: "
@@ -170,6 +180,11 @@ public final class LocalStack implements AutoCloseable {
 
     public int ingestPort() {
         return ingest.port();
+    }
+
+    /** Ingest's meters (its webhook, poller, producer), as its port's /metrics serves them. */
+    public MeterRegistry ingestMeters() {
+        return ingest.meters();
     }
 
     public int queryPort() {

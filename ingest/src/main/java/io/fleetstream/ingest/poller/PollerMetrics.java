@@ -17,7 +17,11 @@ import java.util.Objects;
 /**
  * The poller's meters: requests to emnify by call and outcome, events pulled, duplicates skipped and dead letters,
  * how far the last acknowledged window lags behind now, when a window last succeeded, and whether this replica is
- * the active poller. No meter carries the token, the JWT or an event's content.
+ * the active poller. No meter carries the token, the JWT or an event's content. Names as Prometheus scrapes them:
+ * {@code fleetstream_ingest_poller_requests_total{call,outcome}}, {@code fleetstream_ingest_poller_events_pulled_total},
+ * {@code fleetstream_ingest_poller_events_duplicate_total}, {@code fleetstream_ingest_poller_events_dead_lettered_total},
+ * {@code fleetstream_ingest_poller_lag_seconds}, {@code fleetstream_ingest_poller_last_success_seconds} and
+ * {@code fleetstream_ingest_poller_active}.
  */
 public final class PollerMetrics implements AutoCloseable {
 
@@ -60,17 +64,15 @@ public final class PollerMetrics implements AutoCloseable {
             }
             requests.put(call, byOutcome);
         }
+        // no base unit on the counters: Prometheus' naming would repeat it ("..._events_pulled_events_total")
         pulled = keep(Counter.builder(EVENTS_PULLED)
                 .description("events fetched from emnify and acknowledged on the raw topic")
-                .baseUnit("events")
                 .register(registry));
         duplicates = keep(Counter.builder(EVENTS_DUPLICATE)
                 .description("events fetched again inside the overlap and not published a second time")
-                .baseUnit("events")
                 .register(registry));
         deadLettered = keep(Counter.builder(EVENTS_DEAD_LETTERED)
                 .description("fetched events that could not be normalised, acknowledged on the dead-letter topic")
-                .baseUnit("events")
                 .register(registry));
         keep(Gauge.builder(LAG, this, PollerMetrics::lagSeconds)
                 .description("how far the end of the last acknowledged window is behind now; NaN when not the active poller")

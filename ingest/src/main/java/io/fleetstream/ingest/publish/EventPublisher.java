@@ -62,6 +62,7 @@ public final class EventPublisher implements AutoCloseable {
     private final Topics topics;
     private final Duration ackTimeout;
     private final Runnable resolveSchemaIds;
+    private final ProduceErrors errors;
 
     /** With serializers that need no schema registry (or whose ids are known). */
     public EventPublisher(Producer<String, byte[]> producer, Serializer<EmnifyEvent> eventSerializer,
@@ -80,6 +81,17 @@ public final class EventPublisher implements AutoCloseable {
     public EventPublisher(Producer<String, byte[]> producer, Serializer<EmnifyEvent> eventSerializer,
                           Serializer<DeadLetter> deadLetterSerializer, Topics topics, Duration ackTimeout,
                           Runnable resolveSchemaIds) {
+        this(producer, eventSerializer, deadLetterSerializer, topics, ackTimeout, resolveSchemaIds, ProduceErrors.uncounted());
+    }
+
+    /**
+     * As {@link #EventPublisher(Producer, Serializer, Serializer, Topics, Duration, Runnable)}, counting what goes wrong
+     * producing in {@code errors}.
+     */
+    public EventPublisher(Producer<String, byte[]> producer, Serializer<EmnifyEvent> eventSerializer,
+                          Serializer<DeadLetter> deadLetterSerializer, Topics topics, Duration ackTimeout,
+                          Runnable resolveSchemaIds, ProduceErrors errors) {
+        this.errors = Objects.requireNonNull(errors, "errors");
         this.producer = Objects.requireNonNull(producer, "producer");
         this.eventSerializer = Objects.requireNonNull(eventSerializer, "eventSerializer");
         this.deadLetterSerializer = Objects.requireNonNull(deadLetterSerializer, "deadLetterSerializer");
@@ -199,12 +211,13 @@ public final class EventPublisher implements AutoCloseable {
      */
     private Map<Integer, RecordTooLargeException> sendAll(List<ProducerRecord<String, byte[]>> records, long deadline,
                                                           Duration timeout) throws KafkaUnavailableException {
-        Acknowledgements acks = new Acknowledgements(records.size());
+        Acknowledgements acks = new Acknowledgements(records.size(), errors);
         for (int i = 0; i < records.size(); i++) {
             ProducerRecord<String, byte[]> record = records.get(i);
             try {
                 producer.send(record, acks.callbackFor(i, record.topic()));
             } catch (RuntimeException e) {
+                errors.count(e);
                 throw new KafkaUnavailableException("could not send to " + record.topic() + ": " + summary(e), e);
             }
             if (acks.failed()) {
@@ -333,13 +346,16 @@ public final class EventPublisher implements AutoCloseable {
         private final AtomicInteger answered = new AtomicInteger();
         private final Map<Integer, RecordTooLargeException> tooLarge = new ConcurrentSkipListMap<>();
         private final CompletableFuture<Void> done = new CompletableFuture<>();
+        private final ProduceErrors errors;
 
-        Acknowledgements(int total) {
+        Acknowledgements(int total, ProduceErrors errors) {
             this.total = total;
+            this.errors = errors;
         }
 
         Callback callbackFor(int index, String topic) {
             return (RecordMetadata metadata, Exception exception) -> {
+                errors.count(exception);
                 if (exception instanceof RecordTooLargeException refused) {
                     tooLarge.put(index, refused);
                 } else if (exception != null) {
@@ -370,6 +386,7 @@ public final class EventPublisher implements AutoCloseable {
                 }
                 throw new KafkaUnavailableException("Kafka send failed: " + summary(e.getCause()), e.getCause());
             } catch (TimeoutException e) {
+                errors.count(e);
                 throw new KafkaUnavailableException("Kafka acknowledged " + (answered.get() - tooLarge.size()) + " of " + total
                         + " records within " + timeout.toMillis() + " ms; is the cluster reachable?");
             } catch (InterruptedException e) {

@@ -4,15 +4,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetstream.avro.DeadLetter;
 import io.fleetstream.avro.IngestSource;
 import io.fleetstream.http.CallerAuthentication;
-import io.fleetstream.http.Health;
 import io.fleetstream.http.HealthEndpoints;
 import io.fleetstream.http.HttpEdge;
+import io.fleetstream.http.MetricsEndpoint;
 import io.fleetstream.ingest.normalise.EventNormaliser;
-import io.fleetstream.ingest.publish.ClusterReadiness;
 import io.fleetstream.ingest.publish.EventPublisher;
 import io.fleetstream.ingest.publish.KafkaUnavailableException;
 import io.fleetstream.ingest.publish.KeyedEvent;
 import io.fleetstream.ingest.publish.PublishException;
+import io.fleetstream.ingest.publish.PublishReadiness;
 import io.fleetstream.ingest.publish.PublishResult;
 import io.fleetstream.ingest.publish.SchemaRegistryFailureException;
 import io.fleetstream.schemas.emnify.EmnifyBatchParser;
@@ -52,7 +52,9 @@ import java.util.Objects;
  * only clients on this host are served. Bodies, tokens and credentials are never logged: some MNO-only
  * event details carry activation tokens. {@code GET /health/live} and {@code GET /health/ready} serve
  * Kubernetes probes ({@link HealthEndpoints}: ready while the producer reaches the cluster and the schema ids are
- * known, or the registry answers to give them). The publisher is not closed with the server: it may be shared.
+ * known, or the registry answers to give them). {@code GET /metrics} serves the role's registry when given one
+ * ({@link MetricsEndpoint}; the webhook's own meters are {@link WebhookMetrics}). Probes and metrics take no credential.
+ * The publisher is not closed with the server: it may be shared.
  */
 public final class WebhookServer implements AutoCloseable {
 
@@ -63,8 +65,9 @@ public final class WebhookServer implements AutoCloseable {
     public static final String REALM = "fleetstream ingest";
 
     private static final Logger log = LoggerFactory.getLogger(WebhookServer.class);
-    private static final Duration READINESS_FRESH_FOR = Duration.ofSeconds(15);
-    private static final Duration READINESS_PROBE_WAIT = Duration.ofSeconds(2);
+    /** Set by the handler on the request: how it ended, counted once it is answered. */
+    private static final String OUTCOME = WebhookServer.class.getName() + ".outcome";
+    private static final String STARTED = WebhookServer.class.getName() + ".started";
 
     private final WebhookConfig config;
     private final EmnifyBatchParser parser;
@@ -72,13 +75,22 @@ public final class WebhookServer implements AutoCloseable {
     private final EventPublisher publisher;
     private final CallerAuthentication authentication;
     private final WebhookMetrics metrics;
-    private final ClusterReadiness readiness;
-    private final ClusterReadiness schemaReadiness;
+    private final PublishReadiness readiness;
     private final Clock clock;
     private final Javalin app;
 
+    /** Without {@code /metrics}: the meters go to {@code meters}, and whoever holds it serves them. */
     public WebhookServer(WebhookConfig config, EmnifyEventReader reader, EventPublisher publisher,
                          MeterRegistry meters, Clock clock) {
+        this(config, reader, publisher, meters, null, clock);
+    }
+
+    /**
+     * @param meters  where the webhook's meters go
+     * @param scrape  {@code GET /metrics}, serving the registry {@code meters} is (or is part of); null for none
+     */
+    public WebhookServer(WebhookConfig config, EmnifyEventReader reader, EventPublisher publisher,
+                         MeterRegistry meters, MetricsEndpoint scrape, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
         this.normaliser = new EventNormaliser(reader, STAGE, IngestSource.STREAMER);
         this.publisher = Objects.requireNonNull(publisher, "publisher");
@@ -88,20 +100,25 @@ public final class WebhookServer implements AutoCloseable {
                 config.basicCredential().map(credential -> credential.username() + ":" + credential.password()),
                 CallerAuthentication.WithoutCredential.LOOPBACK_ONLY);
         this.metrics = new WebhookMetrics(Objects.requireNonNull(meters, "meters"));
-        this.readiness = new ClusterReadiness(publisher::reachesCluster, clock, READINESS_FRESH_FOR, READINESS_PROBE_WAIT);
-        this.schemaReadiness = new ClusterReadiness("the schema registry", publisher::knowsSchemaIds, clock,
-                READINESS_FRESH_FOR, READINESS_PROBE_WAIT);
+        this.readiness = new PublishReadiness(publisher, clock);
         // bodies are read here with our own limit, so Javalin's must not cut in first
         this.app = HttpEdge.create(new HttpEdge.Config(config.host(), config.port())
                 .withMaxRequestBytes((long) config.maxBodyBytes() + 1));
+        // counted in an after-handler, which runs for every request (refused or failed too) once its status is set and
+        // before the answer is written: a client that has its answer always finds its request counted
+        app.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
+        app.after(this::answered);
         Handler receive = this::receive;
         app.post(EVENTS_PATH, receive);
         app.put(EVENTS_PATH, receive);
         app.patch(EVENTS_PATH, receive);
-        new HealthEndpoints(this::health, config.retryAfterSeconds()).install(app);
+        new HealthEndpoints(readiness::health, config.retryAfterSeconds()).install(app);
+        if (scrape != null) {
+            scrape.install(app);
+        }
         HttpEdge.answerRefusalsAsJson(app);
         app.exception(Exception.class, (exception, ctx) -> {
-            metrics.request(WebhookMetrics.Outcome.FAILED);
+            settle(ctx, WebhookMetrics.Outcome.FAILED);
             log.error("unexpected failure answering {} {}", ctx.method(), ctx.path(), exception);
             error(ctx, 500, "ingest failed unexpectedly; nothing was accepted: retry later");
         });
@@ -128,7 +145,34 @@ public final class WebhookServer implements AutoCloseable {
     public void close() {
         app.stop();
         readiness.close();
-        schemaReadiness.close();
+    }
+
+    /**
+     * Counts and times every answered request to the events path, once, with the outcome its handler settled, or, when
+     * it was refused before the handler ran (405, a body that stopped arriving), the outcome of its status.
+     */
+    private void answered(Context ctx) {
+        WebhookMetrics.Outcome outcome = ctx.attribute(OUTCOME);
+        if (outcome == null && !isEventsPath(ctx.path())) {
+            return;
+        }
+        int status = ctx.statusCode();
+        Long started = ctx.attribute(STARTED);
+        // started is missing only when the HTTP edge refused the request target before this server's own before-handler
+        Duration took = started == null ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - started);
+        metrics.answered(outcome != null ? outcome : WebhookMetrics.Outcome.ofStatus(status), status, took);
+    }
+
+    private static boolean isEventsPath(String path) {
+        int end = path.length();
+        while (end > 1 && path.charAt(end - 1) == '/') {
+            end--;
+        }
+        return path.regionMatches(0, EVENTS_PATH, 0, EVENTS_PATH.length()) && end == EVENTS_PATH.length();
+    }
+
+    private static void settle(Context ctx, WebhookMetrics.Outcome outcome) {
+        ctx.attribute(OUTCOME, outcome);
     }
 
     private void receive(Context ctx) {
@@ -151,7 +195,7 @@ public final class WebhookServer implements AutoCloseable {
             batch = parser.parse(body);
         } catch (MalformedBatchException e) {
             boolean tooMany = e.kind() == MalformedBatchException.Kind.TOO_MANY_EVENTS;
-            metrics.request(tooMany ? WebhookMetrics.Outcome.TOO_LARGE : WebhookMetrics.Outcome.BAD_REQUEST);
+            settle(ctx, tooMany ? WebhookMetrics.Outcome.TOO_LARGE : WebhookMetrics.Outcome.BAD_REQUEST);
             // the kind only: the message may quote a piece of the body
             log.info("refused a body of {} bytes from {}: {}", body.length, ctx.req().getRemoteAddr(), e.kind());
             error(ctx, tooMany ? 413 : 400, e.getMessage());
@@ -178,6 +222,7 @@ public final class WebhookServer implements AutoCloseable {
             return;
         }
         metrics.acknowledged(published.events(), published.deadLetters(), Duration.ofNanos(System.nanoTime() - started));
+        settle(ctx, WebhookMetrics.Outcome.ACCEPTED);
         if (published.deadLetters() > 0) {
             log.warn("dead-lettered {} of {} events; first reason: {}", published.deadLetters(), batch.size(),
                     deadLetters.isEmpty() ? "too large for Kafka" : deadLetters.get(0).getReason());
@@ -199,13 +244,13 @@ public final class WebhookServer implements AutoCloseable {
                 ? "the schema registry failed, so nothing was sent to Kafka (" + e.getMessage() + ")"
                 : "Kafka did not acknowledge the events (" + e.getMessage() + ")";
         if (e.isTransient()) {
-            metrics.request(e instanceof KafkaUnavailableException
+            settle(ctx, e instanceof KafkaUnavailableException
                     ? WebhookMetrics.Outcome.KAFKA_UNAVAILABLE : WebhookMetrics.Outcome.SCHEMA_REGISTRY_UNAVAILABLE);
             log.warn("answered 503 to a batch of {} events: {}", batchSize, e.getMessage());
             ctx.header("Retry-After", Integer.toString(config.retryAfterSeconds()));
             error(ctx, 503, what + "; nothing was accepted: retry after " + config.retryAfterSeconds() + " s");
         } else {
-            metrics.request(WebhookMetrics.Outcome.SCHEMA_REGISTRY_REFUSED);
+            settle(ctx, WebhookMetrics.Outcome.SCHEMA_REGISTRY_REFUSED);
             log.error("answered 500 to a batch of {} events: {}", batchSize, e.getMessage());
             error(ctx, 500, what + "; nothing was accepted, and retrying will not help until the schema registry or"
                     + " ingest's configuration is fixed");
@@ -220,14 +265,14 @@ public final class WebhookServer implements AutoCloseable {
                 return true;
             }
             case NOT_LOOPBACK -> {
-                metrics.request(WebhookMetrics.Outcome.FORBIDDEN);
+                settle(ctx, WebhookMetrics.Outcome.FORBIDDEN);
                 log.info("refused a request from {}: no credential is configured, so only this host is served", remote);
                 error(ctx, 403, "ingest has no credential configured, so it serves only clients on its own host;"
                         + " configure a bearer token or basic credential to accept the Data Streamer");
                 return false;
             }
             default -> {
-                metrics.request(WebhookMetrics.Outcome.UNAUTHORIZED);
+                settle(ctx, WebhookMetrics.Outcome.UNAUTHORIZED);
                 log.info("refused a request from {}: {} credential", remote,
                         outcome == CallerAuthentication.Outcome.MISSING ? "missing" : "wrong");
                 for (String challenge : authentication.challenges()) {
@@ -253,7 +298,7 @@ public final class WebhookServer implements AutoCloseable {
         if (type.isEmpty() || HttpEdge.isJson(type) || type.equals("text/plain") || type.equals("application/octet-stream")) {
             return true;
         }
-        metrics.request(WebhookMetrics.Outcome.UNSUPPORTED_MEDIA_TYPE);
+        settle(ctx, WebhookMetrics.Outcome.UNSUPPORTED_MEDIA_TYPE);
         log.info("refused a body of Content-Type {} from {}", HttpEdge.quote(ctx.header("Content-Type")), ctx.req().getRemoteAddr());
         error(ctx, 415, "a body of Content-Type " + HttpEdge.quote(ctx.header("Content-Type"))
                 + " is not read here: send the events as a JSON array with Content-Type application/json");
@@ -276,23 +321,12 @@ public final class WebhookServer implements AutoCloseable {
         if (body != null && body.length <= limit) {
             return body;
         }
-        metrics.request(WebhookMetrics.Outcome.TOO_LARGE);
+        settle(ctx, WebhookMetrics.Outcome.TOO_LARGE);
         log.info("refused a body of {} from {}: larger than {} bytes",
                 declared >= 0 ? declared + " bytes" : "unknown length", ctx.req().getRemoteAddr(), limit);
         error(ctx, 413, "body is larger than " + limit + " bytes, the most this receiver accepts:"
                 + " lower the Data Streamer's batch size");
         return null;
-    }
-
-    /**
-     * Ready when a batch can be published: Kafka reachable, and the schema ids known (once known, a registry outage no
-     * longer matters; before, every batch would be answered 503).
-     */
-    private Health health() {
-        return Health.check("kafka", readiness.isReady(),
-                        "Kafka is not reachable (no metadata for the raw topic): not ready to accept events")
-                .and("schema_registry", schemaReadiness.isReady(), "the schema registry does not answer, and ingest does"
-                        + " not know the schema ids of its topics yet: not ready to accept events");
     }
 
     private static void error(Context ctx, int status, String message) {

@@ -163,7 +163,7 @@ class WebhookServerTest {
         JsonNode error = json(answered.body());
         assertThat(error.get("status").asInt()).isEqualTo(503);
         assertThat(error.get("error").asText()).contains("NotEnoughReplicasException", "nothing was accepted", "retry after 10 s");
-        assertThat(meters.counter(WebhookMetrics.REQUESTS, "outcome", "kafka_unavailable").count()).isEqualTo(1.0);
+        assertThat(meters.counter(WebhookMetrics.REQUESTS, "outcome", "kafka_unavailable", "status", "503").count()).isEqualTo(1.0);
         assertThat(meters.counter(WebhookMetrics.EVENTS_ACCEPTED).count()).isZero();
     }
 
@@ -198,7 +198,7 @@ class WebhookServerTest {
                         + " for emnify.events.raw: schema registry unreachable at http://127.0.0.1:" + closed)
                 .contains("nothing was accepted: retry after 10 s")
                 .doesNotContain("Kafka did not acknowledge", "pw-REGISTRY-77", "fleet:");
-        assertThat(meters.counter(WebhookMetrics.REQUESTS, "outcome", "schema_registry_unavailable").count()).isEqualTo(1.0);
+        assertThat(meters.counter(WebhookMetrics.REQUESTS, "outcome", "schema_registry_unavailable", "status", "503").count()).isEqualTo(1.0);
         assertThat(producer.history()).isEmpty();
     }
 
@@ -218,7 +218,7 @@ class WebhookServerTest {
                 .startsWith("the schema registry failed, so nothing was sent to Kafka (could not serialise event 176777623"
                         + " for emnify.events.raw: cannot register the EmnifyEvent schema under subject 'emnify.events.raw-value'")
                 .contains("incompatible", "retrying will not help until the schema registry or ingest's configuration is fixed");
-        assertThat(meters.counter(WebhookMetrics.REQUESTS, "outcome", "schema_registry_refused").count()).isEqualTo(1.0);
+        assertThat(meters.counter(WebhookMetrics.REQUESTS, "outcome", "schema_registry_refused", "status", "500").count()).isEqualTo(1.0);
         assertThat(producer.history()).isEmpty();
     }
 
@@ -270,7 +270,7 @@ class WebhookServerTest {
         assertError(send(post(new byte[0]).header("Authorization", "Bearer " + TOKEN)), 400, "body is empty");
         assertError(send(post("[{\"id\":1}] trailing".getBytes(UTF_8)).header("Authorization", "Bearer " + TOKEN)), 400,
                 "body has content after the end of the array");
-        assertThat(meters.counter(WebhookMetrics.REQUESTS, "outcome", "bad_request").count()).isEqualTo(3.0);
+        assertThat(meters.counter(WebhookMetrics.REQUESTS, "outcome", "bad_request", "status", "400").count()).isEqualTo(3.0);
         assertThat(producer.history()).isEmpty();
     }
 
@@ -300,7 +300,7 @@ class WebhookServerTest {
         HttpResponse<String> response = send(post(body.append(']').toString().getBytes(UTF_8)).header("Authorization", "Bearer " + TOKEN));
 
         assertError(response, 413, "batch has 10001 events; the Data Streamer sends at most 10000");
-        assertThat(meters.counter(WebhookMetrics.REQUESTS, "outcome", "too_large").count()).isEqualTo(1.0);
+        assertThat(meters.counter(WebhookMetrics.REQUESTS, "outcome", "too_large", "status", "413").count()).isEqualTo(1.0);
     }
 
     @Test
@@ -328,7 +328,7 @@ class WebhookServerTest {
         assertThat(wrong.headers().allValues("WWW-Authenticate")).containsExactly("Bearer realm=\"fleetstream ingest\"");
         assertThat(missing.headers().allValues("WWW-Authenticate")).containsExactly("Bearer realm=\"fleetstream ingest\"");
         assertThat(producer.history()).hasSize(1);
-        assertThat(meters.counter(WebhookMetrics.REQUESTS, "outcome", "unauthorized").count()).isEqualTo(2.0);
+        assertThat(meters.counter(WebhookMetrics.REQUESTS, "outcome", "unauthorized", "status", "401").count()).isEqualTo(2.0);
     }
 
     @Test
@@ -414,7 +414,7 @@ class WebhookServerTest {
 
         send(post(body).header("Authorization", "Bearer " + TOKEN));
 
-        assertThat(meters.counter(WebhookMetrics.REQUESTS, "outcome", "accepted").count()).isEqualTo(1.0);
+        assertThat(meters.counter(WebhookMetrics.REQUESTS, "outcome", "accepted", "status", "200").count()).isEqualTo(1.0);
         assertThat(meters.counter(WebhookMetrics.EVENTS_ACCEPTED).count()).isEqualTo(2.0);
         assertThat(meters.counter(WebhookMetrics.EVENTS_DEAD_LETTERED).count()).isEqualTo(1.0);
         assertThat(meters.timer(WebhookMetrics.ACK_LATENCY).count()).isEqualTo(1);
