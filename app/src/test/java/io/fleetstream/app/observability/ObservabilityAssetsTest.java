@@ -2,6 +2,7 @@ package io.fleetstream.app.observability;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fleetstream.app.net.FreePort;
 import io.fleetstream.app.testing.RoleProcess;
@@ -43,8 +44,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * The Grafana dashboard and the Prometheus alert rules in {@code deploy/observability/} ask only for series the roles
  * export: every PromQL expression in them is tokenized ({@link PromQl}) and each metric name it selects is looked up
  * in the {@code /metrics} scrapes of a real {@code fleetstream local} (the ingest port and the query port, i.e. both
- * roles) after real traffic: the example payloads with a malformed record (a dead letter), a body that is not JSON, and
- * the emnify poller pulling from a fake of emnify's API. Names are compared exactly as exported, so a query on
+ * roles) after real traffic: the example payloads with a malformed record (a dead letter), duplicates, a late event, a
+ * body that is not JSON, and the emnify poller pulling from a fake of emnify's API. Series that exist only once
+ * something happened are made to happen, or listed in {@link #NOT_EXPORTED_BY_FLEETSTREAM} with the reason. Names are compared exactly as exported, so a query on
  * {@code x_bucket} needs a real histogram, not just a timer's {@code x_count}.
  *
  * <p>Also checked without a running role: the dashboard's shape (datasource variable, rows, namespace/instance
@@ -77,6 +79,8 @@ class ObservabilityAssetsTest {
      * every 60 s: task, processor-node and per-partition metrics appear only after the first look once tasks exist.
      */
     private static final Duration SCRAPE_DEADLINE = Duration.ofSeconds(100);
+    /** The topology's default lateness bound (--event-lateness, 30 s) and some. */
+    private static final Duration LATE_AFTER = Duration.ofSeconds(35);
     private static final String TOKEN = "observability-assets-app-token";
     private static final String MALFORMED = "{\"id\": 99, \"event_type\": {\"id\": 1, \"description\": \"Update location\"}}";
 
@@ -176,12 +180,18 @@ class ObservabilityAssetsTest {
                 awaitReady(local, ingest, "ingest");
                 awaitReady(local, query, "query");
                 postTraffic(ingest);
+                Instant posted = Instant.now();
+                boolean latePosted = false;
 
                 Map<String, Scrape> scrapes = new TreeMap<>();
                 Set<String> missing;
                 do {
                     Thread.sleep(3_000);
                     local.requireAlive("fleetstream local");
+                    if (!latePosted && Duration.between(posted, Instant.now()).compareTo(LATE_AFTER) > 0) {
+                        postLateEvent(ingest);
+                        latePosted = true;
+                    }
                     scrapes.put("ingest port", scrape(ingest));
                     scrapes.put("query port", scrape(query));
                     Set<String> exported = scrapes.values().stream().flatMap(s -> s.names().stream()).collect(Collectors.toSet());
@@ -292,7 +302,10 @@ class ObservabilityAssetsTest {
         fail("the " + what + " port's /health/ready answered " + status + " after 60 s; the log ends:\n" + local.tail(40));
     }
 
-    /** The example payloads and a malformed record (a dead letter), then a body that is not JSON (400). */
+    /**
+     * The example payloads and a malformed record (a dead letter); two of them again with a new event (duplicates);
+     * a body that is not JSON (400).
+     */
     private static void postTraffic(int ingest) throws Exception {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes("[".getBytes(StandardCharsets.UTF_8));
@@ -304,8 +317,23 @@ class ObservabilityAssetsTest {
         HttpResponse<String> batch = WebhookPoster.post(ingest, body.toByteArray());
         assertThat(batch.statusCode()).as(batch.body()).isEqualTo(200);
         assertThat(batch.body()).contains("\"dead_lettered\":1");
+        HttpResponse<String> again = WebhookPoster.post(ingest, List.of(Examples.json("006-3-create-pdp-accepted-docs.json"),
+                Examples.json("008-5-delete-pdp-docs.json")));
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
         HttpResponse<String> notJson = WebhookPoster.post(ingest, "{\"id\": 1,".getBytes(StandardCharsets.UTF_8));
         assertThat(notJson.statusCode()).isEqualTo(400);
+    }
+
+    /**
+     * A session end a week older than the example's own, of the same device (so on its partition), posted more than
+     * the lateness bound (in arrival time) after the example: a late event.
+     */
+    private static void postLateEvent(int ingest) throws Exception {
+        ObjectNode late = ((ObjectNode) Examples.json("008-5-delete-pdp-docs.json")).deepCopy();
+        late.put("id", 880_900_001L);
+        late.put("timestamp", "2021-10-20T08:40:10.000Z");
+        HttpResponse<String> answer = WebhookPoster.post(ingest, List.of(late));
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
     }
 
     record Scrape(int status, Set<String> names) {
