@@ -44,8 +44,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * The Grafana dashboard and the Prometheus alert rules in {@code deploy/observability/} ask only for series the roles
  * export: every PromQL expression in them is tokenized ({@link PromQl}) and each metric name it selects is looked up
  * in the {@code /metrics} scrapes of a real {@code fleetstream local} (the ingest port and the query port, i.e. both
- * roles) after real traffic: the example payloads with a malformed record (a dead letter), duplicates, a late event, a
- * body that is not JSON, and the emnify poller pulling from a fake of emnify's API. Series that exist only once
+ * roles) after real traffic: the example payloads with a malformed record (a dead letter), duplicates, a late event, an
+ * event too large for Kafka (a produce error), a body that is not JSON, and the emnify poller pulling from a fake of emnify's API. Series that exist only once
  * something happened are made to happen, or listed in {@link #NOT_EXPORTED_BY_FLEETSTREAM} with the reason. Names are compared exactly as exported, so a query on
  * {@code x_bucket} needs a real histogram, not just a timer's {@code x_count}.
  *
@@ -69,10 +69,7 @@ class ObservabilityAssetsTest {
      */
     static final Map<String, String> NOT_EXPORTED_BY_FLEETSTREAM = Map.of(
             "up", "Prometheus writes `up` itself for every scrape target",
-            "kube_pod_status_ready", "kube-state-metrics exports the pods' readiness, not fleetstream",
-            "fleetstream_ingest_produce_errors_total", "its tag is the exception Kafka failed a record with, so it"
-                    + " exists only after a failed produce; making one needs a broker outage (see BrokerOutageTest),"
-                    + " which this test does not stage");
+            "kube_pod_status_ready", "kube-state-metrics exports the pods' readiness, not fleetstream");
 
     /**
      * Kafka's client and Streams meters reach Micrometer through KafkaMetrics, which looks for new Kafka metrics
@@ -303,8 +300,9 @@ class ObservabilityAssetsTest {
     }
 
     /**
-     * The example payloads and a malformed record (a dead letter); two of them again with a new event (duplicates);
-     * a body that is not JSON (400).
+     * The example payloads and a malformed record (a dead letter); two of them again (duplicates); an event larger
+     * than the producer's max.request.size (1 MiB), which the producer refuses: a produce error, whose counter exists
+     * only once one happened (its tag is the exception's class); a body that is not JSON (400).
      */
     private static void postTraffic(int ingest) throws Exception {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
@@ -320,6 +318,11 @@ class ObservabilityAssetsTest {
         HttpResponse<String> again = WebhookPoster.post(ingest, List.of(Examples.json("006-3-create-pdp-accepted-docs.json"),
                 Examples.json("008-5-delete-pdp-docs.json")));
         assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+        ObjectNode huge = ((ObjectNode) Examples.json("004-1-update-location-docs.json")).deepCopy();
+        huge.put("id", 880_800_001L).put("description", "d".repeat(4 * 1024 * 1024));
+        HttpResponse<String> tooLarge = WebhookPoster.post(ingest, List.of(huge));
+        assertThat(tooLarge.statusCode()).as(tooLarge.body()).isEqualTo(200);
+        assertThat(tooLarge.body()).contains("\"dead_lettered\":1");
         HttpResponse<String> notJson = WebhookPoster.post(ingest, "{\"id\": 1,".getBytes(StandardCharsets.UTF_8));
         assertThat(notJson.statusCode()).isEqualTo(400);
     }
