@@ -77,8 +77,8 @@ class DeployManifestsTest {
     private static final Path DEPLOY = repositoryRoot().resolve("deploy");
     private static final String IMAGE = "fleetstream:0.1.0";
     private static final Set<String> OTHER_ENV = Set.of("JAVA_TOOL_OPTIONS", "POD_NAME", "POD_NAMESPACE");
-    /** The only role serving Prometheus metrics today: the topology's query API (QueryServer's /metrics). */
-    private static final Set<String> ROLES_WITH_METRICS = Set.of("topology");
+    /** Every role serves Prometheus metrics: ingest on its webhook port, the topology on its query API. */
+    private static final Set<String> ROLES_WITH_METRICS = Set.of("ingest", "topology");
 
     /** Jackson over the fabric8 model, strict: unknown fields fail (the model's catch-all any-setter is removed). */
     static final ObjectMapper STRICT = JsonMapper.builder()
