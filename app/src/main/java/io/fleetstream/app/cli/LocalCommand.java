@@ -1,11 +1,14 @@
 package io.fleetstream.app.cli;
 
 import io.fleetstream.app.local.LocalStack;
+import io.fleetstream.app.local.LocalStatus;
+import io.fleetstream.app.logging.LogConfiguration;
 import io.fleetstream.app.simulate.DeliveryListener;
 import io.fleetstream.app.simulate.Simulator;
 import io.fleetstream.app.simulate.SimulatorConfig;
 import io.fleetstream.ingest.poller.PollerConfig;
 import io.fleetstream.schemas.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,6 +17,8 @@ import picocli.CommandLine.Option;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -52,6 +57,13 @@ public final class LocalCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "seed of the simulated traffic (default: ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--status-interval", defaultValue = "5s", converter = StatusIntervalConverter.class,
+            description = "print a status line this often: 'status: in <events/s> events/s, out <n> category records, "
+                    + "devices <n> online / <n> offline, dlq <n>, lag <records>' ('-' where not known yet); 0 for none. "
+                    + "Kafka's, Kafka Streams', RocksDB's and Jetty's own logs go to <data-dir>/logs/local.log, the "
+                    + "console keeps fleetstream's (default: ${DEFAULT-VALUE})")
+    Duration statusInterval;
+
     @Mixin
     WebhookOptions webhook;
 
@@ -65,7 +77,9 @@ public final class LocalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         LocalStack.Settings settings = settings(Clock.systemUTC());
         ShutdownSignal shutdown = ShutdownSignal.install();
-        try (LocalStack stack = LocalStack.start(settings, new SimpleMeterRegistry())) {
+        MeterRegistry ingestMeters = new SimpleMeterRegistry();
+        try (LocalStack stack = LocalStack.start(settings, ingestMeters);
+             LocalStatus status = LocalStatus.start(statusInterval, List.of(ingestMeters, stack.topology().meters()))) {
             printBanner(stack, settings);
             Simulator simulator = null;
             if (simulatedDevices > 0) {
@@ -88,6 +102,11 @@ public final class LocalCommand implements Callable<Integer> {
             shutdown.closed();
         }
         return 0;
+    }
+
+    /** Where {@code local} keeps its data; its libraries' logs are in {@link LogConfiguration#localFile} under it. */
+    public Path dataDir() {
+        return dataDir;
     }
 
     /** The stack's settings from flags and environment; every topology option is honoured as in {@code topology}. */

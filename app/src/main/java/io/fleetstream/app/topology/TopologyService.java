@@ -16,6 +16,7 @@ import io.fleetstream.topology.query.Instance;
 import io.fleetstream.topology.query.QueryAccess;
 import io.fleetstream.topology.query.QueryServer;
 import io.fleetstream.topology.query.StreamsCluster;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -187,10 +188,12 @@ public final class TopologyService implements AutoCloseable {
     private final RegistryOutage outage;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final InstanceSettings instance;
+    private final MeterRegistry meters;
 
     private TopologyService(InstanceSettings instance, KafkaStreams streams, Admin admin, QueryServer queryServer,
-                            KafkaStreamsMetrics streamsMetrics, Thread starter, RegistryOutage outage) {
+                            KafkaStreamsMetrics streamsMetrics, Thread starter, RegistryOutage outage, MeterRegistry meters) {
         this.instance = instance;
+        this.meters = meters;
         this.outage = outage;
         this.streams = streams;
         this.admin = admin;
@@ -240,7 +243,8 @@ public final class TopologyService implements AutoCloseable {
                 }
             }, "fleetstream-topology-start");
             starter.setDaemon(true);
-            TopologyService service = new TopologyService(instance, streams, admin, query, streamsMetrics, starter, outage);
+            TopologyService service = new TopologyService(instance, streams, admin, query, streamsMetrics, starter, outage,
+                    meters);
             streams.setUncaughtExceptionHandler(e -> {
                 Optional<SchemaRegistryException> registryFailure = RegistryOutage.causeOf(e);
                 if (registryFailure.isPresent()) {
@@ -340,6 +344,11 @@ public final class TopologyService implements AutoCloseable {
         p.putAll(c.kafkaProperties());
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, c.bootstrapServers());
         return p;
+    }
+
+    /** The meters the query port serves on /metrics (Kafka Streams', the topology's, the query API's, the JVM's). */
+    public MeterRegistry meters() {
+        return meters;
     }
 
     public KafkaStreams streams() {
