@@ -9,8 +9,10 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalDouble;
 import java.util.concurrent.Executors;
@@ -163,25 +165,27 @@ public final class LocalStatus implements AutoCloseable {
     /**
      * The Kafka Streams main consumer's lag: its records-lag per assigned partition, summed. The restore consumer's
      * is left out (restoring is not falling behind the input); a partition not fetched yet reports NaN and counts as
-     * unknown.
+     * unknown. Kafka reports a topic with dots twice, also as the name with underscores
+     * ({@code emnify_events_raw}, deprecated): each partition is counted once.
      */
     private OptionalDouble lag() {
-        double total = 0;
-        boolean found = false;
+        Map<String, Double> byPartition = new HashMap<>();
         for (MeterRegistry registry : registries) {
             for (Meter meter : registry.find(RECORDS_LAG).meters()) {
-                String client = meter.getId().getTag("client.id");
-                if (client != null && client.endsWith("restore-consumer")) {
+                String client = String.valueOf(meter.getId().getTag("client.id"));
+                if (client.endsWith("restore-consumer")) {
                     continue;
                 }
                 OptionalDouble value = value(meter);
                 if (value.isPresent()) {
-                    total += value.getAsDouble();
-                    found = true;
+                    String topic = String.valueOf(meter.getId().getTag("topic")).replace('.', '_');
+                    byPartition.merge(client + " " + topic + " " + meter.getId().getTag("partition"), value.getAsDouble(),
+                            Math::max);
                 }
             }
         }
-        return found ? OptionalDouble.of(total) : OptionalDouble.empty();
+        return byPartition.isEmpty() ? OptionalDouble.empty()
+                : OptionalDouble.of(byPartition.values().stream().mapToDouble(Double::doubleValue).sum());
     }
 
     /** A counter's count, a gauge's value; empty when it has neither or it is NaN. */

@@ -15,6 +15,7 @@ import io.fleetstream.ingest.publish.KeyedEvent;
 import io.fleetstream.ingest.publish.PublishException;
 import io.fleetstream.ingest.publish.PublishResult;
 import io.fleetstream.ingest.publish.SchemaRegistryFailureException;
+import io.fleetstream.schemas.LogFields;
 import io.fleetstream.schemas.emnify.EmnifyBatchParser;
 import io.fleetstream.schemas.emnify.EmnifyEventReader;
 import io.fleetstream.schemas.emnify.MalformedBatchException;
@@ -102,7 +103,8 @@ public final class WebhookServer implements AutoCloseable {
         HttpEdge.answerRefusalsAsJson(app);
         app.exception(Exception.class, (exception, ctx) -> {
             metrics.request(WebhookMetrics.Outcome.FAILED);
-            log.error("unexpected failure answering {} {}", ctx.method(), ctx.path(), exception);
+            log.atError().addKeyValue(LogFields.METHOD, ctx.method().name()).addKeyValue(LogFields.PATH, ctx.path())
+                    .setCause(exception).log("unexpected failure answering {} {}", ctx.method(), ctx.path());
             error(ctx, 500, "ingest failed unexpectedly; nothing was accepted: retry later");
         });
     }
@@ -179,8 +181,9 @@ public final class WebhookServer implements AutoCloseable {
         }
         metrics.acknowledged(published.events(), published.deadLetters(), Duration.ofNanos(System.nanoTime() - started));
         if (published.deadLetters() > 0) {
-            log.warn("dead-lettered {} of {} events; first reason: {}", published.deadLetters(), batch.size(),
-                    deadLetters.isEmpty() ? "too large for Kafka" : deadLetters.get(0).getReason());
+            String reason = deadLetters.isEmpty() ? "too large for Kafka" : deadLetters.get(0).getReason();
+            log.atWarn().addKeyValue(LogFields.EVENTS, batch.size()).addKeyValue(LogFields.REASON, reason)
+                    .log("dead-lettered {} of {} events; first reason: {}", published.deadLetters(), batch.size(), reason);
         }
         log.debug("accepted {} events, dead-lettered {}", published.events(), published.deadLetters());
         respond(ctx, 200, Json.mapper().createObjectNode()
@@ -201,12 +204,16 @@ public final class WebhookServer implements AutoCloseable {
         if (e.isTransient()) {
             metrics.request(e instanceof KafkaUnavailableException
                     ? WebhookMetrics.Outcome.KAFKA_UNAVAILABLE : WebhookMetrics.Outcome.SCHEMA_REGISTRY_UNAVAILABLE);
-            log.warn("answered 503 to a batch of {} events: {}", batchSize, e.getMessage());
+            log.atWarn().addKeyValue(LogFields.EVENTS, batchSize).addKeyValue(LogFields.STATUS, 503)
+                    .addKeyValue(LogFields.REASON, e.getClass().getSimpleName())
+                    .log("answered 503 to a batch of {} events: {}", batchSize, e.getMessage());
             ctx.header("Retry-After", Integer.toString(config.retryAfterSeconds()));
             error(ctx, 503, what + "; nothing was accepted: retry after " + config.retryAfterSeconds() + " s");
         } else {
             metrics.request(WebhookMetrics.Outcome.SCHEMA_REGISTRY_REFUSED);
-            log.error("answered 500 to a batch of {} events: {}", batchSize, e.getMessage());
+            log.atError().addKeyValue(LogFields.EVENTS, batchSize).addKeyValue(LogFields.STATUS, 500)
+                    .addKeyValue(LogFields.REASON, e.getClass().getSimpleName())
+                    .log("answered 500 to a batch of {} events: {}", batchSize, e.getMessage());
             error(ctx, 500, what + "; nothing was accepted, and retrying will not help until the schema registry or"
                     + " ingest's configuration is fixed");
         }
