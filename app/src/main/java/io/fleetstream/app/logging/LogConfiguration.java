@@ -36,6 +36,9 @@ import java.util.Optional;
  */
 public record LogConfiguration(LogFormat format, LogLevel level, Optional<Path> internalsFile) {
 
+    /** Logback's own system property naming a configuration file; when set, fleetstream's choice steps aside. */
+    static final String LOGBACK_CONFIGURATION_FILE = "logback.configurationFile";
+
     /** The file {@code local} writes the libraries' logs to, under its data directory. */
     public static Path localFile(Path dataDir) {
         return dataDir.resolve("logs").resolve("local.log");
@@ -62,8 +65,14 @@ public record LogConfiguration(LogFormat format, LogLevel level, Optional<Path> 
     /** The levels {@code --log-level} takes. */
     public enum LogLevel { TRACE, DEBUG, INFO, WARN, ERROR }
 
-    /** Replaces Logback's configuration with this one. */
+    /**
+     * Replaces Logback's configuration with this one, unless a configuration file was named with
+     * {@code -Dlogback.configurationFile=...}: Logback has read that one, and whoever named it wants exactly it.
+     */
     public void apply() {
+        if (System.getProperty(LOGBACK_CONFIGURATION_FILE) != null) {
+            return;
+        }
         ILoggerFactory factory = LoggerFactory.getILoggerFactory();
         if (!(factory instanceof LoggerContext context)) {
             // another SLF4J binding (an embedding application's): leave its logging alone

@@ -133,6 +133,24 @@ class LogFormatTest {
                 .contains("kafka internal warning");
     }
 
+    @Test
+    void aLogbackFileNamedOnTheCommandLineIsKept() throws Exception {
+        Path config = dir.resolve("own-logback.xml");
+        Files.writeString(config, """
+                <configuration>
+                  <appender name="out" class="ch.qos.logback.core.ConsoleAppender">
+                    <encoder><pattern>OWN %level %msg%n</pattern></encoder>
+                  </appender>
+                  <root level="INFO"><appender-ref ref="out"/></root>
+                </configuration>
+                """);
+        List<String> args = new ArrayList<>(List.of("--log-format", "json"));
+        args.addAll(ROLE);
+        List<String> lines = run(List.of("-Dlogback.configurationFile=" + config), args, Map.of());
+
+        assertThat(lines).contains("OWN WARN dead-lettered a record", "OWN INFO kafka internal info");
+    }
+
     private static JsonNode only(List<JsonNode> events, String message) {
         List<JsonNode> matching = events.stream().filter(e -> e.path("message").asText().equals(message)).toList();
         assertThat(matching).as("lines with the message '%s' in %s", message, events).hasSize(1);
@@ -141,9 +159,14 @@ class LogFormatTest {
 
     /** {@link LogSample}'s console (stdout and stderr) with these arguments. */
     private List<String> run(List<String> args, Map<String, String> environment) throws Exception {
+        return run(List.of(), args, environment);
+    }
+
+    private List<String> run(List<String> jvmOptions, List<String> args, Map<String, String> environment) throws Exception {
         Path output = Files.createTempFile(dir, "console", ".log");
-        List<String> command = new ArrayList<>(List.of(ProcessProbe.javaBinary().toString(), "-Xmx256m",
-                "-cp", RoleProcess.classPath(), LogSample.class.getName()));
+        List<String> command = new ArrayList<>(List.of(ProcessProbe.javaBinary().toString(), "-Xmx256m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", RoleProcess.classPath(), LogSample.class.getName()));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("FLEETSTREAM_"));
