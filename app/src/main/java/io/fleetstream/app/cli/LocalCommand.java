@@ -58,6 +58,7 @@ public final class LocalCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--status-interval", defaultValue = "5s", converter = StatusIntervalConverter.class,
+            paramLabel = "DURATION",
             description = "print a status line this often: 'status: in <events/s> events/s, out <n> category records, "
                     + "devices <n> online / <n> offline, dlq <n>, lag <records>' ('-' where not known yet); 0 for none. "
                     + "Kafka's, Kafka Streams', RocksDB's and Jetty's own logs go to <data-dir>/logs/local.log, the "

@@ -103,8 +103,7 @@ public final class WebhookServer implements AutoCloseable {
         HttpEdge.answerRefusalsAsJson(app);
         app.exception(Exception.class, (exception, ctx) -> {
             metrics.request(WebhookMetrics.Outcome.FAILED);
-            log.atError().addKeyValue(LogFields.METHOD, ctx.method().name()).addKeyValue(LogFields.PATH, ctx.path())
-                    .setCause(exception).log("unexpected failure answering {} {}", ctx.method(), ctx.path());
+            log.error("unexpected failure answering {} {}", ctx.method(), ctx.path(), exception);
             error(ctx, 500, "ingest failed unexpectedly; nothing was accepted: retry later");
         });
     }
@@ -211,9 +210,7 @@ public final class WebhookServer implements AutoCloseable {
             error(ctx, 503, what + "; nothing was accepted: retry after " + config.retryAfterSeconds() + " s");
         } else {
             metrics.request(WebhookMetrics.Outcome.SCHEMA_REGISTRY_REFUSED);
-            log.atError().addKeyValue(LogFields.EVENTS, batchSize).addKeyValue(LogFields.STATUS, 500)
-                    .addKeyValue(LogFields.REASON, e.getClass().getSimpleName())
-                    .log("answered 500 to a batch of {} events: {}", batchSize, e.getMessage());
+            log.error("answered 500 to a batch of {} events: {}", batchSize, e.getMessage());
             error(ctx, 500, what + "; nothing was accepted, and retrying will not help until the schema registry or"
                     + " ingest's configuration is fixed");
         }
