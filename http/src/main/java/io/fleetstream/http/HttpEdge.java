@@ -29,8 +29,9 @@ import java.util.function.Predicate;
 /**
  * The one way fleetstream serves HTTP, whichever role: the webhook, the query API and the embedded schema
  * registry are each a Javalin created here, with the same body limit handling, the project's JSON mapper,
- * 405 for a known path with another method, and every request logged at debug (method, path, status and time:
- * never headers, query strings or bodies, which may carry credentials or activation tokens).
+ * 405 for a known path with another method, and every request logged at debug (method, path, route template,
+ * status, time and the caller's address, also as key-values for JSON logs: never headers, query strings or bodies,
+ * which may carry credentials or activation tokens).
  *
  * <p>Hostile input is refused here for every role: a path or query string that is not UTF-8 or carries control
  * characters (400, naming the parameter), a body over the limit (413), headers that trickle in (the connection is

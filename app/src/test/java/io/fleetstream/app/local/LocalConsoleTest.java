@@ -52,6 +52,8 @@ class LocalConsoleTest {
 
         List<Matcher> status = statusLines(console);
         assertThat(status).as(console).hasSizeGreaterThanOrEqualTo(1);
+        // the webhook's dead-letter counter exists from the start: a number, not "-"
+        assertThat(status).as(console).anyMatch(line -> line.group(5).matches("\\d+"));
         for (Matcher line : status) {
             assertThat(line.group(1)).as(line.group()).matches("-|\\d+\\.\\d");
             for (int i = 2; i <= 6; i++) {

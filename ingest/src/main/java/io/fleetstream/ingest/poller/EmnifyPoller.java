@@ -134,7 +134,8 @@ public final class EmnifyPoller implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (thread.isAlive()) {
-            log.warn("the emnify poller did not stop within {}", STOP_TIMEOUT);
+            log.atWarn().addKeyValue(LogFields.POLLER_ID, config.pollerId())
+                    .log("the emnify poller did not stop within {}", STOP_TIMEOUT);
         }
     }
 
@@ -171,7 +172,8 @@ public final class EmnifyPoller implements AutoCloseable {
             try {
                 lease.close();
             } catch (RuntimeException e) {
-                log.warn("error while giving up the poller lease: {}", summary(e));
+                log.atWarn().addKeyValue(LogFields.POLLER_ID, config.pollerId())
+                        .log("error while giving up the poller lease: {}", summary(e));
             }
             metrics.close();
             log.info("emnify poller {} stopped", config.pollerId());
