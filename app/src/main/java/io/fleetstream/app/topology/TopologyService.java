@@ -188,12 +188,10 @@ public final class TopologyService implements AutoCloseable {
     private final RegistryOutage outage;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final InstanceSettings instance;
-    private final MeterRegistry meters;
 
     private TopologyService(InstanceSettings instance, KafkaStreams streams, Admin admin, QueryServer queryServer,
-                            KafkaStreamsMetrics streamsMetrics, Thread starter, RegistryOutage outage, MeterRegistry meters) {
+                            KafkaStreamsMetrics streamsMetrics, Thread starter, RegistryOutage outage) {
         this.instance = instance;
-        this.meters = meters;
         this.outage = outage;
         this.streams = streams;
         this.admin = admin;
@@ -243,8 +241,7 @@ public final class TopologyService implements AutoCloseable {
                 }
             }, "fleetstream-topology-start");
             starter.setDaemon(true);
-            TopologyService service = new TopologyService(instance, streams, admin, query, streamsMetrics, starter, outage,
-                    meters);
+            TopologyService service = new TopologyService(instance, streams, admin, query, streamsMetrics, starter, outage);
             streams.setUncaughtExceptionHandler(e -> {
                 Optional<SchemaRegistryException> registryFailure = RegistryOutage.causeOf(e);
                 if (registryFailure.isPresent()) {
@@ -348,7 +345,7 @@ public final class TopologyService implements AutoCloseable {
 
     /** The meters the query port serves on /metrics (Kafka Streams', the topology's, the query API's, the JVM's). */
     public MeterRegistry meters() {
-        return meters;
+        return queryServer.meters();
     }
 
     public KafkaStreams streams() {

@@ -203,6 +203,11 @@ public final class QueryServer implements AutoCloseable {
         return app.port();
     }
 
+    /** The meters this server serves on /metrics. */
+    public PrometheusMeterRegistry meters() {
+        return meters;
+    }
+
     /** Every route this server answers, as Javalin registered it, with the query parameters it accepts. */
     public List<Route> routes() {
         return registered.stream()
