@@ -18,7 +18,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -80,7 +79,7 @@ public final class LocalCommand implements Callable<Integer> {
         ShutdownSignal shutdown = ShutdownSignal.install();
         MeterRegistry ingestMeters = new SimpleMeterRegistry();
         try (LocalStack stack = LocalStack.start(settings, ingestMeters);
-             LocalStatus status = LocalStatus.start(statusInterval, List.of(ingestMeters, stack.topology().meters()))) {
+             LocalStatus status = LocalStatus.start(statusInterval, ingestMeters, stack.topology().meters())) {
             printBanner(stack, settings);
             Simulator simulator = null;
             if (simulatedDevices > 0) {

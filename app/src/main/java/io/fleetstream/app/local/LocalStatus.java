@@ -78,20 +78,20 @@ public final class LocalStatus implements AutoCloseable {
      *
      * @param registries where the meters are: in {@code local}, the ingest port's and the query port's
      */
-    public static LocalStatus start(Duration interval, List<MeterRegistry> registries) {
+    public static LocalStatus start(Duration interval, MeterRegistry... registries) {
         Objects.requireNonNull(interval, "interval");
         if (interval.isNegative()) {
             throw new IllegalArgumentException("the status interval cannot be negative, got " + interval);
         }
         if (interval.isZero()) {
-            return new LocalStatus(registries, System::nanoTime, null);
+            return new LocalStatus(List.of(registries), System::nanoTime, null);
         }
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "fleetstream-local-status");
             thread.setDaemon(true);
             return thread;
         });
-        LocalStatus status = new LocalStatus(registries, System::nanoTime, timer);
+        LocalStatus status = new LocalStatus(List.of(registries), System::nanoTime, timer);
         timer.scheduleAtFixedRate(status::logNow, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
         return status;
     }

@@ -103,10 +103,10 @@ class LocalStatusTest {
 
     @Test
     void zeroTurnsItOffAndANegativeIntervalIsRefused() {
-        try (LocalStatus off = LocalStatus.start(Duration.ZERO, List.of(ingest, query))) {
+        try (LocalStatus off = LocalStatus.start(Duration.ZERO, ingest, query)) {
             assertThat(off).isNotNull();
         }
-        assertThatThrownBy(() -> LocalStatus.start(Duration.ofSeconds(-1), List.of(ingest)))
+        assertThatThrownBy(() -> LocalStatus.start(Duration.ofSeconds(-1), ingest))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
