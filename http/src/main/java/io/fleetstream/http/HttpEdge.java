@@ -3,6 +3,7 @@ package io.fleetstream.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetstream.schemas.LogFields;
 import io.fleetstream.schemas.json.Json;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
@@ -28,8 +29,9 @@ import java.util.function.Predicate;
 /**
  * The one way fleetstream serves HTTP, whichever role: the webhook, the query API and the embedded schema
  * registry are each a Javalin created here, with the same body limit handling, the project's JSON mapper,
- * 405 for a known path with another method, and every request logged at debug (method, path, status and time:
- * never headers, query strings or bodies, which may carry credentials or activation tokens).
+ * 405 for a known path with another method, and every request logged at debug (method, path, route template,
+ * status, time and the caller's address, also as key-values for JSON logs: never headers, query strings or bodies,
+ * which may carry credentials or activation tokens).
  *
  * <p>Hostile input is refused here for every role: a path or query string that is not UTF-8 or carries control
  * characters (400, naming the parameter), a body over the limit (413), headers that trickle in (the connection is
@@ -176,8 +178,7 @@ public final class HttpEdge {
             javalin.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler(shape)));
             javalin.requestLogger.http((ctx, ms) -> {
                 if (log.isDebugEnabled()) {
-                    log.debug("{} {} answered {} in {} ms", ctx.method(), ctx.path(), ctx.statusCode(),
-                            String.format(Locale.ROOT, "%.1f", ms));
+                    logRequest(ctx, ms);
                 }
                 if (observer != null) {
                     observer.handle(ctx, ms);
@@ -201,6 +202,36 @@ public final class HttpEdge {
             json(ctx, e.getCode(), shape.body(e.getCode(), message, null));
         });
         return app;
+    }
+
+    /**
+     * The one line per request, at debug, for every role: method, path (never the query string, which may carry a
+     * credential), route template, status, duration and the caller's address; the same as fields in JSON logs.
+     */
+    private static void logRequest(Context ctx, float ms) {
+        String duration = String.format(Locale.ROOT, "%.1f", ms);
+        String path = echo(ctx.path());
+        String route = route(ctx);
+        String remote = ctx.req().getRemoteAddr();
+        log.atDebug()
+                .addKeyValue(LogFields.METHOD, ctx.method().name())
+                .addKeyValue(LogFields.PATH, path)
+                .addKeyValue(LogFields.ROUTE, route)
+                .addKeyValue(LogFields.STATUS, ctx.statusCode())
+                .addKeyValue(LogFields.DURATION_MS, Math.round(ms * 10) / 10.0)
+                .addKeyValue(LogFields.REMOTE_ADDRESS, remote)
+                .log("{} {} answered {} in {} ms to {}", ctx.method(), path, ctx.statusCode(), duration, remote);
+    }
+
+    /** The route template the request matched, e.g. {@code /v1/devices/{endpoint_id}}; "unmatched" for none. */
+    private static String route(Context ctx) {
+        try {
+            String route = ctx.endpointHandlerPath();
+            return route == null || route.isEmpty() ? "unmatched" : route;
+        } catch (RuntimeException e) {
+            // refused before any endpoint was chosen (a before-handler threw)
+            return "unmatched";
+        }
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.fleetstream.app.cli;
 
 import io.fleetstream.app.local.LocalStack;
+import io.fleetstream.app.local.LocalStatus;
+import io.fleetstream.app.logging.LogConfiguration;
 import io.fleetstream.app.simulate.DeliveryListener;
 import io.fleetstream.app.simulate.Simulator;
 import io.fleetstream.app.simulate.SimulatorConfig;
@@ -13,6 +15,7 @@ import picocli.CommandLine.Option;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -51,6 +54,14 @@ public final class LocalCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "seed of the simulated traffic (default: ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--status-interval", defaultValue = "5s", converter = StatusIntervalConverter.class,
+            paramLabel = "DURATION",
+            description = "print a status line this often: 'status: in <events/s> events/s, out <n> category records, "
+                    + "devices <n> online / <n> offline, dlq <n>, lag <records>' ('-' where not known yet); 0 for none. "
+                    + "Kafka's, Kafka Streams', RocksDB's and Jetty's own logs go to <data-dir>/logs/local.log, the "
+                    + "console keeps fleetstream's (default: ${DEFAULT-VALUE})")
+    Duration statusInterval;
+
     @Mixin
     WebhookOptions webhook;
 
@@ -64,7 +75,8 @@ public final class LocalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         LocalStack.Settings settings = settings(Clock.systemUTC());
         ShutdownSignal shutdown = ShutdownSignal.install();
-        try (LocalStack stack = LocalStack.start(settings)) {
+        try (LocalStack stack = LocalStack.start(settings);
+             LocalStatus status = LocalStatus.start(statusInterval, stack.ingestMeters(), stack.topology().meters())) {
             printBanner(stack, settings);
             Simulator simulator = null;
             if (simulatedDevices > 0) {
@@ -87,6 +99,11 @@ public final class LocalCommand implements Callable<Integer> {
             shutdown.closed();
         }
         return 0;
+    }
+
+    /** Where {@code local} keeps its data; its libraries' logs are in {@link LogConfiguration#localFile} under it. */
+    public Path dataDir() {
+        return dataDir;
     }
 
     /** The stack's settings from flags and environment; every topology option is honoured as in {@code topology}. */

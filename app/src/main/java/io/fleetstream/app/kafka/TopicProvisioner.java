@@ -1,5 +1,6 @@
 package io.fleetstream.app.kafka;
 
+import io.fleetstream.schemas.LogFields;
 import io.fleetstream.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -77,8 +78,8 @@ public final class TopicProvisioner {
         Map<String, TopicDescription> descriptions = describe(admin, specs.stream().map(Topics.Spec::name).toList());
         descriptions.values().stream()
                 .filter(d -> d.partitions().size() != partitions)
-                .forEach(d -> log.warn("topic {} has {} partitions, fleetstream expects {}", d.name(),
-                        d.partitions().size(), partitions));
+                .forEach(d -> log.atWarn().addKeyValue(LogFields.TOPIC, d.name())
+                        .log("topic {} has {} partitions, fleetstream expects {}", d.name(), d.partitions().size(), partitions));
     }
 
     /**

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetstream.http.ErrorShape;
 import io.fleetstream.http.HttpEdge;
+import io.fleetstream.schemas.LogFields;
 import io.fleetstream.schemas.json.Json;
 import io.fleetstream.schemas.registry.CompatibilityLevel;
 import io.fleetstream.schemas.registry.RegisteredSchema;
@@ -76,7 +77,8 @@ final class RegistryApi {
         app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), "HTTP " + e.getStatus() + " "
                 + HttpStatus.getMessage(e.getStatus()) + " (" + ctx.method() + " " + HttpEdge.echo(ctx.path()) + ")"));
         app.exception(Exception.class, (e, ctx) -> {
-            log.error("schema registry request {} {} failed", ctx.method(), ctx.path(), e);
+            log.atError().addKeyValue(LogFields.METHOD, ctx.method().name()).addKeyValue(LogFields.PATH, ctx.path())
+                    .setCause(e).log("schema registry request {} {} failed", ctx.method(), ctx.path());
             error(ctx, SchemaRegistryException.INTERNAL_ERROR, "internal error: " + e.getMessage());
         });
     }

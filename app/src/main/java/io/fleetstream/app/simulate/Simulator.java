@@ -2,6 +2,7 @@ package io.fleetstream.app.simulate;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetstream.schemas.LogFields;
 import io.fleetstream.schemas.catalog.EventCatalog;
 import io.fleetstream.schemas.catalog.EventCategory;
 import io.fleetstream.schemas.json.Json;
@@ -204,8 +205,9 @@ public final class Simulator implements AutoCloseable {
                         + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); is it running at this address?";
             }
             if (attempt % LOG_EVERY_NTH_FAILURE == 0) {
-                log.warn("webhook {} did not acknowledge a batch of {} events (attempt {}): {}. "
-                        + "Retrying until it does; later batches wait.", webhook.uri(), batch.size(), attempt + 1, problem);
+                log.atWarn().addKeyValue(LogFields.EVENTS, batch.size())
+                        .log("webhook {} did not acknowledge a batch of {} events (attempt {}): {}. "
+                                + "Retrying until it does; later batches wait.", webhook.uri(), batch.size(), attempt + 1, problem);
             }
             retries.increment();
             Thread.sleep(backoff.delay(attempt++, retryAfter).toMillis());

@@ -16,6 +16,7 @@ import io.fleetstream.topology.query.Instance;
 import io.fleetstream.topology.query.QueryAccess;
 import io.fleetstream.topology.query.QueryServer;
 import io.fleetstream.topology.query.StreamsCluster;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -340,6 +341,11 @@ public final class TopologyService implements AutoCloseable {
         p.putAll(c.kafkaProperties());
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, c.bootstrapServers());
         return p;
+    }
+
+    /** The meters the query port serves on /metrics (Kafka Streams', the topology's, the query API's, the JVM's). */
+    public MeterRegistry meters() {
+        return queryServer.meters();
     }
 
     public KafkaStreams streams() {

@@ -49,7 +49,7 @@ public final class RoleProcess implements AutoCloseable {
      * The test's class path. Surefire may start the test JVM from a manifest-only jar; it then keeps the real class
      * path in {@code surefire.test.class.path} (the manifest jar itself would serve too, as long as the test JVM lives).
      */
-    static String classPath() {
+    public static String classPath() {
         String surefire = System.getProperty("surefire.test.class.path");
         String path = surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
         for (String entry : path.split(File.pathSeparator)) {

@@ -9,6 +9,7 @@ import io.fleetstream.ingest.publish.KafkaUnavailableException;
 import io.fleetstream.ingest.publish.KeyedEvent;
 import io.fleetstream.ingest.publish.PublishException;
 import io.fleetstream.ingest.publish.PublishResult;
+import io.fleetstream.schemas.LogFields;
 import io.fleetstream.schemas.emnify.EmnifyEventReader;
 import io.fleetstream.schemas.emnify.EventOrder;
 import io.fleetstream.schemas.emnify.RawEvent;
@@ -133,7 +134,8 @@ public final class EmnifyPoller implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (thread.isAlive()) {
-            log.warn("the emnify poller did not stop within {}", STOP_TIMEOUT);
+            log.atWarn().addKeyValue(LogFields.POLLER_ID, config.pollerId())
+                    .log("the emnify poller did not stop within {}", STOP_TIMEOUT);
         }
     }
 
@@ -156,7 +158,9 @@ public final class EmnifyPoller implements AutoCloseable {
                     }
                     metrics.active(false, null);
                     Duration delay = backoff.delay(++failures);
-                    log.warn("the emnify poller failed ({}): trying again in {}", summary(e), delay, e);
+                    log.atWarn().addKeyValue(LogFields.POLLER_ID, config.pollerId())
+                            .addKeyValue(LogFields.RETRY_IN_MS, delay.toMillis()).setCause(e)
+                            .log("the emnify poller failed ({}): trying again in {}", summary(e), delay);
                     idle(delay);
                 }
             }
@@ -168,7 +172,8 @@ public final class EmnifyPoller implements AutoCloseable {
             try {
                 lease.close();
             } catch (RuntimeException e) {
-                log.warn("error while giving up the poller lease: {}", summary(e));
+                log.atWarn().addKeyValue(LogFields.POLLER_ID, config.pollerId())
+                        .log("error while giving up the poller lease: {}", summary(e));
             }
             metrics.close();
             log.info("emnify poller {} stopped", config.pollerId());
@@ -203,7 +208,8 @@ public final class EmnifyPoller implements AutoCloseable {
         switch (start.origin()) {
             case CHECKPOINT -> log.info("emnify poller {} resumes from its checkpoint: events after {} (reaching back {})",
                     config.pollerId(), position.windowEnd(), config.overlap());
-            case CHECKPOINT_BEYOND_HISTORY -> log.warn("the checkpoint of emnify poller {} ({}) is older than emnify's"
+            case CHECKPOINT_BEYOND_HISTORY -> log.atWarn().addKeyValue(LogFields.POLLER_ID, config.pollerId())
+                    .log("the checkpoint of emnify poller {} ({}) is older than emnify's"
                             + " 30 days of history: events before {} can no longer be fetched; resuming from there",
                     config.pollerId(), lease.checkpoint().map(PollerCheckpoint::windowEnd).orElse(null), position.windowEnd());
             case BACKFILL -> log.info("emnify poller {} has no checkpoint: backfilling from {} in windows of {}, then"
@@ -289,16 +295,22 @@ public final class EmnifyPoller implements AutoCloseable {
             } else if (result instanceof FetchResult.RateLimited limited) {
                 int attempt = ++failures;
                 Duration delay = limited.retryAfter().orElseGet(() -> backoff.delay(attempt));
-                log.warn("emnify answered 429 (too many requests) for page {} of {}: waiting {} as asked, then slower"
-                        + " than {} requests/s for a while", page, window, delay, config.requestsPerSecond());
+                log.atWarn().addKeyValue(LogFields.POLLER_ID, config.pollerId()).addKeyValue(LogFields.WINDOW, String.valueOf(window))
+                        .addKeyValue(LogFields.STATUS, 429).addKeyValue(LogFields.RETRY_IN_MS, delay.toMillis())
+                        .log("emnify answered 429 (too many requests) for page {} of {}: waiting {} as asked, then slower"
+                                + " than {} requests/s for a while", page, window, delay, config.requestsPerSecond());
                 pauseHolding(delay);
             } else if (result instanceof FetchResult.Unavailable unavailable) {
                 Duration delay = backoff.delay(++failures);
-                log.warn("{} (page {} of {}): trying again in {}", unavailable.reason(), page, window, delay);
+                log.atWarn().addKeyValue(LogFields.POLLER_ID, config.pollerId()).addKeyValue(LogFields.WINDOW, String.valueOf(window))
+                        .addKeyValue(LogFields.RETRY_IN_MS, delay.toMillis())
+                        .log("{} (page {} of {}): trying again in {}", unavailable.reason(), page, window, delay);
                 pauseHolding(delay);
             } else if (result instanceof FetchResult.Refused refused) {
                 Duration delay = backoff.delay(++failures);
-                log.error("{}; trying again in {}", refused.reason(), delay);
+                log.atError().addKeyValue(LogFields.POLLER_ID, config.pollerId()).addKeyValue(LogFields.WINDOW, String.valueOf(window))
+                        .addKeyValue(LogFields.RETRY_IN_MS, delay.toMillis())
+                        .log("{}; trying again in {}", refused.reason(), delay);
                 pauseHolding(delay);
             }
         }
@@ -379,12 +391,16 @@ public final class EmnifyPoller implements AutoCloseable {
             } catch (PublishException e) {
                 Duration delay = backoff.delay(++failures);
                 if (e.isTransient()) {
-                    log.warn("could not publish {} events of {}: {}; trying again in {}", events.size(), window,
-                            e.getMessage(), delay);
+                    log.atWarn().addKeyValue(LogFields.POLLER_ID, config.pollerId()).addKeyValue(LogFields.WINDOW, String.valueOf(window))
+                            .addKeyValue(LogFields.EVENTS, events.size()).addKeyValue(LogFields.RETRY_IN_MS, delay.toMillis())
+                            .log("could not publish {} events of {}: {}; trying again in {}", events.size(), window,
+                                    e.getMessage(), delay);
                 } else {
                     // nothing is skipped: the poller waits until an operator fixes the registry or the configuration
-                    log.error("could not publish {} events of {}, and retrying alone will not help: {}; trying again"
-                            + " in {}", events.size(), window, e.getMessage(), delay);
+                    log.atError().addKeyValue(LogFields.POLLER_ID, config.pollerId()).addKeyValue(LogFields.WINDOW, String.valueOf(window))
+                            .addKeyValue(LogFields.EVENTS, events.size()).addKeyValue(LogFields.RETRY_IN_MS, delay.toMillis())
+                            .log("could not publish {} events of {}, and retrying alone will not help: {}; trying again"
+                                    + " in {}", events.size(), window, e.getMessage(), delay);
                 }
                 pauseHolding(delay);
             }
@@ -400,8 +416,10 @@ public final class EmnifyPoller implements AutoCloseable {
                 return;
             } catch (KafkaUnavailableException e) {
                 Duration delay = backoff.delay(++failures);
-                log.warn("could not store the poller checkpoint at {}: {}; trying again in {}", checkpoint.windowEnd(),
-                        e.getMessage(), delay);
+                log.atWarn().addKeyValue(LogFields.POLLER_ID, config.pollerId())
+                        .addKeyValue(LogFields.RETRY_IN_MS, delay.toMillis())
+                        .log("could not store the poller checkpoint at {}: {}; trying again in {}", checkpoint.windowEnd(),
+                                e.getMessage(), delay);
                 pauseHolding(delay);
             }
         }

@@ -2,6 +2,7 @@ package io.fleetstream.ingest.poller;
 
 import io.fleetstream.ingest.publish.EventPublisher;
 import io.fleetstream.ingest.publish.KafkaUnavailableException;
+import io.fleetstream.schemas.LogFields;
 import io.fleetstream.schemas.Topics;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -203,8 +204,10 @@ public final class KafkaPollerLease implements PollerLease {
         try {
             return Optional.of(PollerCheckpoint.fromJson(record.value()));
         } catch (IllegalArgumentException e) {
-            log.warn("ignoring the checkpoint at {}-{} offset {}: {}", record.topic(), record.partition(), record.offset(),
-                    e.getMessage());
+            log.atWarn().addKeyValue(LogFields.TOPIC, record.topic()).addKeyValue(LogFields.PARTITION, record.partition())
+                    .addKeyValue(LogFields.OFFSET, record.offset())
+                    .log("ignoring the checkpoint at {}-{} offset {}: {}", record.topic(), record.partition(), record.offset(),
+                            e.getMessage());
             return checkpoint;
         }
     }

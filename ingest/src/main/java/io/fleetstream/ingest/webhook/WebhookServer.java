@@ -15,6 +15,7 @@ import io.fleetstream.ingest.publish.PublishException;
 import io.fleetstream.ingest.publish.PublishReadiness;
 import io.fleetstream.ingest.publish.PublishResult;
 import io.fleetstream.ingest.publish.SchemaRegistryFailureException;
+import io.fleetstream.schemas.LogFields;
 import io.fleetstream.schemas.emnify.EmnifyBatchParser;
 import io.fleetstream.schemas.emnify.EmnifyEventReader;
 import io.fleetstream.schemas.emnify.MalformedBatchException;
@@ -224,8 +225,9 @@ public final class WebhookServer implements AutoCloseable {
         metrics.acknowledged(published.events(), published.deadLetters(), Duration.ofNanos(System.nanoTime() - started));
         settle(ctx, WebhookMetrics.Outcome.ACCEPTED);
         if (published.deadLetters() > 0) {
-            log.warn("dead-lettered {} of {} events; first reason: {}", published.deadLetters(), batch.size(),
-                    deadLetters.isEmpty() ? "too large for Kafka" : deadLetters.get(0).getReason());
+            String reason = deadLetters.isEmpty() ? "too large for Kafka" : deadLetters.get(0).getReason();
+            log.atWarn().addKeyValue(LogFields.EVENTS, batch.size()).addKeyValue(LogFields.REASON, reason)
+                    .log("dead-lettered {} of {} events; first reason: {}", published.deadLetters(), batch.size(), reason);
         }
         log.debug("accepted {} events, dead-lettered {}", published.events(), published.deadLetters());
         respond(ctx, 200, Json.mapper().createObjectNode()
@@ -246,7 +248,9 @@ public final class WebhookServer implements AutoCloseable {
         if (e.isTransient()) {
             settle(ctx, e instanceof KafkaUnavailableException
                     ? WebhookMetrics.Outcome.KAFKA_UNAVAILABLE : WebhookMetrics.Outcome.SCHEMA_REGISTRY_UNAVAILABLE);
-            log.warn("answered 503 to a batch of {} events: {}", batchSize, e.getMessage());
+            log.atWarn().addKeyValue(LogFields.EVENTS, batchSize).addKeyValue(LogFields.STATUS, 503)
+                    .addKeyValue(LogFields.REASON, e.getClass().getSimpleName())
+                    .log("answered 503 to a batch of {} events: {}", batchSize, e.getMessage());
             ctx.header("Retry-After", Integer.toString(config.retryAfterSeconds()));
             error(ctx, 503, what + "; nothing was accepted: retry after " + config.retryAfterSeconds() + " s");
         } else {

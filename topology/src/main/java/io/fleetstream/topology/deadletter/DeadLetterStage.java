@@ -1,6 +1,7 @@
 package io.fleetstream.topology.deadletter;
 
 import io.fleetstream.avro.DeadLetter;
+import io.fleetstream.schemas.LogFields;
 import io.fleetstream.schemas.deadletter.DeadLetters;
 import io.fleetstream.schemas.registry.SchemaRegistryException;
 import org.apache.kafka.common.KafkaException;
@@ -114,13 +115,12 @@ public final class DeadLetterStage {
         ProcessorContext<String, Object> any = (ProcessorContext<String, Object>) context;
         any.forward(new Record<>(null, deadLetter, timestamp), sink.node());
         sink.counter(stage, kind).increment();
-        if (kind == PoisonKind.PROCESSING_FAILED) {
-            // a bug or an input the code does not expect: the stack trace is what fixes it
-            log.warn("dead-lettered record {}-{}@{} (key {}) at {}: {}", deadLetter.getTopic(), deadLetter.getPartition(),
-                    deadLetter.getOffset(), deadLetter.getKey(), stage, deadLetter.getReason(), failure);
-        } else {
-            log.warn("dead-lettered record {}-{}@{} (key {}) at {}: {}", deadLetter.getTopic(), deadLetter.getPartition(),
-                    deadLetter.getOffset(), deadLetter.getKey(), stage, deadLetter.getReason());
-        }
+        log.atWarn().addKeyValue(LogFields.TOPIC, deadLetter.getTopic()).addKeyValue(LogFields.PARTITION, deadLetter.getPartition())
+                .addKeyValue(LogFields.OFFSET, deadLetter.getOffset()).addKeyValue(LogFields.RECORD_KEY, deadLetter.getKey())
+                .addKeyValue(LogFields.STAGE, stage).addKeyValue(LogFields.REASON, kind.name())
+                // a bug or an input the code does not expect: the stack trace is what fixes it
+                .setCause(kind == PoisonKind.PROCESSING_FAILED ? failure : null)
+                .log("dead-lettered record {}-{}@{} (key {}) at {}: {}", deadLetter.getTopic(), deadLetter.getPartition(),
+                        deadLetter.getOffset(), deadLetter.getKey(), stage, deadLetter.getReason());
     }
 }

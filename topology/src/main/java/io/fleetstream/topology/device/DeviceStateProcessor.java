@@ -4,6 +4,7 @@ import io.fleetstream.avro.DeviceState;
 import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.avro.IngestMetadata;
 import io.fleetstream.avro.PresenceChange;
+import io.fleetstream.schemas.LogFields;
 import io.fleetstream.schemas.emnify.EventKeys;
 import io.fleetstream.topology.DeviceTimers;
 import io.fleetstream.topology.deadletter.DeadLetterStage;
@@ -230,7 +231,9 @@ public final class DeviceStateProcessor implements Processor<String, ReceivedEve
         lateSinceLog++;
         long wallClock = context.currentSystemTimeMs();
         if (wallClock - lastLateLog >= LATE_LOG_INTERVAL_MS) {
-            log.warn("late event {} (type {}) of device {} at {}: the device's state is already at {} (last presence "
+            log.atWarn().addKeyValue(LogFields.EVENT_ID, event.getId()).addKeyValue(LogFields.EVENT_TYPE, event.getEventType().getId())
+                    .addKeyValue(LogFields.ENDPOINT_ID, event.getEndpoint().getId())
+                    .log("late event {} (type {}) of device {} at {}: the device's state is already at {} (last presence "
                             + "change {}); it is in history and its category topic but changes no state ({} late event(s) "
                             + "in this task since the last such message; raise --event-lateness if sources deliver "
                             + "this far out of order)", event.getId(), event.getEventType().getId(),

@@ -2,6 +2,7 @@ package io.fleetstream.topology.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetstream.schemas.LogFields;
 import io.fleetstream.schemas.json.Json;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -324,8 +325,9 @@ final class QueryRouter {
         Long last = unreachableReported.get(instance);
         if (last == null || now - last > UNREACHABLE_LOG_INTERVAL.toNanos()) {
             unreachableReported.put(instance, now);
-            log.warn("instance {} is unreachable ({}); reported again in {} s at the earliest, counted in "
-                    + "fleetstream_query_forwarded_total", instance, consequence, UNREACHABLE_LOG_INTERVAL.toSeconds());
+            log.atWarn().addKeyValue(LogFields.PEER, instance.toString())
+                    .log("instance {} is unreachable ({}); reported again in {} s at the earliest, counted in "
+                            + "fleetstream_query_forwarded_total", instance, consequence, UNREACHABLE_LOG_INTERVAL.toSeconds());
         }
     }
 

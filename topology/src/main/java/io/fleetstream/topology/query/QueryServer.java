@@ -11,6 +11,7 @@ import io.fleetstream.http.CallerAuthentication;
 import io.fleetstream.http.Health;
 import io.fleetstream.http.HealthEndpoints;
 import io.fleetstream.http.HttpEdge;
+import io.fleetstream.schemas.LogFields;
 import io.fleetstream.schemas.catalog.EventCatalog;
 import io.fleetstream.schemas.emnify.EventKeys;
 import io.fleetstream.schemas.json.Json;
@@ -178,7 +179,8 @@ public final class QueryServer implements AutoCloseable {
                 "the schema registry did not answer, so stored events cannot be decoded: " + e.getMessage()));
         app.exception(PeerFailureException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage(), null));
         app.exception(Exception.class, (e, ctx) -> {
-            log.error("unexpected failure answering {} {}", ctx.method(), ctx.path(), e);
+            log.atError().addKeyValue(LogFields.METHOD, ctx.method().name()).addKeyValue(LogFields.PATH, ctx.path())
+                    .setCause(e).log("unexpected failure answering {} {}", ctx.method(), ctx.path());
             error(ctx, 500, "the query failed unexpectedly (" + e.getClass().getSimpleName() + "); see this instance's log", null);
         });
         app.exception(EndpointNotFound.class, (e, ctx) -> error(ctx, 404,
@@ -199,6 +201,11 @@ public final class QueryServer implements AutoCloseable {
 
     public int port() {
         return app.port();
+    }
+
+    /** The meters this server serves on /metrics. */
+    public PrometheusMeterRegistry meters() {
+        return meters;
     }
 
     /** Every route this server answers, as Javalin registered it, with the query parameters it accepts. */

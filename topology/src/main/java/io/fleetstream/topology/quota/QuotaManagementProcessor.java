@@ -2,6 +2,7 @@ package io.fleetstream.topology.quota;
 
 import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.avro.QuotaManagementState;
+import io.fleetstream.schemas.LogFields;
 import io.fleetstream.schemas.emnify.EventKeys;
 import io.fleetstream.topology.routing.ReceivedEvent;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -58,7 +59,9 @@ public final class QuotaManagementProcessor implements Processor<String, Receive
         if (!key.equals(record.key())) {
             // emnify documents these events without an endpoint; one keyed otherwise sits on another
             // partition than the organisation's entry, so another task may hold a diverging copy
-            log.warn("quota management event {} of organisation {} arrived with key '{}' instead of '{}'; "
+            log.atWarn().addKeyValue(LogFields.EVENT_ID, event.getId()).addKeyValue(LogFields.ORGANISATION_ID, organisationId)
+                    .addKeyValue(LogFields.RECORD_KEY, record.key()).addKeyValue(LogFields.EVENT_TYPE, event.getEventType().getId())
+                    .log("quota management event {} of organisation {} arrived with key '{}' instead of '{}'; "
                     + "it is applied, but the organisation's entry may now differ between partitions: "
                     + "check how ingest keys events of type {}", event.getId(), organisationId, record.key(), key,
                     event.getEventType().getId());
