@@ -120,7 +120,8 @@ public final class WebhookServer implements AutoCloseable {
         HttpEdge.answerRefusalsAsJson(app);
         app.exception(Exception.class, (exception, ctx) -> {
             settle(ctx, WebhookMetrics.Outcome.FAILED);
-            log.error("unexpected failure answering {} {}", ctx.method(), ctx.path(), exception);
+            log.atError().addKeyValue(LogFields.METHOD, ctx.method().name()).addKeyValue(LogFields.PATH, ctx.path())
+                    .setCause(exception).log("unexpected failure answering {} {}", ctx.method(), ctx.path());
             error(ctx, 500, "ingest failed unexpectedly; nothing was accepted: retry later");
         });
     }
@@ -255,7 +256,9 @@ public final class WebhookServer implements AutoCloseable {
             error(ctx, 503, what + "; nothing was accepted: retry after " + config.retryAfterSeconds() + " s");
         } else {
             settle(ctx, WebhookMetrics.Outcome.SCHEMA_REGISTRY_REFUSED);
-            log.error("answered 500 to a batch of {} events: {}", batchSize, e.getMessage());
+            log.atError().addKeyValue(LogFields.EVENTS, batchSize).addKeyValue(LogFields.STATUS, 500)
+                    .addKeyValue(LogFields.REASON, e.getClass().getSimpleName())
+                    .log("answered 500 to a batch of {} events: {}", batchSize, e.getMessage());
             error(ctx, 500, what + "; nothing was accepted, and retrying will not help until the schema registry or"
                     + " ingest's configuration is fixed");
         }
