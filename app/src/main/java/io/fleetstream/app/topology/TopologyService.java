@@ -112,13 +112,27 @@ public final class TopologyService implements AutoCloseable {
      * @param groupInstanceId   static group membership (null: dynamic); a stable id per instance lets it leave the
      *                          group when it stops and rejoin without a rebalance when it restarts quickly
      * @param queryAccess       who may ask the query API (its token, if any, also goes to the other instances)
+     * @param readyMaxRestoreRecords the most changelog records a ready instance may still have to restore
+     *                          ({@code --ready-max-restore-records}; see {@link StreamsHealth})
      */
     public record InstanceSettings(String applicationId, Path stateDir, String processingGuarantee,
                                    int standbyReplicas, int streamThreads, int replicationFactor,
                                    Duration commitInterval, String queryHost, int queryPort, String advertisedHost,
                                    String groupInstanceId, TopologyConfig topology, long rocksDbMemoryBytes,
-                                   QueryAccess queryAccess) {
+                                   QueryAccess queryAccess, long readyMaxRestoreRecords) {
         public static final String DEFAULT_APPLICATION_ID = "fleetstream";
+        /** The default of {@code --ready-max-restore-records}. */
+        public static final long DEFAULT_READY_MAX_RESTORE_RECORDS = StreamsHealth.DEFAULT_MAX_RESTORE_RECORDS;
+
+        /** With the default readiness bound on restoring ({@link #DEFAULT_READY_MAX_RESTORE_RECORDS}). */
+        public InstanceSettings(String applicationId, Path stateDir, String processingGuarantee, int standbyReplicas,
+                                int streamThreads, int replicationFactor, Duration commitInterval, String queryHost,
+                                int queryPort, String advertisedHost, String groupInstanceId, TopologyConfig topology,
+                                long rocksDbMemoryBytes, QueryAccess queryAccess) {
+            this(applicationId, stateDir, processingGuarantee, standbyReplicas, streamThreads, replicationFactor,
+                    commitInterval, queryHost, queryPort, advertisedHost, groupInstanceId, topology, rocksDbMemoryBytes,
+                    queryAccess, DEFAULT_READY_MAX_RESTORE_RECORDS);
+        }
 
         /** With a query API open to anyone who reaches it ({@link QueryAccess#open()}). */
         public InstanceSettings(String applicationId, Path stateDir, String processingGuarantee, int standbyReplicas,
@@ -157,6 +171,9 @@ public final class TopologyService implements AutoCloseable {
             if (rocksDbMemoryBytes < BoundedRocksDb.MIN_MEMORY_BYTES) {
                 throw new IllegalArgumentException("--rocksdb-memory must be at least 16MiB, got " + rocksDbMemoryBytes + " bytes");
             }
+            if (readyMaxRestoreRecords < 0) {
+                throw new IllegalArgumentException("--ready-max-restore-records must be 0 or more, got " + readyMaxRestoreRecords);
+            }
         }
 
         public Settings on(Connection connection) {
@@ -167,14 +184,21 @@ public final class TopologyService implements AutoCloseable {
         public InstanceSettings withApplicationId(String newApplicationId, String newGroupInstanceId) {
             return new InstanceSettings(newApplicationId, stateDir, processingGuarantee, standbyReplicas, streamThreads,
                     replicationFactor, commitInterval, queryHost, queryPort, advertisedHost, newGroupInstanceId, topology,
-                    rocksDbMemoryBytes, queryAccess);
+                    rocksDbMemoryBytes, queryAccess, readyMaxRestoreRecords);
         }
 
         /** The same instance with another policy for its query API. */
         public InstanceSettings withQueryAccess(QueryAccess newQueryAccess) {
             return new InstanceSettings(applicationId, stateDir, processingGuarantee, standbyReplicas, streamThreads,
                     replicationFactor, commitInterval, queryHost, queryPort, advertisedHost, groupInstanceId, topology,
-                    rocksDbMemoryBytes, newQueryAccess);
+                    rocksDbMemoryBytes, newQueryAccess, readyMaxRestoreRecords);
+        }
+
+        /** The same instance with another readiness bound on restoring. */
+        public InstanceSettings withReadyMaxRestoreRecords(long records) {
+            return new InstanceSettings(applicationId, stateDir, processingGuarantee, standbyReplicas, streamThreads,
+                    replicationFactor, commitInterval, queryHost, queryPort, advertisedHost, groupInstanceId, topology,
+                    rocksDbMemoryBytes, queryAccess, records);
         }
     }
 
@@ -187,10 +211,13 @@ public final class TopologyService implements AutoCloseable {
     private final RegistryOutage outage;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final InstanceSettings instance;
+    private final StreamsHealth health;
 
     private TopologyService(InstanceSettings instance, KafkaStreams streams, Admin admin, QueryServer queryServer,
-                            KafkaStreamsMetrics streamsMetrics, Thread starter, RegistryOutage outage) {
+                            KafkaStreamsMetrics streamsMetrics, Thread starter, RegistryOutage outage,
+                            StreamsHealth health) {
         this.instance = instance;
+        this.health = health;
         this.outage = outage;
         this.streams = streams;
         this.admin = admin;
@@ -216,12 +243,18 @@ public final class TopologyService implements AutoCloseable {
         KafkaStreams streams = new KafkaStreams(FleetTopology.build(settings.topology(), serdes, meters),
                 streamsProperties(settings, queryPort));
         RegistryOutage outage = new RegistryOutage(streams, registry, RegistryOutage.defaultBackoff());
+        // Kafka Streams takes its restore listener only before it starts
+        RestoreProgress restore = new RestoreProgress();
+        streams.setGlobalStateRestoreListener(restore);
+        StreamsHealth health = new StreamsHealth(streams::state, restore::remaining, instance.readyMaxRestoreRecords(),
+                () -> outputs.waitingFor().or(outage::waitingFor));
         KafkaStreamsMetrics streamsMetrics = null;
         QueryServer query = null;
         Admin admin = null;
         try {
             streamsMetrics = new KafkaStreamsMetrics(streams);
             streamsMetrics.bindTo(meters);
+            StreamsMeters.bind(streams, restore, meters);
             new JvmMemoryMetrics().bindTo(meters);
             new JvmThreadMetrics().bindTo(meters);
             new ProcessorMetrics().bindTo(meters);
@@ -233,14 +266,15 @@ public final class TopologyService implements AutoCloseable {
             query = new QueryServer(new QueryServer.Config(instance.queryHost(), queryPort).withAccess(instance.queryAccess()),
                     cluster, cluster,
                     new EventHistoryReader(serdes.forValue(EmnifyEvent.class).deserializer(), rawTopic),
-                    EventCatalog.standard(), meters);
+                    EventCatalog.standard(), meters, health);
             Thread starter = new Thread(() -> {
                 if (outputs.resolve()) {
                     startStreams(streams);
                 }
             }, "fleetstream-topology-start");
             starter.setDaemon(true);
-            TopologyService service = new TopologyService(instance, streams, admin, query, streamsMetrics, starter, outage);
+            TopologyService service = new TopologyService(instance, streams, admin, query, streamsMetrics, starter, outage,
+                    health);
             streams.setUncaughtExceptionHandler(e -> {
                 Optional<SchemaRegistryException> registryFailure = RegistryOutage.causeOf(e);
                 if (registryFailure.isPresent()) {
@@ -255,6 +289,7 @@ public final class TopologyService implements AutoCloseable {
             });
             streams.setStateListener((now, before) -> {
                 log.info("Kafka Streams {} -> {}", before, now);
+                health.stateChanged(now);
                 if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
                     service.stopped.countDown();
                 }
@@ -371,6 +406,7 @@ public final class TopologyService implements AutoCloseable {
 
     @Override
     public void close() {
+        health.closing();
         starter.interrupt();
         try {
             starter.join(CLOSE_TIMEOUT.toMillis());
