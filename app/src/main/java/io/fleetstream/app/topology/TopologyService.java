@@ -212,6 +212,8 @@ public final class TopologyService implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final InstanceSettings instance;
     private final StreamsHealth health;
+    /** Set by the state listener at the first RUNNING. */
+    private volatile boolean tasksMetricsBound;
 
     private TopologyService(InstanceSettings instance, KafkaStreams streams, Admin admin, QueryServer queryServer,
                             KafkaStreamsMetrics streamsMetrics, Thread starter, RegistryOutage outage,
@@ -240,6 +242,8 @@ public final class TopologyService implements AutoCloseable {
                 new TypedTopics(settings.topology().topics(), serdes), instance.applicationId()), OutputSchemas.defaultBackoff());
         // the topology counts its dead letters here; the query API serves them on /metrics
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // before KafkaStreamsMetrics binds: one tag set per state-store metric name
+        meters.config().meterFilter(new StreamsMeterFilter());
         KafkaStreams streams = new KafkaStreams(FleetTopology.build(settings.topology(), serdes, meters),
                 streamsProperties(settings, queryPort));
         RegistryOutage outage = new RegistryOutage(streams, registry, RegistryOutage.defaultBackoff());
@@ -290,6 +294,10 @@ public final class TopologyService implements AutoCloseable {
             streams.setStateListener((now, before) -> {
                 log.info("Kafka Streams {} -> {}", before, now);
                 health.stateChanged(now);
+                if (now == KafkaStreams.State.RUNNING && !service.tasksMetricsBound) {
+                    service.tasksMetricsBound = true;
+                    bindTaskMetrics(meters, service.streamsMetrics);
+                }
                 if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
                     service.stopped.countDown();
                 }
@@ -303,6 +311,18 @@ public final class TopologyService implements AutoCloseable {
             closeQuietly(query, streams, streamsMetrics, admin);
             throw e;
         }
+    }
+
+    /**
+     * Micrometer's binder looks for new Kafka metrics once a minute; the task, processor-node and store metrics appear
+     * only once Kafka Streams has its tasks, so without this they would be missing from the scrape for up to a minute
+     * after the first RUNNING. Binding again looks at once (and leaves one more minutely look, which finds nothing new
+     * at no cost). Off the stream thread that tells the state change.
+     */
+    private static void bindTaskMetrics(PrometheusMeterRegistry meters, KafkaStreamsMetrics streamsMetrics) {
+        Thread bind = new Thread(() -> streamsMetrics.bindTo(meters), "fleetstream-streams-metrics");
+        bind.setDaemon(true);
+        bind.start();
     }
 
     private static void startStreams(KafkaStreams streams) {
