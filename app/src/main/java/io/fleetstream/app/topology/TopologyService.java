@@ -213,7 +213,7 @@ public final class TopologyService implements AutoCloseable {
     private final InstanceSettings instance;
     private final StreamsHealth health;
     /** Set by the state listener at the first RUNNING. */
-    private volatile boolean tasksMetricsBound;
+    private volatile boolean streamsMetricsBound;
 
     private TopologyService(InstanceSettings instance, KafkaStreams streams, Admin admin, QueryServer queryServer,
                             KafkaStreamsMetrics streamsMetrics, Thread starter, RegistryOutage outage,
@@ -256,8 +256,8 @@ public final class TopologyService implements AutoCloseable {
         QueryServer query = null;
         Admin admin = null;
         try {
+            // bound at the first RUNNING (bindStreamsMetrics), once Kafka Streams has its tasks
             streamsMetrics = new KafkaStreamsMetrics(streams);
-            streamsMetrics.bindTo(meters);
             StreamsMeters.bind(streams, restore, meters);
             new JvmMemoryMetrics().bindTo(meters);
             new JvmThreadMetrics().bindTo(meters);
@@ -294,9 +294,9 @@ public final class TopologyService implements AutoCloseable {
             streams.setStateListener((now, before) -> {
                 log.info("Kafka Streams {} -> {}", before, now);
                 health.stateChanged(now);
-                if (now == KafkaStreams.State.RUNNING && !service.tasksMetricsBound) {
-                    service.tasksMetricsBound = true;
-                    bindTaskMetrics(meters, service.streamsMetrics);
+                if (now == KafkaStreams.State.RUNNING && !service.streamsMetricsBound) {
+                    service.streamsMetricsBound = true;
+                    bindStreamsMetrics(meters, service.streamsMetrics);
                 }
                 if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
                     service.stopped.countDown();
@@ -314,12 +314,13 @@ public final class TopologyService implements AutoCloseable {
     }
 
     /**
-     * Micrometer's binder looks for new Kafka metrics once a minute; the task, processor-node and store metrics appear
-     * only once Kafka Streams has its tasks, so without this they would be missing from the scrape for up to a minute
-     * after the first RUNNING. Binding again looks at once (and leaves one more minutely look, which finds nothing new
-     * at no cost). Off the stream thread that tells the state change.
+     * Binds Kafka Streams' metrics at its first RUNNING. Micrometer's binder looks for new Kafka metrics when it is bound
+     * and then once a minute; the task, processor-node and store metrics exist only once Kafka Streams has its tasks, so
+     * bound at construction they would be missing from the scrape for up to a minute after the first RUNNING (and
+     * binding twice registers some gauges twice, which Micrometer warns about). Until then the role's own gauges
+     * ({@link StreamsMeters}: state, restore progress) tell what it does. Off the stream thread that tells the change.
      */
-    private static void bindTaskMetrics(PrometheusMeterRegistry meters, KafkaStreamsMetrics streamsMetrics) {
+    private static void bindStreamsMetrics(PrometheusMeterRegistry meters, KafkaStreamsMetrics streamsMetrics) {
         Thread bind = new Thread(() -> streamsMetrics.bindTo(meters), "fleetstream-streams-metrics");
         bind.setDaemon(true);
         bind.start();
