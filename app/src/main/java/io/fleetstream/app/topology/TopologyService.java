@@ -48,6 +48,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The query API starts first; Kafka Streams starts once the schemas of every topic it writes are
  * resolved ({@link OutputSchemas}), and until then the instance is unready and says why.
+ *
+ * <p>The query port serves {@code /metrics} (the topology's own meters, see {@code FleetTopology}; Kafka Streams' through
+ * Micrometer's {@code KafkaStreamsMetrics}, {@link StreamsMeterFilter}; {@link StreamsMeters}; the query API's requests)
+ * and {@code /health/live} and {@code /health/ready} as {@link StreamsHealth} decides.
  */
 public final class TopologyService implements AutoCloseable {
 
@@ -321,7 +325,14 @@ public final class TopologyService implements AutoCloseable {
      * ({@link StreamsMeters}: state, restore progress) tell what it does. Off the stream thread that tells the change.
      */
     private static void bindStreamsMetrics(PrometheusMeterRegistry meters, KafkaStreamsMetrics streamsMetrics) {
-        Thread bind = new Thread(() -> streamsMetrics.bindTo(meters), "fleetstream-streams-metrics");
+        Thread bind = new Thread(() -> {
+            try {
+                streamsMetrics.bindTo(meters);
+            } catch (RuntimeException e) {
+                // closed meanwhile: its scheduler refuses the minutely look
+                log.debug("Kafka Streams' metrics not bound: {}", e.toString());
+            }
+        }, "fleetstream-streams-metrics");
         bind.setDaemon(true);
         bind.start();
     }
