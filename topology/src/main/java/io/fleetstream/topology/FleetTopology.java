@@ -11,16 +11,19 @@ import io.fleetstream.topology.deadletter.DeadLetterSink;
 import io.fleetstream.topology.deadletter.DeadLetterStage;
 import io.fleetstream.topology.deadletter.PoisonGuard;
 import io.fleetstream.topology.deadletter.PoisonKind;
+import io.fleetstream.topology.device.DeviceMeters;
 import io.fleetstream.topology.device.DeviceStateProcessor;
 import io.fleetstream.topology.device.DeviceTopology;
 import io.fleetstream.topology.history.HistoryTopology;
 import io.fleetstream.topology.quota.QuotaManagementProcessor;
+import io.fleetstream.topology.quota.QuotaMeters;
 import io.fleetstream.topology.quota.QuotaStateProcessor;
 import io.fleetstream.topology.quota.QuotaTopology;
 import io.fleetstream.topology.routing.CategoryRouter;
 import io.fleetstream.topology.routing.CategoryRouting;
 import io.fleetstream.topology.routing.EventDeduplicator;
 import io.fleetstream.topology.routing.RawEventDecoder;
+import io.fleetstream.topology.routing.RoutingMeters;
 import io.fleetstream.topology.routing.ReceivedEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.avro.specific.SpecificRecord;
@@ -40,6 +43,11 @@ import java.util.List;
  * <p>Every stage after dedupe is a {@link PoisonGuard}: an event a stage throws on is dead-lettered by that stage
  * with its raw bytes, and the stream goes on. Every dead letter is counted in the meter
  * {@value DeadLetterSink#DEAD_LETTERS} by stage and {@link PoisonKind reason}.
+ *
+ * <p>The topology's own meters, all registered when it is built: dead letters ({@link DeadLetterSink}), events routed
+ * by category and duplicates dropped ({@link RoutingMeters}), late events and devices by status, online and with a
+ * pending offline ({@link DeviceMeters}), endpoints by quota status ({@link QuotaMeters}). The gauges count the stores
+ * of the active tasks of the Kafka Streams client running this topology, so build one topology per registry.
  */
 public final class FleetTopology {
 
@@ -84,7 +92,7 @@ public final class FleetTopology {
         return applicationId + "-" + store + "-changelog";
     }
 
-    /** @param meters where the topology's own meters (dead letters) are registered; the caller serves them */
+    /** @param meters where the topology's own meters are registered (one topology per registry); the caller serves them */
     public static Topology build(TopologyConfig config, AvroSerdes serdes, MeterRegistry meters) {
         TypedTopics topics = new TypedTopics(config.topics(), serdes);
         TypedTopic<String, EmnifyEvent> raw = topics.raw();
@@ -93,6 +101,7 @@ public final class FleetTopology {
         // written as they were read (ReceivedEvent), not encoded again
         TypedTopic<String, EmnifyEvent> categories = topics.category(EventCategory.OTHER);
         DeadLetterSink deadLetterSink = new DeadLetterSink(DEAD_LETTER_SINK, meters);
+        RoutingMeters routingMeters = new RoutingMeters(EventCatalog.standard(), meters);
         Topology topology = new Topology();
 
         // values are read as bytes and decoded by the next node, so a record that does not decode becomes a dead letter;
@@ -106,16 +115,16 @@ public final class FleetTopology {
         // not guarded: it throws on nothing an event carries (a primitive id), only on a store Kafka Streams cannot
         // write, which must fail the task; and it hands every event on to all its children, the dead letters' sink not
         // among them
-        topology.addProcessor(DEDUPE, () -> new EventDeduplicator(config.dedupeRetention()), DECODE);
+        topology.addProcessor(DEDUPE, () -> new EventDeduplicator(config.dedupeRetention(), routingMeters), DECODE);
         topology.addStateStore(EventDeduplicator.seenStore(config.dedupeRetention()), DEDUPE);
 
         DeadLetterStage routing = deadLetterSink.processingStage(ROUTING_STAGE);
-        topology.addProcessor(ROUTE, () -> new PoisonGuard<>(routing, new CategoryRouting(CATEGORY_SINK)), DEDUPE);
+        topology.addProcessor(ROUTE, () -> new PoisonGuard<>(routing, new CategoryRouting(CATEGORY_SINK, routingMeters)), DEDUPE);
         topology.addSink(CATEGORY_SINK, new CategoryRouter(EventCatalog.standard(), config.topics()),
                 categories.keySerializer(), ReceivedEvent.serializer(serdes.valueSerializer(EmnifyEvent.class)), ROUTE);
 
-        DeviceTopology.addTo(topology, config, topics, DEDUPE, deadLetterSink);
-        QuotaTopology.addTo(topology, topics, DEDUPE, deadLetterSink);
+        DeviceTopology.addTo(topology, config, topics, DEDUPE, deadLetterSink, new DeviceMeters(meters));
+        QuotaTopology.addTo(topology, topics, DEDUPE, deadLetterSink, new QuotaMeters(meters));
         HistoryTopology.addTo(topology, config, DEDUPE, deadLetterSink);
 
         topology.addSink(DEAD_LETTER_SINK, deadLetters.name(), deadLetters.keySerializer(), deadLetters.valueSerializer(),

@@ -89,7 +89,13 @@ public final class LocalCommand implements Callable<Integer> {
                 System.out.printf("  simulator   %d devices at %.0fx speed posting to the webhook%n", simulatedDevices, speed);
             }
             try {
-                shutdown.await();
+                // stop on a signal, or when the topology stops by itself (a fatal error: exit non-zero, as topology does)
+                while (!shutdown.await(Duration.ofSeconds(1))) {
+                    if (stack.topology().stopped()) {
+                        System.err.println("fleetstream local: Kafka Streams stopped after a fatal error (see the log); exiting");
+                        return 1;
+                    }
+                }
             } finally {
                 if (simulator != null) {
                     simulator.close();

@@ -89,6 +89,12 @@ public final class TopologyOptions extends ApplicationOptions {
             description = "how long events stay in the queryable per-device and per-organisation history, counted from their own time (default: ${DEFAULT-VALUE})")
     public Duration historyRetention;
 
+    @Option(names = "--ready-max-restore-records", defaultValue = "10000",
+            description = "the instance is ready (/health/ready 200) only while at most this many changelog records are "
+                    + "left to restore into its stores; Kafka Streams must also be RUNNING, or REBALANCING after it has "
+                    + "been RUNNING (default: ${DEFAULT-VALUE})")
+    public long readyMaxRestoreRecords;
+
     /**
      * The topology role's settings from these options: the one mapping from flags and environment to how Kafka
      * Streams and the query API run, for {@code topology} and {@code local} alike.
@@ -109,7 +115,8 @@ public final class TopologyOptions extends ApplicationOptions {
         String membership = groupInstanceId == null || groupInstanceId.isBlank() ? defaultGroupInstanceId : groupInstanceId;
         return new TopologyService.InstanceSettings(applicationId, stateDirOr(defaultStateDir),
                 processingGuarantee, standbys, streamThreads, replicationFactor, commitInterval, queryHost,
-                queryPort, advertisedHost, membership, topologyConfig(topics), rocksDbMemory, queryAccess());
+                queryPort, advertisedHost, membership, topologyConfig(topics), rocksDbMemory, queryAccess(),
+                readyMaxRestoreRecords);
     }
 
     /** The query token, if given; a blank one counts as none. */

@@ -49,6 +49,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The query API starts first; Kafka Streams starts once the schemas of every topic it writes are
  * resolved ({@link OutputSchemas}), and until then the instance is unready and says why.
+ *
+ * <p>The query port serves {@code /metrics} (the topology's own meters, see {@code FleetTopology}; Kafka Streams' through
+ * Micrometer's {@code KafkaStreamsMetrics}, {@link StreamsMeterFilter}; {@link StreamsMeters}; the query API's requests)
+ * and {@code /health/live} and {@code /health/ready} as {@link StreamsHealth} decides.
  */
 public final class TopologyService implements AutoCloseable {
 
@@ -113,13 +117,27 @@ public final class TopologyService implements AutoCloseable {
      * @param groupInstanceId   static group membership (null: dynamic); a stable id per instance lets it leave the
      *                          group when it stops and rejoin without a rebalance when it restarts quickly
      * @param queryAccess       who may ask the query API (its token, if any, also goes to the other instances)
+     * @param readyMaxRestoreRecords the most changelog records a ready instance may still have to restore
+     *                          ({@code --ready-max-restore-records}; see {@link StreamsHealth})
      */
     public record InstanceSettings(String applicationId, Path stateDir, String processingGuarantee,
                                    int standbyReplicas, int streamThreads, int replicationFactor,
                                    Duration commitInterval, String queryHost, int queryPort, String advertisedHost,
                                    String groupInstanceId, TopologyConfig topology, long rocksDbMemoryBytes,
-                                   QueryAccess queryAccess) {
+                                   QueryAccess queryAccess, long readyMaxRestoreRecords) {
         public static final String DEFAULT_APPLICATION_ID = "fleetstream";
+        /** The default of {@code --ready-max-restore-records}. */
+        public static final long DEFAULT_READY_MAX_RESTORE_RECORDS = StreamsHealth.DEFAULT_MAX_RESTORE_RECORDS;
+
+        /** With the default readiness bound on restoring ({@link #DEFAULT_READY_MAX_RESTORE_RECORDS}). */
+        public InstanceSettings(String applicationId, Path stateDir, String processingGuarantee, int standbyReplicas,
+                                int streamThreads, int replicationFactor, Duration commitInterval, String queryHost,
+                                int queryPort, String advertisedHost, String groupInstanceId, TopologyConfig topology,
+                                long rocksDbMemoryBytes, QueryAccess queryAccess) {
+            this(applicationId, stateDir, processingGuarantee, standbyReplicas, streamThreads, replicationFactor,
+                    commitInterval, queryHost, queryPort, advertisedHost, groupInstanceId, topology, rocksDbMemoryBytes,
+                    queryAccess, DEFAULT_READY_MAX_RESTORE_RECORDS);
+        }
 
         /** With a query API open to anyone who reaches it ({@link QueryAccess#open()}). */
         public InstanceSettings(String applicationId, Path stateDir, String processingGuarantee, int standbyReplicas,
@@ -158,6 +176,9 @@ public final class TopologyService implements AutoCloseable {
             if (rocksDbMemoryBytes < BoundedRocksDb.MIN_MEMORY_BYTES) {
                 throw new IllegalArgumentException("--rocksdb-memory must be at least 16MiB, got " + rocksDbMemoryBytes + " bytes");
             }
+            if (readyMaxRestoreRecords < 0) {
+                throw new IllegalArgumentException("--ready-max-restore-records must be 0 or more, got " + readyMaxRestoreRecords);
+            }
         }
 
         public Settings on(Connection connection) {
@@ -168,14 +189,21 @@ public final class TopologyService implements AutoCloseable {
         public InstanceSettings withApplicationId(String newApplicationId, String newGroupInstanceId) {
             return new InstanceSettings(newApplicationId, stateDir, processingGuarantee, standbyReplicas, streamThreads,
                     replicationFactor, commitInterval, queryHost, queryPort, advertisedHost, newGroupInstanceId, topology,
-                    rocksDbMemoryBytes, queryAccess);
+                    rocksDbMemoryBytes, queryAccess, readyMaxRestoreRecords);
         }
 
         /** The same instance with another policy for its query API. */
         public InstanceSettings withQueryAccess(QueryAccess newQueryAccess) {
             return new InstanceSettings(applicationId, stateDir, processingGuarantee, standbyReplicas, streamThreads,
                     replicationFactor, commitInterval, queryHost, queryPort, advertisedHost, groupInstanceId, topology,
-                    rocksDbMemoryBytes, newQueryAccess);
+                    rocksDbMemoryBytes, newQueryAccess, readyMaxRestoreRecords);
+        }
+
+        /** The same instance with another readiness bound on restoring. */
+        public InstanceSettings withReadyMaxRestoreRecords(long records) {
+            return new InstanceSettings(applicationId, stateDir, processingGuarantee, standbyReplicas, streamThreads,
+                    replicationFactor, commitInterval, queryHost, queryPort, advertisedHost, groupInstanceId, topology,
+                    rocksDbMemoryBytes, queryAccess, records);
         }
     }
 
@@ -188,10 +216,15 @@ public final class TopologyService implements AutoCloseable {
     private final RegistryOutage outage;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final InstanceSettings instance;
+    private final StreamsHealth health;
+    /** Set by the state listener at the first RUNNING. */
+    private volatile boolean streamsMetricsBound;
 
     private TopologyService(InstanceSettings instance, KafkaStreams streams, Admin admin, QueryServer queryServer,
-                            KafkaStreamsMetrics streamsMetrics, Thread starter, RegistryOutage outage) {
+                            KafkaStreamsMetrics streamsMetrics, Thread starter, RegistryOutage outage,
+                            StreamsHealth health) {
         this.instance = instance;
+        this.health = health;
         this.outage = outage;
         this.streams = streams;
         this.admin = admin;
@@ -214,15 +247,23 @@ public final class TopologyService implements AutoCloseable {
                 new TypedTopics(settings.topology().topics(), serdes), instance.applicationId()), OutputSchemas.defaultBackoff());
         // the topology counts its dead letters here; the query API serves them on /metrics
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // before KafkaStreamsMetrics binds: one tag set per state-store metric name
+        meters.config().meterFilter(new StreamsMeterFilter());
         KafkaStreams streams = new KafkaStreams(FleetTopology.build(settings.topology(), serdes, meters),
                 streamsProperties(settings, queryPort));
         RegistryOutage outage = new RegistryOutage(streams, registry, RegistryOutage.defaultBackoff());
+        // Kafka Streams takes its restore listener only before it starts
+        RestoreProgress restore = new RestoreProgress();
+        streams.setGlobalStateRestoreListener(restore);
+        StreamsHealth health = new StreamsHealth(streams::state, restore::remaining, instance.readyMaxRestoreRecords(),
+                () -> outputs.waitingFor().or(outage::waitingFor));
         KafkaStreamsMetrics streamsMetrics = null;
         QueryServer query = null;
         Admin admin = null;
         try {
+            // bound at the first RUNNING (bindStreamsMetrics), once Kafka Streams has its tasks
             streamsMetrics = new KafkaStreamsMetrics(streams);
-            streamsMetrics.bindTo(meters);
+            StreamsMeters.bind(streams, restore, meters);
             new JvmMemoryMetrics().bindTo(meters);
             new JvmThreadMetrics().bindTo(meters);
             new ProcessorMetrics().bindTo(meters);
@@ -234,14 +275,15 @@ public final class TopologyService implements AutoCloseable {
             query = new QueryServer(new QueryServer.Config(instance.queryHost(), queryPort).withAccess(instance.queryAccess()),
                     cluster, cluster,
                     new EventHistoryReader(serdes.forValue(EmnifyEvent.class).deserializer(), rawTopic),
-                    EventCatalog.standard(), meters);
+                    EventCatalog.standard(), meters, health);
             Thread starter = new Thread(() -> {
                 if (outputs.resolve()) {
                     startStreams(streams);
                 }
             }, "fleetstream-topology-start");
             starter.setDaemon(true);
-            TopologyService service = new TopologyService(instance, streams, admin, query, streamsMetrics, starter, outage);
+            TopologyService service = new TopologyService(instance, streams, admin, query, streamsMetrics, starter, outage,
+                    health);
             streams.setUncaughtExceptionHandler(e -> {
                 Optional<SchemaRegistryException> registryFailure = RegistryOutage.causeOf(e);
                 if (registryFailure.isPresent()) {
@@ -256,6 +298,11 @@ public final class TopologyService implements AutoCloseable {
             });
             streams.setStateListener((now, before) -> {
                 log.info("Kafka Streams {} -> {}", before, now);
+                health.stateChanged(now);
+                if (now == KafkaStreams.State.RUNNING && !service.streamsMetricsBound) {
+                    service.streamsMetricsBound = true;
+                    bindStreamsMetrics(meters, service.streamsMetrics);
+                }
                 if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
                     service.stopped.countDown();
                 }
@@ -269,6 +316,26 @@ public final class TopologyService implements AutoCloseable {
             closeQuietly(query, streams, streamsMetrics, admin);
             throw e;
         }
+    }
+
+    /**
+     * Binds Kafka Streams' metrics at its first RUNNING. Micrometer's binder looks for new Kafka metrics when it is bound
+     * and then once a minute; the task, processor-node and store metrics exist only once Kafka Streams has its tasks, so
+     * bound at construction they would be missing from the scrape for up to a minute after the first RUNNING (and
+     * binding twice registers some gauges twice, which Micrometer warns about). Until then the role's own gauges
+     * ({@link StreamsMeters}: state, restore progress) tell what it does. Off the stream thread that tells the change.
+     */
+    private static void bindStreamsMetrics(PrometheusMeterRegistry meters, KafkaStreamsMetrics streamsMetrics) {
+        Thread bind = new Thread(() -> {
+            try {
+                streamsMetrics.bindTo(meters);
+            } catch (RuntimeException e) {
+                // closed meanwhile: its scheduler refuses the minutely look
+                log.debug("Kafka Streams' metrics not bound: {}", e.toString());
+            }
+        }, "fleetstream-streams-metrics");
+        bind.setDaemon(true);
+        bind.start();
     }
 
     private static void startStreams(KafkaStreams streams) {
@@ -377,6 +444,7 @@ public final class TopologyService implements AutoCloseable {
 
     @Override
     public void close() {
+        health.closing();
         starter.interrupt();
         try {
             starter.join(CLOSE_TIMEOUT.toMillis());

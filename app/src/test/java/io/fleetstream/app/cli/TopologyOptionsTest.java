@@ -39,6 +39,8 @@ class TopologyOptionsTest {
         assertThat(localRole().topology()).usingRecursiveComparison().isEqualTo(TopologyConfig.defaults(Topics.withDefaultPrefix()));
         assertThat(settings.instance().applicationId()).isEqualTo(TopologyService.InstanceSettings.DEFAULT_APPLICATION_ID);
         assertThat(settings.instance().standbyReplicas()).isEqualTo(1);
+        assertThat(settings.instance().readyMaxRestoreRecords())
+                .isEqualTo(TopologyService.InstanceSettings.DEFAULT_READY_MAX_RESTORE_RECORDS);
     }
 
     @Test
@@ -48,7 +50,7 @@ class TopologyOptionsTest {
                 "--commit-interval", "250ms", "--query-port", "9191", "--query-host", "127.0.0.1",
                 "--advertised-host", "pod-1.fleet", "--dedupe-retention", "2d", "--offline-window", "10m",
                 "--event-lateness", "5s", "--offline-wall-clock-allowance", "1m", "--source-idle-timeout", "3m",
-                "--history-retention", "30d", "--rocksdb-memory", "256MiB"};
+                "--history-retention", "30d", "--rocksdb-memory", "256MiB", "--ready-max-restore-records", "500"};
         String[] topologyOptions = Stream.concat(Stream.of(options), Stream.of("--replication-factor", "1"))
                 .toArray(String[]::new);
 
@@ -59,6 +61,7 @@ class TopologyOptionsTest {
         assertThat(topology.topology().deviceTimers().offlineWindow()).hasMinutes(10);
         assertThat(topology.topology().history().retention()).hasDays(30);
         assertThat(topology.rocksDbMemoryBytes()).isEqualTo(256L << 20);
+        assertThat(topology.readyMaxRestoreRecords()).isEqualTo(500);
     }
 
     @Test
@@ -67,5 +70,7 @@ class TopologyOptionsTest {
         assertThatThrownBy(() -> topologyRole("--num-standby-replicas", "-1"))
                 .hasMessageContaining("--num-standby-replicas");
         assertThatThrownBy(() -> topologyRole("--rocksdb-memory", "1MiB")).hasMessageContaining("--rocksdb-memory");
+        assertThatThrownBy(() -> topologyRole("--ready-max-restore-records", "-1"))
+                .hasMessageContaining("--ready-max-restore-records");
     }
 }

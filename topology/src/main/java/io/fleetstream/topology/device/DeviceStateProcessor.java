@@ -9,8 +9,10 @@ import io.fleetstream.schemas.emnify.EventKeys;
 import io.fleetstream.topology.DeviceTimers;
 import io.fleetstream.topology.deadletter.DeadLetterStage;
 import io.fleetstream.topology.deadletter.PoisonKind;
+import io.fleetstream.topology.taskcounts.TaskCounts;
 import io.fleetstream.topology.timeindex.TimeIndex;
 import io.fleetstream.topology.routing.ReceivedEvent;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.errors.StreamsException;
@@ -46,7 +48,8 @@ import java.util.Objects;
  *       early.</li>
  *   <li><b>Late events.</b> An event for a device whose state has already moved past it
  *       ({@link DeviceStateMachine#isLate}) changes no state and emits nothing: it is counted in the
- *       metric {@code late-event-total} and logged. It is still in its category topic and in history.</li>
+ *       metric {@code late-event-total}, in {@value DeviceMeters#LATE_EVENTS}, and logged. It is still in its
+ *       category topic and in history.</li>
  *   <li><b>Poison events.</b> An event the state machine throws on is dead-lettered with its raw-topic bytes
  *       (stage {@value DeviceTopology#STAGE}) and changes no state: the machine computes the new state on a copy
  *       read from the store, and the event's first write is that state's, serialized (or refused, say for a time
@@ -58,6 +61,10 @@ import java.util.Objects;
  *       partition clock stays: the clock follows what the sources delivered, and it was delivered.</li>
  * </ul>
  * Every piece of this is in changelogged stores, so a restart resumes exactly where the last commit was.
+ *
+ * <p>The task's devices by status, online, and with a pending offline are counted for {@link DeviceMeters} once when
+ * the processor is initialised (its stores restored) and then at every write of the state store; the counts go when
+ * the processor is closed.
  */
 public final class DeviceStateProcessor implements Processor<String, ReceivedEvent, String, Object> {
 
@@ -81,6 +88,8 @@ public final class DeviceStateProcessor implements Processor<String, ReceivedEve
     private final String stateChild;
     private final String presenceChild;
     private final DeadLetterStage deadLetters;
+    private final DeviceMeters meters;
+    private TaskCounts<DeviceState>.Task counted;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, DeviceState> states;
     private TimeIndex timerIndex;
@@ -104,10 +113,12 @@ public final class DeviceStateProcessor implements Processor<String, ReceivedEve
      * @param eventDeserializer decodes buffered events, which are kept in the wire format they were received in
      * @param subjectTopic      the topic those bytes come from (the raw topic)
      * @param deadLetters       where a buffered event goes that fails when it is applied
+     * @param meters            where devices and late events are counted (shared by every task of the instance)
      */
     public DeviceStateProcessor(DeviceTimers timers,
                                 Deserializer<EmnifyEvent> eventDeserializer, String subjectTopic,
-                                String stateChild, String presenceChild, DeadLetterStage deadLetters) {
+                                String stateChild, String presenceChild, DeadLetterStage deadLetters,
+                                DeviceMeters meters) {
         this.machine = new DeviceStateMachine(timers.offlineWindow());
         this.timers = timers;
         this.eventDeserializer = eventDeserializer;
@@ -115,6 +126,15 @@ public final class DeviceStateProcessor implements Processor<String, ReceivedEve
         this.stateChild = stateChild;
         this.presenceChild = presenceChild;
         this.deadLetters = deadLetters;
+        this.meters = Objects.requireNonNull(meters, "meters");
+    }
+
+    /** With meters of its own, which nobody reads (benchmarks of the processor alone). */
+    public DeviceStateProcessor(DeviceTimers timers,
+                                Deserializer<EmnifyEvent> eventDeserializer, String subjectTopic,
+                                String stateChild, String presenceChild, DeadLetterStage deadLetters) {
+        this(timers, eventDeserializer, subjectTopic, stateChild, presenceChild, deadLetters,
+                new DeviceMeters(new SimpleMeterRegistry()));
     }
 
     @Override
@@ -131,7 +151,17 @@ public final class DeviceStateProcessor implements Processor<String, ReceivedEve
         this.lastRecordWallClock = PartitionClock.NONE;
         this.lateEvents = context.metrics().addRateTotalSensor("fleetstream-device-state", context.taskId().toString(),
                 "late-event", Sensor.RecordingLevel.INFO);
+        // init runs once the task's stores are restored: one scan of this task's devices, then every write is followed
+        this.counted = meters.counts().open(context.taskId(), states.all());
         context.schedule(timers.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, this::tick);
+    }
+
+    @Override
+    public void close() {
+        if (counted != null) {
+            counted.close();
+            counted = null;
+        }
     }
 
     @Override
@@ -218,16 +248,19 @@ public final class DeviceStateProcessor implements Processor<String, ReceivedEve
         String key = EventKeys.ofEndpoint(event.getEndpoint().getId());
         DeviceState before = states.get(key);
         Instant dueBefore = before == null ? null : before.getOfflineDueAt();
+        // the machine changes the state it is given: what it counted as is taken first
+        long countedBefore = meters.counts().classes(before);
         DeviceStateMachine.Outcome outcome = machine.apply(before, event);
         if (outcome.late()) {
             late(event, before);
         } else if (outcome.changed()) {
-            store(key, outcome, dueBefore, timestamp);
+            store(key, outcome, dueBefore, countedBefore, timestamp);
         }
     }
 
     private void late(EmnifyEvent event, DeviceState state) {
         lateEvents.record();
+        meters.lateEvent();
         lateSinceLog++;
         long wallClock = context.currentSystemTimeMs();
         if (wallClock - lastLateLog >= LATE_LOG_INTERVAL_MS) {
@@ -244,9 +277,11 @@ public final class DeviceStateProcessor implements Processor<String, ReceivedEve
         }
     }
 
-    private void store(String key, DeviceStateMachine.Outcome outcome, Instant dueBefore, long timestamp) {
+    private void store(String key, DeviceStateMachine.Outcome outcome, Instant dueBefore, long countedBefore,
+                       long timestamp) {
         DeviceState state = outcome.state();
         states.put(key, state);
+        counted.changed(countedBefore, state);
         Instant dueAfter = state.getOfflineDueAt();
         if (!Objects.equals(dueBefore, dueAfter)) {
             if (dueBefore != null) {
@@ -274,10 +309,12 @@ public final class DeviceStateProcessor implements Processor<String, ReceivedEve
                 timerIndex.delete(entry.time(), entry.id());
                 String key = EventKeys.ofEndpoint(entry.id());
                 try {
-                    DeviceStateMachine.Outcome outcome = machine.expire(states.get(key), limit);
+                    DeviceState before = states.get(key);
+                    long countedBefore = meters.counts().classes(before);
+                    DeviceStateMachine.Outcome outcome = machine.expire(before, limit);
                     if (outcome.changed()) {
                         // the index entry is already gone; the state's due time is now null
-                        store(key, outcome, null, timestamp);
+                        store(key, outcome, null, countedBefore, timestamp);
                     }
                 } catch (RuntimeException e) {
                     if (!DeadLetterStage.isTheRecordsFault(e)) {

@@ -30,14 +30,14 @@ public final class DeviceTopology {
      * be a parent of the dead-letter sink.
      */
     public static void addTo(Topology topology, TopologyConfig config, TypedTopics topics, String parent,
-                             DeadLetterSink deadLetters) {
+                             DeadLetterSink deadLetters, DeviceMeters meters) {
         DeadLetterStage stage = deadLetters.processingStage(STAGE);
         TypedTopic<String, DeviceState> deviceStates = topics.deviceState();
         TypedTopic<String, PresenceChange> presenceChanges = topics.devicePresence();
         // buffered events are stored in the bytes they came in, and decoded by the id those carry
         TypedTopic<String, EmnifyEvent> raw = topics.raw();
         topology.addProcessor(PROCESSOR, () -> new PoisonGuard<>(stage, new DeviceStateProcessor(config.deviceTimers(),
-                raw.valueDeserializer(), raw.name(), STATE_SINK, PRESENCE_SINK, stage)), parent);
+                raw.valueDeserializer(), raw.name(), STATE_SINK, PRESENCE_SINK, stage, meters)), parent);
         // the state store is the table of the state topic: same keys, same values
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(DeviceStateProcessor.STATE_STORE), deviceStates.keySerde(),

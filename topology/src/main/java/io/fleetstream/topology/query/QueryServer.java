@@ -50,6 +50,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * The HTTP API of a topology instance. Any instance answers for any key: a key owned by another
@@ -127,6 +128,7 @@ public final class QueryServer implements AutoCloseable {
     private final EventCatalog catalog;
     private final PrometheusMeterRegistry meters;
     private final QueryRouter router;
+    private final InstanceHealth health;
     private final QueryAccess access;
     private final CallerAuthentication authentication;
     private final byte[] openApi;
@@ -135,9 +137,17 @@ public final class QueryServer implements AutoCloseable {
     private final Map<String, Set<String>> queryParameters = new ConcurrentHashMap<>();
     private final Javalin app;
 
+    /** With the health the cluster tells ({@link #clusterHealth}): always live, ready while Kafka Streams runs. */
     public QueryServer(Config config, Cluster cluster, LocalStores stores, EventHistoryReader history,
                        EventCatalog catalog, PrometheusMeterRegistry meters) {
+        this(config, cluster, stores, history, catalog, meters, null);
+    }
+
+    /** @param health what the health endpoints answer; null for {@link #clusterHealth} */
+    public QueryServer(Config config, Cluster cluster, LocalStores stores, EventHistoryReader history,
+                       EventCatalog catalog, PrometheusMeterRegistry meters, InstanceHealth health) {
         this.cluster = Objects.requireNonNull(cluster, "cluster");
+        this.health = health != null ? health : clusterHealth(cluster);
         Objects.requireNonNull(stores, "stores");
         this.local = new LocalQueries(stores, history, new PartitionCounts(stores, Clock.systemUTC(), PartitionCounts.MAX_AGE));
         this.catalog = Objects.requireNonNull(catalog, "catalog");
@@ -155,9 +165,11 @@ public final class QueryServer implements AutoCloseable {
                     }
                 })));
 
-        HealthEndpoints health = new HealthEndpoints(this::health, RETRY_AFTER_SECONDS);
-        get(HealthEndpoints.LIVE_PATH, Set.of(), health::live);
-        get(HealthEndpoints.READY_PATH, Set.of(), health::ready);
+        // both answer 503 with Retry-After and the reason when down, 200 when up
+        HealthEndpoints liveness = new HealthEndpoints(this.health::liveness, RETRY_AFTER_SECONDS);
+        HealthEndpoints readiness = new HealthEndpoints(this.health::readiness, RETRY_AFTER_SECONDS);
+        get(HealthEndpoints.LIVE_PATH, Set.of(), liveness::ready);
+        get(HealthEndpoints.READY_PATH, Set.of(), readiness::ready);
         get("/metrics", Set.of(), ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(meters.scrape()));
         get("/openapi.yaml", Set.of(), ctx -> ctx.contentType("application/yaml").result(openApi));
         get("/v1/event-types", Set.of(), this::eventTypes);
@@ -279,14 +291,25 @@ public final class QueryServer implements AutoCloseable {
     // ---- handlers: parse, route, render
 
     /**
-     * Ready while Kafka Streams is RUNNING and nothing is awaited: a paused Kafka Streams (waiting for the schema
-     * registry) is RUNNING but processes nothing. {@code streams} is its state, which {@code /v1/instances} shows for peers.
+     * Always live (answering is the proof); ready while Kafka Streams is RUNNING and nothing is awaited: a paused Kafka
+     * Streams (waiting for the schema registry) is RUNNING but processes nothing. {@code streams} is its state, which
+     * {@code /v1/instances} shows for peers.
      */
-    private Health health() {
-        Optional<String> waitingFor = cluster.waitingFor();
-        return Health.check("kafka_streams", cluster.running() && waitingFor.isEmpty(),
-                        waitingFor.orElse("Kafka Streams is " + cluster.state() + ", not RUNNING"))
-                .with("streams", cluster.state());
+    public static InstanceHealth clusterHealth(Cluster cluster) {
+        return new InstanceHealth() {
+            @Override
+            public Health liveness() {
+                return Health.up();
+            }
+
+            @Override
+            public Health readiness() {
+                Optional<String> waitingFor = cluster.waitingFor();
+                return Health.check("kafka_streams", cluster.running() && waitingFor.isEmpty(),
+                                waitingFor.orElse("Kafka Streams is " + cluster.state() + ", not RUNNING"))
+                        .with("streams", cluster.state());
+            }
+        };
     }
 
     private void eventTypes(Context ctx) {
@@ -452,6 +475,14 @@ public final class QueryServer implements AutoCloseable {
 
     // ---- metrics
 
+    /**
+     * In Prometheus: {@code fleetstream_query_requests_seconds{route, method, status, internal}}, a histogram
+     * ({@code _bucket{le}}, {@code _count}, {@code _sum}) and {@code fleetstream_query_requests_seconds_max}.
+     */
+    public static final String REQUESTS_TIMER = "fleetstream.query.requests";
+    private static final Duration[] REQUEST_BUCKETS = Stream.of(5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000)
+            .map(Duration::ofMillis).toArray(Duration[]::new);
+
     private Timer requestTimer(Context ctx) {
         String route;
         try {
@@ -459,11 +490,17 @@ public final class QueryServer implements AutoCloseable {
         } catch (RuntimeException e) {
             route = "unmatched";
         }
-        return Timer.builder("fleetstream.query.requests")
-                .description("query API requests by route and status")
+        // always the same four tags (Prometheus wants one tag set per name); the buckets are what an HTTP API's latency
+        // objectives are set at, so a histogram_quantile or an SLO ratio needs no client-side percentiles
+        return Timer.builder(REQUESTS_TIMER)
+                .description("query API requests by route template, method, status and whether a peer asked")
                 .tag("route", route)
+                .tag("method", ctx.method().name())
                 .tag("status", Integer.toString(ctx.statusCode()))
                 .tag("internal", Boolean.toString(ctx.header(PARTITIONS_HEADER) != null))
+                .serviceLevelObjectives(REQUEST_BUCKETS)
+                .minimumExpectedValue(REQUEST_BUCKETS[0])
+                .maximumExpectedValue(REQUEST_BUCKETS[REQUEST_BUCKETS.length - 1])
                 .register(meters);
     }
 

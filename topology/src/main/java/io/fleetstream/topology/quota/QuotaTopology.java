@@ -34,10 +34,11 @@ public final class QuotaTopology {
      * Adds the quota nodes, stores and sinks below {@code parent}, a node that emits deduplicated events. Each store is
      * the table of its topic, with the topic's serdes. Both processors must be parents of the dead-letter sink.
      */
-    public static void addTo(Topology topology, TypedTopics topics, String parent, DeadLetterSink deadLetters) {
+    public static void addTo(Topology topology, TypedTopics topics, String parent, DeadLetterSink deadLetters,
+                             QuotaMeters meters) {
         TypedTopic<String, QuotaState> quotaStates = topics.quotaState();
         DeadLetterStage stateStage = deadLetters.processingStage(STATE_STAGE);
-        topology.addProcessor(STATE_PROCESSOR, () -> new PoisonGuard<>(stateStage, new QuotaStateProcessor(STATE_SINK)),
+        topology.addProcessor(STATE_PROCESSOR, () -> new PoisonGuard<>(stateStage, new QuotaStateProcessor(STATE_SINK, meters)),
                 parent);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(QuotaStateProcessor.STATE_STORE), quotaStates.keySerde(),

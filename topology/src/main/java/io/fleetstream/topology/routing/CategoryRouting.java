@@ -13,10 +13,13 @@ import org.apache.kafka.streams.processor.api.Record;
 public final class CategoryRouting implements Processor<String, ReceivedEvent, String, ReceivedEvent> {
 
     private final String sink;
+    private final RoutingMeters meters;
     private ProcessorContext<String, ReceivedEvent> context;
 
-    public CategoryRouting(String sink) {
+    /** @param meters counts each event once the sink has taken it (a serialization failure is dead-lettered instead) */
+    public CategoryRouting(String sink, RoutingMeters meters) {
         this.sink = sink;
+        this.meters = meters;
     }
 
     @Override
@@ -27,5 +30,6 @@ public final class CategoryRouting implements Processor<String, ReceivedEvent, S
     @Override
     public void process(Record<String, ReceivedEvent> record) {
         context.forward(record, sink);
+        meters.routed(record.value().event().getEventType().getId());
     }
 }

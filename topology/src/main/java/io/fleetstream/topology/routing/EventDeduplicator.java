@@ -29,11 +29,14 @@ public final class EventDeduplicator implements Processor<String, ReceivedEvent,
     public static final String SEEN_STORE = "dedupe-first-seen";
 
     private final Duration retention;
+    private final RoutingMeters meters;
     private ProcessorContext<String, ReceivedEvent> context;
     private WindowStore<Long, Long> seen;
 
-    public EventDeduplicator(Duration retention) {
+    /** @param meters where dropped copies are counted */
+    public EventDeduplicator(Duration retention, RoutingMeters meters) {
         this.retention = retention;
+        this.meters = meters;
     }
 
     /** The store this processor needs: ids kept for {@code retention} after they were first seen. */
@@ -56,6 +59,7 @@ public final class EventDeduplicator implements Processor<String, ReceivedEvent,
         // open-ended: an instance whose clock runs behind the one that first saw the id still finds it
         try (WindowStoreIterator<Long> firstSeen = seen.fetch(id, now - retention.toMillis(), Long.MAX_VALUE)) {
             if (firstSeen.hasNext()) {
+                meters.duplicateDropped();
                 return;
             }
         }

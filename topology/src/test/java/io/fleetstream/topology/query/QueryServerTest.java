@@ -563,7 +563,12 @@ class QueryServerTest {
         Http.Response metrics = get("/metrics");
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.header("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
-        assertThat(metrics.body()).contains("fleetstream_query_requests_seconds_count{internal=\"false\",route=\"/v1/devices/{endpoint_id}\",status=\"200\"}");
+        assertThat(metrics.body()).contains("fleetstream_query_requests_seconds_count{internal=\"false\",method=\"GET\",route=\"/v1/devices/{endpoint_id}\",status=\"200\"}");
+        // a histogram with the API's latency buckets, from 5 ms to 10 s and the catch-all
+        assertThat(metrics.body())
+                .contains("fleetstream_query_requests_seconds_bucket{internal=\"false\",method=\"GET\",route=\"/v1/devices/{endpoint_id}\",status=\"200\",le=\"0.005\"}")
+                .contains("fleetstream_query_requests_seconds_bucket{internal=\"false\",method=\"GET\",route=\"/v1/devices/{endpoint_id}\",status=\"200\",le=\"10.0\"}")
+                .contains("fleetstream_query_requests_seconds_bucket{internal=\"false\",method=\"GET\",route=\"/v1/devices/{endpoint_id}\",status=\"200\",le=\"+Inf\"}");
     }
 
     @Test
