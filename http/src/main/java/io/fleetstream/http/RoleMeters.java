@@ -1,6 +1,7 @@
 package io.fleetstream.http;
 
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -41,9 +42,16 @@ public final class RoleMeters implements AutoCloseable {
         this.registry = registry;
     }
 
-    /** A registry with the JVM and process meters bound. */
-    public static RoleMeters create() {
-        RoleMeters meters = new RoleMeters(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    /**
+     * A registry with the JVM and process meters bound, and {@code filters} in place before any meter is registered
+     * (Micrometer applies a filter only to meters registered after it, and warns when one comes later).
+     */
+    public static RoleMeters create(MeterFilter... filters) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        for (MeterFilter filter : filters) {
+            registry.config().meterFilter(filter);
+        }
+        RoleMeters meters = new RoleMeters(registry);
         meters.bind(new JvmMemoryMetrics());
         meters.bind(new JvmGcMetrics());
         meters.bind(new JvmThreadMetrics());

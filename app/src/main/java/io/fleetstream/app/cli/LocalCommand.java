@@ -8,6 +8,9 @@ import io.fleetstream.app.simulate.Simulator;
 import io.fleetstream.app.simulate.SimulatorConfig;
 import io.fleetstream.ingest.poller.PollerConfig;
 import io.fleetstream.schemas.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,6 +19,8 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -26,6 +31,8 @@ import java.util.concurrent.Callable;
 @Command(name = "local", mixinStandardHelpOptions = true,
         description = "Run an embedded Kafka broker and Schema Registry, ingest and topology in one JVM.")
 public final class LocalCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalCommand.class);
 
     @Option(names = "--data-dir", defaultValue = "./data",
             description = "where Kafka, the registry and Kafka Streams keep their data; survives restarts (default: ${DEFAULT-VALUE})")
@@ -86,7 +93,7 @@ public final class LocalCommand implements Callable<Integer> {
                 config = webhook.authorizationHeader().map(config::withAuthorization).orElse(config);
                 simulator = new Simulator(config, DeliveryListener.NONE);
                 simulator.start();
-                System.out.printf("  simulator   %d devices at %.0fx speed posting to the webhook%n", simulatedDevices, speed);
+                log.info("simulator: {} devices at {}x speed posting to the webhook", simulatedDevices, speed);
             }
             try {
                 // stop on a signal, or when the topology stops by itself (a fatal error: exit non-zero, as topology does)
@@ -131,21 +138,34 @@ public final class LocalCommand implements Callable<Integer> {
 
     private void printBanner(LocalStack stack, LocalStack.Settings settings) {
         Optional<PollerConfig> polling = settings.poller();
-        System.out.println();
-        System.out.println("fleetstream local is running (data in " + dataDir.toAbsolutePath().normalize() + ")");
-        System.out.println("  kafka       " + stack.bootstrapServers());
-        System.out.println("  registry    " + stack.registryUrl());
-        System.out.println("  ingest      http://localhost:" + stack.ingestPort() + "/v1/events"
+        Map<String, String> where = new LinkedHashMap<>();
+        where.put("kafka", stack.bootstrapServers());
+        where.put("registry", stack.registryUrl());
+        where.put("ingest", "http://localhost:" + stack.ingestPort() + "/v1/events"
                 + (webhook.authorizationHeader().isPresent() ? " (with the webhook credential)"
                         : " (this host only: set --webhook-token to serve others)"));
-        System.out.println("  query       http://localhost:" + stack.queryPort() + "/v1/devices/{endpoint_id}"
+        where.put("query", "http://localhost:" + stack.queryPort() + "/v1/devices/{endpoint_id}"
                 + (settings.topology().queryAccess().token().isPresent() ? " (Authorization: Bearer <query token>)"
                         : " (this host only: set --query-token to serve others)"));
-        polling.ifPresent(p -> System.out.println("  poller      " + p.baseUrl() + " every " + p.pollInterval()
-                + " as poller " + p.pollerId()));
-        System.out.println("  topics      " + stack.topics().raw() + ", " + stack.topics().prefix() + "events.<category>, "
+        where.put("metrics", "http://localhost:" + stack.ingestPort() + "/metrics (ingest), http://localhost:"
+                + stack.queryPort() + "/metrics (topology)");
+        polling.ifPresent(p -> where.put("poller", p.baseUrl() + " every " + p.pollInterval() + " as poller " + p.pollerId()));
+        where.put("topics", stack.topics().raw() + ", " + stack.topics().prefix() + "events.<category>, "
                 + stack.topics().deadLetters() + ", " + stack.topics().deviceState() + ", "
                 + stack.topics().devicePresence() + ", " + stack.topics().quotaState());
+        String running = "fleetstream local is running (data in " + dataDir.toAbsolutePath().normalize() + ")";
+        if (LogConfiguration.jsonConsole()) {
+            // every console line parses as JSON: the banner is one log line with the addresses as fields
+            LoggingEventBuilder line = log.atInfo();
+            for (Map.Entry<String, String> entry : where.entrySet()) {
+                line = line.addKeyValue(entry.getKey(), entry.getValue());
+            }
+            line.log(running);
+            return;
+        }
+        System.out.println();
+        System.out.println(running);
+        where.forEach((name, value) -> System.out.printf("  %-11s %s%n", name, value));
         System.out.println("Stop with Ctrl-C.");
         System.out.println();
     }

@@ -39,6 +39,17 @@ public record LogConfiguration(LogFormat format, LogLevel level, Optional<Path> 
     /** Logback's own system property naming a configuration file; when set, fleetstream's choice steps aside. */
     static final String LOGBACK_CONFIGURATION_FILE = "logback.configurationFile";
 
+    /** The console's format as last applied; text when nothing was (a run that did not start in {@code Main}). */
+    private static volatile LogFormat consoleFormat = LogFormat.TEXT;
+
+    /**
+     * Whether the console takes JSON lines: what a command prints for people (local's banner) goes through the
+     * logger then, so that every console line parses.
+     */
+    public static boolean jsonConsole() {
+        return consoleFormat == LogFormat.JSON;
+    }
+
     /** The file {@code local} writes the libraries' logs to, under its data directory. */
     public static Path localFile(Path dataDir) {
         return dataDir.resolve("logs").resolve("local.log");
@@ -70,6 +81,7 @@ public record LogConfiguration(LogFormat format, LogLevel level, Optional<Path> 
      * {@code -Dlogback.configurationFile=...}: Logback has read that one, and whoever named it wants exactly it.
      */
     public void apply() {
+        consoleFormat = format;
         if (System.getProperty(LOGBACK_CONFIGURATION_FILE) != null) {
             return;
         }

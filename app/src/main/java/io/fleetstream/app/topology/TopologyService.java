@@ -2,6 +2,7 @@ package io.fleetstream.app.topology;
 
 import io.fleetstream.app.net.FreePort;
 import io.fleetstream.avro.EmnifyEvent;
+import io.fleetstream.http.RoleMeters;
 import io.fleetstream.schemas.TypedTopics;
 import io.fleetstream.schemas.catalog.EventCatalog;
 import io.fleetstream.schemas.registry.HttpSchemaRegistryClient;
@@ -17,11 +18,7 @@ import io.fleetstream.topology.query.QueryAccess;
 import io.fleetstream.topology.query.QueryServer;
 import io.fleetstream.topology.query.StreamsCluster;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -217,12 +214,15 @@ public final class TopologyService implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final InstanceSettings instance;
     private final StreamsHealth health;
+    /** The query port's registry with the JVM and process meters; closed last. */
+    private final RoleMeters roleMeters;
     /** Set by the state listener at the first RUNNING. */
     private volatile boolean streamsMetricsBound;
 
     private TopologyService(InstanceSettings instance, KafkaStreams streams, Admin admin, QueryServer queryServer,
                             KafkaStreamsMetrics streamsMetrics, Thread starter, RegistryOutage outage,
-                            StreamsHealth health) {
+                            StreamsHealth health, RoleMeters roleMeters) {
+        this.roleMeters = roleMeters;
         this.instance = instance;
         this.health = health;
         this.outage = outage;
@@ -246,9 +246,9 @@ public final class TopologyService implements AutoCloseable {
         OutputSchemas outputs = new OutputSchemas(serdes, FleetTopology.writtenValues(
                 new TypedTopics(settings.topology().topics(), serdes), instance.applicationId()), OutputSchemas.defaultBackoff());
         // the topology counts its dead letters here; the query API serves them on /metrics
-        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // before KafkaStreamsMetrics binds: one tag set per state-store metric name
-        meters.config().meterFilter(new StreamsMeterFilter());
+        RoleMeters roleMeters = RoleMeters.create(new StreamsMeterFilter());
+        PrometheusMeterRegistry meters = roleMeters.registry();
         KafkaStreams streams = new KafkaStreams(FleetTopology.build(settings.topology(), serdes, meters),
                 streamsProperties(settings, queryPort));
         RegistryOutage outage = new RegistryOutage(streams, registry, RegistryOutage.defaultBackoff());
@@ -264,9 +264,6 @@ public final class TopologyService implements AutoCloseable {
             // bound at the first RUNNING (bindStreamsMetrics), once Kafka Streams has its tasks
             streamsMetrics = new KafkaStreamsMetrics(streams);
             StreamsMeters.bind(streams, restore, meters);
-            new JvmMemoryMetrics().bindTo(meters);
-            new JvmThreadMetrics().bindTo(meters);
-            new ProcessorMetrics().bindTo(meters);
             String rawTopic = settings.topology().topics().raw();
             // the query API learns the raw topic's real partition count from it: Kafka Streams' metadata knows only assigned ones
             admin = Admin.create(adminProperties(connection));
@@ -283,7 +280,7 @@ public final class TopologyService implements AutoCloseable {
             }, "fleetstream-topology-start");
             starter.setDaemon(true);
             TopologyService service = new TopologyService(instance, streams, admin, query, streamsMetrics, starter, outage,
-                    health);
+                    health, roleMeters);
             streams.setUncaughtExceptionHandler(e -> {
                 Optional<SchemaRegistryException> registryFailure = RegistryOutage.causeOf(e);
                 if (registryFailure.isPresent()) {
@@ -313,7 +310,7 @@ public final class TopologyService implements AutoCloseable {
             return service;
         } catch (RuntimeException e) {
             // Kafka Streams' constructor already started clients (admin, producer) and their threads
-            closeQuietly(query, streams, streamsMetrics, admin);
+            closeQuietly(query, streams, streamsMetrics, admin, roleMeters);
             throw e;
         }
     }
@@ -358,7 +355,7 @@ public final class TopologyService implements AutoCloseable {
     }
 
     private static void closeQuietly(QueryServer query, KafkaStreams streams, KafkaStreamsMetrics streamsMetrics,
-                                     Admin admin) {
+                                     Admin admin, RoleMeters roleMeters) {
         List<AutoCloseable> parts = new ArrayList<>();
         if (query != null) {
             parts.add(query);
@@ -370,6 +367,7 @@ public final class TopologyService implements AutoCloseable {
         if (admin != null) {
             parts.add(admin);
         }
+        parts.add(roleMeters);
         for (AutoCloseable part : parts) {
             try {
                 part.close();
@@ -462,5 +460,6 @@ public final class TopologyService implements AutoCloseable {
         }
         streamsMetrics.close();
         admin.close(Duration.ofSeconds(5));
+        roleMeters.close();
     }
 }

@@ -40,11 +40,12 @@ class LocalConsoleTest {
                 "--query-port=" + FreePort.on(host), "--simulate=20", "--speed=10", "--status-interval=1s");
         String console;
         try (RoleProcess local = RoleProcess.start(List.of("-Xmx512m"), command, dir.resolve("console.log"))) {
-            // events accepted by the webhook show as a rate above zero on some status line
+            // once traffic flows, a status line has every figure: events in above zero, category records out above
+            // zero, devices known to the topology, the dead-letter count and the topology's lag (Kafka Streams'
+            // consumer metrics are there from its first RUNNING)
             await().atMost(Duration.ofSeconds(100)).pollInterval(Duration.ofMillis(500)).until(() -> {
                 local.requireAlive("local");
-                return statusLines(local.logText()).stream().anyMatch(m -> !m.group(1).equals("-")
-                        && Double.parseDouble(m.group(1)) > 0);
+                return statusLines(local.logText()).stream().anyMatch(LocalConsoleTest::complete);
             });
             local.stop(60);
             console = local.logText();
@@ -71,6 +72,16 @@ class LocalConsoleTest {
         }
         String file = Files.readString(LogConfiguration.localFile(dataDir), StandardCharsets.UTF_8);
         assertThat(file).contains(" INFO  [", " kafka.", " org.apache.kafka.streams.", " org.apache.kafka.clients.");
+    }
+
+    private static boolean complete(Matcher status) {
+        for (int i = 1; i <= 6; i++) {
+            if (status.group(i).equals("-")) {
+                return false;
+            }
+        }
+        return Double.parseDouble(status.group(1)) > 0 && Long.parseLong(status.group(2)) > 0
+                && Long.parseLong(status.group(3)) + Long.parseLong(status.group(4)) > 0;
     }
 
     private static List<Matcher> statusLines(String console) {

@@ -10,6 +10,7 @@ import io.fleetstream.avro.QuotaState;
 import io.fleetstream.http.CallerAuthentication;
 import io.fleetstream.http.Health;
 import io.fleetstream.http.HealthEndpoints;
+import io.fleetstream.http.MetricsEndpoint;
 import io.fleetstream.http.HttpEdge;
 import io.fleetstream.schemas.LogFields;
 import io.fleetstream.schemas.catalog.EventCatalog;
@@ -170,7 +171,7 @@ public final class QueryServer implements AutoCloseable {
         HealthEndpoints readiness = new HealthEndpoints(this.health::readiness, RETRY_AFTER_SECONDS);
         get(HealthEndpoints.LIVE_PATH, Set.of(), liveness::ready);
         get(HealthEndpoints.READY_PATH, Set.of(), readiness::ready);
-        get("/metrics", Set.of(), ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(meters.scrape()));
+        get(MetricsEndpoint.PATH, Set.of(), new MetricsEndpoint(meters));
         get("/openapi.yaml", Set.of(), ctx -> ctx.contentType("application/yaml").result(openApi));
         get("/v1/event-types", Set.of(), this::eventTypes);
         get("/v1/instances", Set.of(), this::instances);
