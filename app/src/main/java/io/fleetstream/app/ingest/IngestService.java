@@ -1,5 +1,6 @@
 package io.fleetstream.app.ingest;
 
+import io.fleetstream.app.lifecycle.StartedParts;
 import io.fleetstream.avro.DeadLetter;
 import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.http.MetricsEndpoint;
@@ -26,7 +27,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -183,7 +183,7 @@ public final class IngestService implements AutoCloseable {
                 probes.close();
             }
             publisher.close();
-            closeAll(afterPublisher);
+            StartedParts.closeInReverse(afterPublisher, log);
             throw e;
         }
         return new IngestService(publisher, webhook, probes, poller, meters, afterPublisher);
@@ -220,18 +220,6 @@ public final class IngestService implements AutoCloseable {
             probes.close();
         }
         publisher.close();
-        closeAll(afterPublisher);
-    }
-
-    private static void closeAll(List<AutoCloseable> parts) {
-        List<AutoCloseable> reversed = new ArrayList<>(parts);
-        Collections.reverse(reversed);
-        for (AutoCloseable part : reversed) {
-            try {
-                part.close();
-            } catch (Exception e) {
-                log.warn("error while stopping {}: {}", part.getClass().getSimpleName(), e.toString());
-            }
-        }
+        StartedParts.closeInReverse(afterPublisher, log);
     }
 }

@@ -1,5 +1,6 @@
 package io.fleetstream.app.local;
 
+import io.fleetstream.app.lifecycle.StartedParts;
 import io.fleetstream.app.ingest.IngestService;
 import io.fleetstream.app.kafka.EmbeddedKafka;
 import io.fleetstream.app.kafka.TopicProvisioner;
@@ -19,7 +20,6 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -154,10 +154,10 @@ public final class LocalStack implements AutoCloseable {
             return new LocalStack(started, bootstrapServers, registry, topology, ingest, settings.topics());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            closeAll(started);
+            StartedParts.closeInReverse(started, log);
             throw new IllegalStateException("interrupted while starting", e);
         } catch (RuntimeException e) {
-            closeAll(started);
+            StartedParts.closeInReverse(started, log);
             throw e;
         }
     }
@@ -201,18 +201,6 @@ public final class LocalStack implements AutoCloseable {
 
     @Override
     public void close() {
-        closeAll(started);
-    }
-
-    private static void closeAll(List<AutoCloseable> parts) {
-        List<AutoCloseable> reversed = new ArrayList<>(parts);
-        Collections.reverse(reversed);
-        for (AutoCloseable part : reversed) {
-            try {
-                part.close();
-            } catch (Exception e) {
-                log.warn("error while stopping {}: {}", part.getClass().getSimpleName(), e.toString());
-            }
-        }
+        StartedParts.closeInReverse(started, log);
     }
 }
