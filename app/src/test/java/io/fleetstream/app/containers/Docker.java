@@ -33,6 +33,10 @@ final class Docker {
         }
         if (!available) {
             String reason = "no Docker engine answers (DOCKER_HOST or /var/run/docker.sock): the container tests need one";
+            if (new java.io.File("/.dockerenv").exists() && System.getenv("TESTCONTAINERS_HOST_OVERRIDE") == null) {
+                // Testcontainers in a container looks for the gateway with an alpine container, which needs a registry
+                reason += "; in a container, set TESTCONTAINERS_HOST_OVERRIDE (localhost when dockerd runs in it too)";
+            }
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
                 fail(reason + " (CI=true: .ci/run installs and starts one)");
             }
