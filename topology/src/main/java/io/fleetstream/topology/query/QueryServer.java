@@ -442,8 +442,8 @@ public final class QueryServer implements AutoCloseable {
         AvailabilityQuery query = AvailabilityQuery.parseDevice(parameters(ctx), clock.instant(), retention);
         keyed(ctx, AvailabilityProcessor.STORE, EventKeys.ofEndpoint(id), read -> local.availability(id, query, read)
                 .map(report -> Answer.ok(AvailabilityJson.device(id, query, report)))
-                .orElseGet(() -> Answer.error(404, "no presence change of endpoint_id " + id + " is kept: the device"
-                        + " never went online, or not within the retention")));
+                .orElseGet(() -> Answer.error(404, "no presence change of endpoint_id " + id + " has been recorded (a device"
+                        + " that never went online has none)")));
     }
 
     private void fleetAvailability(Context ctx) {

@@ -38,7 +38,7 @@ class AvailabilityEndpointTest {
     /** Organisation 77: online at 0, purged at 60, online at 90, platform offline at 120, online at 150, timeout at 205. */
     static final TestEvents d1 = new TestEvents(9101, 77);
     /** Organisation 78: online at 10, purged at 100, never back. */
-    static final TestEvents d2 = new TestEvents(9102, 78);
+    static final TestEvents d2 = new TestEvents(9104, 78);
     /** Organisation 78, on a network the event does not name: online at 20. */
     static final TestEvents d3 = new TestEvents(9103, 78);
 
@@ -226,11 +226,11 @@ class AvailabilityEndpointTest {
 
     @Test
     void twoInstancesAnswerExactlyWhatOneHoldingEveryPartitionAnswers() {
-        assertThat(Set.of(fleet.partitionOf("9101"), fleet.partitionOf("9102"), fleet.partitionOf("9103")))
-                .as("the devices are spread over both partitions").containsExactlyInAnyOrder(0, 1);
+        assertThat(List.of(fleet.partitionOf("9101"), fleet.partitionOf("9104"), fleet.partitionOf("9103")))
+                .as("the devices are spread over both partitions").contains(0, 1);
         for (String path : List.of("/v1/fleet/availability?by=operator&" + range(30, 240),
                 "/v1/fleet/availability?" + range(-60, 300), "/v1/devices/9101/availability?" + range(30, 240),
-                "/v1/devices/9102/availability?" + range(0, 200), "/v1/devices/9103/availability?" + range(0, 200))) {
+                "/v1/devices/9104/availability?" + range(0, 200), "/v1/devices/9103/availability?" + range(0, 200))) {
             Http.Response one = Http.get(alone.port(), path);
             Http.Response fromA = Http.get(a.port(), path);
             Http.Response fromB = Http.get(b.port(), path);
