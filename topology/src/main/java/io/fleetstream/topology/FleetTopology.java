@@ -7,6 +7,7 @@ import io.fleetstream.schemas.TypedTopics;
 import io.fleetstream.schemas.catalog.EventCatalog;
 import io.fleetstream.schemas.catalog.EventCategory;
 import io.fleetstream.schemas.serde.AvroSerdes;
+import io.fleetstream.topology.availability.AvailabilityTopology;
 import io.fleetstream.topology.deadletter.DeadLetterSink;
 import io.fleetstream.topology.deadletter.DeadLetterStage;
 import io.fleetstream.topology.deadletter.PoisonGuard;
@@ -124,6 +125,7 @@ public final class FleetTopology {
                 categories.keySerializer(), ReceivedEvent.serializer(serdes.valueSerializer(EmnifyEvent.class)), ROUTE);
 
         DeviceTopology.addTo(topology, config, topics, DEDUPE, deadLetterSink, new DeviceMeters(meters));
+        AvailabilityTopology.addTo(topology, config, DeviceTopology.PRESENCE);
         QuotaTopology.addTo(topology, topics, DEDUPE, deadLetterSink, new QuotaMeters(meters));
         HistoryTopology.addTo(topology, config, DEDUPE, deadLetterSink);
 

@@ -269,7 +269,8 @@ public final class TopologyService implements AutoCloseable {
             admin = Admin.create(adminProperties(connection));
             StreamsCluster cluster = new StreamsCluster(streams, admin, new Instance(instance.advertisedHost(), queryPort),
                     rawTopic, () -> outputs.waitingFor().or(outage::waitingFor));
-            query = new QueryServer(new QueryServer.Config(instance.queryHost(), queryPort).withAccess(instance.queryAccess()),
+            query = new QueryServer(new QueryServer.Config(instance.queryHost(), queryPort).withAccess(instance.queryAccess())
+                    .withRetention(settings.topology().history().retention()),
                     cluster, cluster,
                     new EventHistoryReader(serdes.forValue(EmnifyEvent.class).deserializer(), rawTopic),
                     EventCatalog.standard(), meters, health);

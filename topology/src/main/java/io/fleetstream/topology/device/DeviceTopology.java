@@ -19,6 +19,12 @@ public final class DeviceTopology {
     public static final String PROCESSOR = "device-state-processor";
     public static final String STATE_SINK = "device-state-sink";
     public static final String PRESENCE_SINK = "device-presence-sink";
+    /**
+     * Every presence change passes this node on its way to {@link #PRESENCE_SINK}: another part of the topology
+     * that follows the presence timeline (availability) adds its processor below it, in the same sub-topology, so
+     * its stores share the device-state stores' partitions.
+     */
+    public static final String PRESENCE = "device-presence-changes";
     /** The stage of this part's dead letters. */
     public static final String STAGE = "topology.device-state";
 
@@ -37,7 +43,8 @@ public final class DeviceTopology {
         // buffered events are stored in the bytes they came in, and decoded by the id those carry
         TypedTopic<String, EmnifyEvent> raw = topics.raw();
         topology.addProcessor(PROCESSOR, () -> new PoisonGuard<>(stage, new DeviceStateProcessor(config.deviceTimers(),
-                raw.valueDeserializer(), raw.name(), STATE_SINK, PRESENCE_SINK, stage, meters)), parent);
+                raw.valueDeserializer(), raw.name(), STATE_SINK, PRESENCE, stage, meters)), parent);
+        topology.addProcessor(PRESENCE, PresenceChanges::new, PROCESSOR);
         // the state store is the table of the state topic: same keys, same values
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(DeviceStateProcessor.STATE_STORE), deviceStates.keySerde(),
@@ -54,6 +61,6 @@ public final class DeviceTopology {
         topology.addSink(STATE_SINK, deviceStates.name(), deviceStates.keySerializer(), deviceStates.valueSerializer(),
                 PROCESSOR);
         topology.addSink(PRESENCE_SINK, presenceChanges.name(), presenceChanges.keySerializer(),
-                presenceChanges.valueSerializer(), PROCESSOR);
+                presenceChanges.valueSerializer(), PRESENCE);
     }
 }

@@ -4,6 +4,9 @@ import io.fleetstream.avro.DeviceState;
 import io.fleetstream.avro.QuotaManagementState;
 import io.fleetstream.avro.QuotaState;
 import io.fleetstream.schemas.emnify.EmnifyEventWriter;
+import io.fleetstream.schemas.emnify.EventKeys;
+import io.fleetstream.topology.availability.AvailabilityReport;
+import io.fleetstream.topology.availability.PresenceTimelines;
 import io.fleetstream.topology.history.EventFilter;
 import io.fleetstream.topology.history.EventHistoryReader;
 import io.fleetstream.topology.history.HistoryOrder;
@@ -16,6 +19,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Answers from the partitions this instance holds; no routing, no HTTP. The query server decides
@@ -97,6 +101,27 @@ final class LocalQueries {
             summary.add(counts.of(read));
         }
         return summary;
+    }
+
+    /** A device's availability over the query's range; empty when no presence change of it is kept. */
+    Optional<AvailabilityReport> availability(long endpointId, AvailabilityQuery query, PartitionRead read) {
+        return PresenceTimelines.device(stores.availability(read), endpointId, query.from().toEpochMilli(),
+                query.until().toEpochMilli());
+    }
+
+    /**
+     * The availability of every device of the given partitions with a kept presence change, grouped as the query
+     * says by what each device's state (in the same partition) knows of it.
+     */
+    FleetAvailability fleetAvailability(AvailabilityQuery query, List<PartitionRead> reads) {
+        FleetAvailability fleet = new FleetAvailability(query.by().orElseThrow());
+        for (PartitionRead read : reads) {
+            ReadOnlyKeyValueStore<String, DeviceState> devices = stores.devices(read);
+            PresenceTimelines.forEachDevice(stores.availability(read), query.from().toEpochMilli(),
+                    query.until().toEpochMilli(), (id, report) -> fleet.add(devices.get(EventKeys.ofEndpoint(id)), report));
+            fleet.countPartition();
+        }
+        return fleet;
     }
 
     private EventSlice slice(HistoryPage page) {

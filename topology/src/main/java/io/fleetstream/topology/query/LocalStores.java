@@ -20,4 +20,7 @@ public interface LocalStores {
     ReadOnlyKeyValueStore<String, QuotaManagementState> quotaManagement(PartitionRead read);
 
     ReadOnlyKeyValueStore<Bytes, byte[]> history(PartitionRead read);
+
+    /** The presence timelines ({@link io.fleetstream.topology.availability.AvailabilityProcessor#STORE}). */
+    ReadOnlyKeyValueStore<Bytes, byte[]> availability(PartitionRead read);
 }

@@ -17,6 +17,8 @@ import io.fleetstream.schemas.catalog.EventCatalog;
 import io.fleetstream.schemas.emnify.EventKeys;
 import io.fleetstream.schemas.json.Json;
 import io.fleetstream.schemas.registry.SchemaRegistryException;
+import io.fleetstream.topology.HistoryRetention;
+import io.fleetstream.topology.availability.AvailabilityProcessor;
 import io.fleetstream.topology.device.DeviceStateProcessor;
 import io.fleetstream.topology.history.EventHistoryProcessor;
 import io.fleetstream.topology.history.EventHistoryReader;
@@ -89,14 +91,22 @@ public final class QueryServer implements AutoCloseable {
     /**
      * @param peerTimeout how long to wait for another instance (connect and answer) before treating
      *                    it as unreachable
+     * @param retention   how far back presence changes are kept (the history retention): availability ranges are
+     *                    clipped to it
      */
-    public record Config(String host, int port, Duration peerTimeout, QueryAccess access) {
+    public record Config(String host, int port, Duration peerTimeout, QueryAccess access, Duration retention) {
         public static final Duration DEFAULT_PEER_TIMEOUT = Duration.ofSeconds(5);
 
         public Config {
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(peerTimeout, "peerTimeout");
             Objects.requireNonNull(access, "access");
+            Objects.requireNonNull(retention, "retention");
+        }
+
+        /** With the default history retention. */
+        public Config(String host, int port, Duration peerTimeout, QueryAccess access) {
+            this(host, port, peerTimeout, access, HistoryRetention.DEFAULT_RETENTION);
         }
 
         /** Open to anyone who reaches the port. */
@@ -109,7 +119,11 @@ public final class QueryServer implements AutoCloseable {
         }
 
         public Config withAccess(QueryAccess newAccess) {
-            return new Config(host, port, peerTimeout, newAccess);
+            return new Config(host, port, peerTimeout, newAccess, retention);
+        }
+
+        public Config withRetention(Duration newRetention) {
+            return new Config(host, port, peerTimeout, access, newRetention);
         }
     }
 
@@ -133,6 +147,8 @@ public final class QueryServer implements AutoCloseable {
     private final QueryAccess access;
     private final CallerAuthentication authentication;
     private final byte[] openApi;
+    private final Duration retention;
+    private final Clock clock = Clock.systemUTC();
     /** Every GET route Javalin registered (also one added without {@link #get}), in order. */
     private final List<String> registered = new CopyOnWriteArrayList<>();
     private final Map<String, Set<String>> queryParameters = new ConcurrentHashMap<>();
@@ -154,6 +170,7 @@ public final class QueryServer implements AutoCloseable {
         this.catalog = Objects.requireNonNull(catalog, "catalog");
         this.meters = Objects.requireNonNull(meters, "meters");
         this.access = config.access();
+        this.retention = config.retention();
         this.authentication = access.authentication();
         // other instances are asked with this instance's token: every instance of an application shares it
         this.router = new QueryRouter(cluster, new HttpPeerClient(config.peerTimeout(), access.token()), meters);
@@ -179,9 +196,11 @@ public final class QueryServer implements AutoCloseable {
         get("/v1/devices/{endpoint_id}", Set.of(), this::device);
         get("/v1/devices/{endpoint_id}/quota", Set.of(), this::quota);
         get("/v1/devices/{endpoint_id}/events", EventQuery.PARAMETERS, this::deviceEvents);
+        get("/v1/devices/{endpoint_id}/availability", AvailabilityQuery.DEVICE_PARAMETERS, this::deviceAvailability);
         get("/v1/organisations/{organisation_id}/quota-management", Set.of(), this::quotaManagement);
         get("/v1/organisations/{organisation_id}/events", EventQuery.PARAMETERS, this::organisationEvents);
         get("/v1/fleet/summary", Set.of(), this::summary);
+        get("/v1/fleet/availability", AvailabilityQuery.FLEET_PARAMETERS, this::fleetAvailability);
 
         app.exception(NotAuthenticatedException.class, (e, ctx) -> refuse(ctx, e.outcome()));
         app.exception(BadRequestException.class, (e, ctx) -> error(ctx, 400, e.getMessage(), e.parameter()));
@@ -416,6 +435,28 @@ public final class QueryServer implements AutoCloseable {
         gathered.parts().forEach(total::add);
         Map<String, String> headers = total.asOf().map(t -> Map.of(AS_OF_HEADER, t.toString())).orElse(Map.of());
         send(ctx, new Answer(200, total.toJson(), headers), gathered.stale());
+    }
+
+    private void deviceAvailability(Context ctx) {
+        long id = RequestParameters.id("endpoint_id", ctx.pathParam("endpoint_id"));
+        AvailabilityQuery query = AvailabilityQuery.parseDevice(parameters(ctx), clock.instant(), retention);
+        keyed(ctx, AvailabilityProcessor.STORE, EventKeys.ofEndpoint(id), read -> local.availability(id, query, read)
+                .map(report -> Answer.ok(AvailabilityJson.device(id, query, report)))
+                .orElseGet(() -> Answer.error(404, "no presence change of endpoint_id " + id + " has been recorded (a device"
+                        + " that never went online has none)")));
+    }
+
+    private void fleetAvailability(Context ctx) {
+        QueryRouter.Request asked = request(ctx);
+        AvailabilityQuery query = AvailabilityQuery.parseFleet(parameters(ctx), clock.instant(), retention, !asked.internal());
+        // the other instances are asked for exactly this range, whatever their own clocks say
+        QueryRouter.Request request = asked.internal() ? asked : QueryRouter.Request.fromClient(query.pathAndQuery(ctx.path()));
+        AvailabilityQuery.Grouping by = query.by().orElseThrow();
+        Gathered<FleetAvailability> gathered = router.gather(request, reads -> local.fleetAvailability(query, reads),
+                reply -> FleetAvailability.fromJson(reply.json(), by));
+        FleetAvailability total = new FleetAvailability(by);
+        gathered.parts().forEach(total::add);
+        send(ctx, Answer.ok(asked.internal() ? total.toJson() : total.toJson(query)), gathered.stale());
     }
 
     /** Answers a question about one key, here or relayed from the instance that holds it. */

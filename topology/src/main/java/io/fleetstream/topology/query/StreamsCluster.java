@@ -3,6 +3,7 @@ package io.fleetstream.topology.query;
 import io.fleetstream.avro.DeviceState;
 import io.fleetstream.avro.QuotaManagementState;
 import io.fleetstream.avro.QuotaState;
+import io.fleetstream.topology.availability.AvailabilityProcessor;
 import io.fleetstream.topology.device.DeviceStateProcessor;
 import io.fleetstream.topology.history.EventHistoryProcessor;
 import io.fleetstream.topology.quota.QuotaManagementProcessor;
@@ -175,6 +176,11 @@ public final class StreamsCluster implements Cluster, LocalStores {
     @Override
     public ReadOnlyKeyValueStore<Bytes, byte[]> history(PartitionRead read) {
         return store(EventHistoryProcessor.HISTORY_STORE, read);
+    }
+
+    @Override
+    public ReadOnlyKeyValueStore<Bytes, byte[]> availability(PartitionRead read) {
+        return store(AvailabilityProcessor.STORE, read);
     }
 
     private <K, V> ReadOnlyKeyValueStore<K, V> store(String name, PartitionRead read) {

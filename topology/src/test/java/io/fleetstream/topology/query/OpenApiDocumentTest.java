@@ -121,7 +121,8 @@ class OpenApiDocumentTest {
     void everyReferenceResolvesAndEveryStateRouteDocumentsItsUnavailableAnswer() {
         List<String> stateRoutes = List.of("GET /v1/devices", "GET /v1/devices/{endpoint_id}", "GET /v1/devices/{endpoint_id}/quota",
                 "GET /v1/devices/{endpoint_id}/events", "GET /v1/organisations/{organisation_id}/quota-management",
-                "GET /v1/organisations/{organisation_id}/events", "GET /v1/fleet/summary");
+                "GET /v1/organisations/{organisation_id}/events", "GET /v1/fleet/summary",
+                "GET /v1/devices/{endpoint_id}/availability", "GET /v1/fleet/availability");
         for (String route : stateRoutes) {
             JsonNode responses = documented().get(route).get("responses");
             assertThat(responses.has("503")).as(route).isTrue();

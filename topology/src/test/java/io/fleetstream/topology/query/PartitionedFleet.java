@@ -10,6 +10,7 @@ import io.fleetstream.schemas.registry.InMemorySchemaRegistry;
 import io.fleetstream.schemas.serde.AvroSerdes;
 import io.fleetstream.topology.DeviceTimers;
 import io.fleetstream.topology.TopologyConfig;
+import io.fleetstream.topology.availability.AvailabilityProcessor;
 import io.fleetstream.topology.device.DeviceStateProcessor;
 import io.fleetstream.topology.history.EventHistoryProcessor;
 import io.fleetstream.topology.history.EventHistoryReader;
@@ -110,6 +111,12 @@ final class PartitionedFleet implements AutoCloseable {
                 check.accept(read);
                 return PartitionedFleet.this.history(read.partition());
             }
+
+            @Override
+            public ReadOnlyKeyValueStore<Bytes, byte[]> availability(PartitionRead read) {
+                check.accept(read);
+                return PartitionedFleet.this.availability(read.partition());
+            }
         };
     }
 
@@ -127,6 +134,10 @@ final class PartitionedFleet implements AutoCloseable {
 
     KeyValueStore<Bytes, byte[]> history(int partition) {
         return partitions.get(partition).driver.getKeyValueStore(EventHistoryProcessor.HISTORY_STORE);
+    }
+
+    KeyValueStore<Bytes, byte[]> availability(int partition) {
+        return partitions.get(partition).driver.getKeyValueStore(AvailabilityProcessor.STORE);
     }
 
     @Override
