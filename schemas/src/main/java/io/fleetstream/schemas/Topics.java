@@ -76,6 +76,21 @@ public final class Topics {
         return prefix + "quota.management";
     }
 
+    /** Normalised usage records of the Data Streamer, before dedupe: {@code UsageRecord}, key endpoint id or org-&lt;id&gt;. */
+    public String usageRaw() {
+        return prefix + "usage.raw";
+    }
+
+    /** Deduplicated data usage records (traffic type 5): {@code UsageRecord}. */
+    public String usageData() {
+        return prefix + "usage.data";
+    }
+
+    /** Deduplicated SMS usage records (traffic type 6): {@code UsageRecord}. */
+    public String usageSms() {
+        return prefix + "usage.sms";
+    }
+
     /**
      * Where each emnify API poller keeps its checkpoint (last window end and the event ids at its edge), keyed by
      * poller id, compacted. Its partitions also decide which ingest replica polls: see the ingest poller.
@@ -97,6 +112,9 @@ public final class Topics {
         specs.add(new Spec(quotaState(), Cleanup.COMPACT));
         specs.add(new Spec(quotaManagement(), Cleanup.COMPACT));
         specs.add(new Spec(pollerCheckpoints(), Cleanup.COMPACT));
+        specs.add(new Spec(usageRaw(), Cleanup.DELETE));
+        specs.add(new Spec(usageData(), Cleanup.DELETE));
+        specs.add(new Spec(usageSms(), Cleanup.DELETE));
         return List.copyOf(specs);
     }
 }

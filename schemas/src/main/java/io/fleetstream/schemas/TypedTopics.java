@@ -6,6 +6,7 @@ import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.avro.PresenceChange;
 import io.fleetstream.avro.QuotaManagementState;
 import io.fleetstream.avro.QuotaState;
+import io.fleetstream.avro.UsageRecord;
 import io.fleetstream.schemas.catalog.EventCategory;
 import io.fleetstream.schemas.serde.AvroSerdes;
 import org.apache.avro.specific.SpecificRecord;
@@ -34,7 +35,7 @@ public final class TypedTopics {
         this.serdes = Objects.requireNonNull(serdes, "serdes");
     }
 
-    /** Every topic fleetstream writes Avro values to: raw, dead letters, the categories, device and quota state. */
+    /** Every topic fleetstream writes Avro values to: raw, dead letters, the categories, device and quota state, usage. */
     public List<TypedTopic<String, ? extends SpecificRecord>> all() {
         List<TypedTopic<String, ? extends SpecificRecord>> all = new ArrayList<>();
         all.add(raw());
@@ -46,6 +47,9 @@ public final class TypedTopics {
         all.add(devicePresence());
         all.add(quotaState());
         all.add(quotaManagement());
+        all.add(usageRaw());
+        all.add(usageData());
+        all.add(usageSms());
         return List.copyOf(all);
     }
 
@@ -86,5 +90,20 @@ public final class TypedTopics {
 
     public TypedTopic<String, QuotaManagementState> quotaManagement() {
         return avro(topics.quotaManagement(), QuotaManagementState.class);
+    }
+
+    /** Normalised usage records, before dedupe. */
+    public TypedTopic<String, UsageRecord> usageRaw() {
+        return avro(topics.usageRaw(), UsageRecord.class);
+    }
+
+    /** Deduplicated data usage records. */
+    public TypedTopic<String, UsageRecord> usageData() {
+        return avro(topics.usageData(), UsageRecord.class);
+    }
+
+    /** Deduplicated SMS usage records. */
+    public TypedTopic<String, UsageRecord> usageSms() {
+        return avro(topics.usageSms(), UsageRecord.class);
     }
 }

@@ -26,6 +26,7 @@ import io.fleetstream.topology.routing.EventDeduplicator;
 import io.fleetstream.topology.routing.RawEventDecoder;
 import io.fleetstream.topology.routing.RoutingMeters;
 import io.fleetstream.topology.routing.ReceivedEvent;
+import io.fleetstream.topology.usage.UsageTopology;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
@@ -38,7 +39,8 @@ import java.util.List;
 /**
  * The fleetstream topology: raw events → decode (poison pills to the dead-letter topic) → dedupe by
  * event id → one topic per category, and → device state and presence, quota state, and the
- * per-device and per-organisation event history. Pure: it builds a {@link Topology} and does no I/O; the caller
+ * per-device and per-organisation event history; and raw usage records → decode → dedupe by id → the usage topic of
+ * their traffic type ({@link UsageTopology}). Pure: it builds a {@link Topology} and does no I/O; the caller
  * wires configuration, HTTP and lifecycle.
  *
  * <p>Every stage after dedupe is a {@link PoisonGuard}: an event a stage throws on is dead-lettered by that stage
@@ -128,6 +130,7 @@ public final class FleetTopology {
         AvailabilityTopology.addTo(topology, config, DeviceTopology.PRESENCE);
         QuotaTopology.addTo(topology, topics, DEDUPE, deadLetterSink, new QuotaMeters(meters));
         HistoryTopology.addTo(topology, config, DEDUPE, deadLetterSink);
+        UsageTopology.addTo(topology, config, topics, serdes, meters);
 
         topology.addSink(DEAD_LETTER_SINK, deadLetters.name(), deadLetters.keySerializer(), deadLetters.valueSerializer(),
                 DECODE, ROUTE, DeviceTopology.PROCESSOR, QuotaTopology.STATE_PROCESSOR, QuotaTopology.MANAGEMENT_PROCESSOR,

@@ -33,6 +33,7 @@ class FleetTopologyWrittenValuesTest {
             sinkTopics.add(config.topics().category(category)); // routed by a topic name extractor
         }
         sinkTopics.add(config.topics().raw()); // the history store's values are registered under its subject
+        sinkTopics.add(config.topics().usageRaw()); // ingest writes it; resolved with every topic TypedTopics declares
         // the stores that keep Avro values write them to their changelogs with the same serdes
         sinkTopics.addAll(Set.of("app-device-state-changelog", "app-quota-state-changelog", "app-quota-management-changelog"));
         Set<String> stores = new HashSet<>();

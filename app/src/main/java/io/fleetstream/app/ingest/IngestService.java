@@ -3,6 +3,7 @@ package io.fleetstream.app.ingest;
 import io.fleetstream.app.lifecycle.StartedParts;
 import io.fleetstream.avro.DeadLetter;
 import io.fleetstream.avro.EmnifyEvent;
+import io.fleetstream.avro.UsageRecord;
 import io.fleetstream.http.MetricsEndpoint;
 import io.fleetstream.http.RoleMeters;
 import io.fleetstream.ingest.poller.EmnifyPoller;
@@ -142,8 +143,10 @@ public final class IngestService implements AutoCloseable {
                         settings.webhook().ackTimeout()));
         Topics topics = settings.topics();
         EventPublisher publisher = new EventPublisher(producer, serdes.forValue(EmnifyEvent.class).serializer(),
-                serdes.forValue(DeadLetter.class).serializer(), topics, settings.webhook().ackTimeout(), () -> {
+                serdes.forValue(UsageRecord.class).serializer(), serdes.forValue(DeadLetter.class).serializer(), topics,
+                settings.webhook().ackTimeout(), () -> {
                     serdes.resolveValueSchema(EmnifyEvent.class, topics.raw());
+                    serdes.resolveValueSchema(UsageRecord.class, topics.usageRaw());
                     serdes.resolveValueSchema(DeadLetter.class, topics.deadLetters());
                 }, new ProduceErrors(meters));
         WebhookServer webhook = null;

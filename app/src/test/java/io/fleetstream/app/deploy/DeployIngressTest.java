@@ -86,7 +86,7 @@ class DeployIngressTest {
         }));
 
         assertThat(routes).containsOnly(Map.entry(WebhookServer.EVENTS_PATH, "fleetstream-ingest"),
-                Map.entry("/v1", "fleetstream-topology"));
+                Map.entry(WebhookServer.USAGE_PATH, "fleetstream-ingest"), Map.entry("/v1", "fleetstream-topology"));
         assertThat(routes.keySet()).noneMatch(path -> path.startsWith("/health") || path.startsWith("/metrics")
                 || HealthEndpoints.READY_PATH.startsWith(path));
     }

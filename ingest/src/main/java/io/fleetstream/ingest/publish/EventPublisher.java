@@ -2,6 +2,8 @@ package io.fleetstream.ingest.publish;
 
 import io.fleetstream.avro.DeadLetter;
 import io.fleetstream.avro.EmnifyEvent;
+import io.fleetstream.avro.IngestSource;
+import io.fleetstream.avro.UsageRecord;
 import io.fleetstream.schemas.Topics;
 import io.fleetstream.schemas.deadletter.DeadLetters;
 import io.fleetstream.schemas.registry.SchemaRegistryException;
@@ -34,9 +36,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
- * Writes normalised events to the raw topic and dead letters to the dead-letter topic, and returns only
+ * Writes normalised events to the raw topic (usage records to the raw usage topic, {@link #publishUsage}) and dead
+ * letters to the dead-letter topic, and returns only
  * when Kafka has acknowledged every one of them: ingest answers its caller after this returns, and an
  * answered request is never resent by the Data Streamer.
  *
@@ -58,6 +62,8 @@ public final class EventPublisher implements AutoCloseable {
 
     private final Producer<String, byte[]> producer;
     private final Serializer<EmnifyEvent> eventSerializer;
+    /** Null when this publisher was built for events only: then {@link #publishUsage} refuses. */
+    private final Serializer<UsageRecord> usageSerializer;
     private final Serializer<DeadLetter> deadLetterSerializer;
     private final Topics topics;
     private final Duration ackTimeout;
@@ -91,9 +97,21 @@ public final class EventPublisher implements AutoCloseable {
     public EventPublisher(Producer<String, byte[]> producer, Serializer<EmnifyEvent> eventSerializer,
                           Serializer<DeadLetter> deadLetterSerializer, Topics topics, Duration ackTimeout,
                           Runnable resolveSchemaIds, ProduceErrors errors) {
+        this(producer, eventSerializer, null, deadLetterSerializer, topics, ackTimeout, resolveSchemaIds, errors);
+    }
+
+    /**
+     * As {@link #EventPublisher(Producer, Serializer, Serializer, Topics, Duration, Runnable, ProduceErrors)}, and also
+     * publishing usage records ({@link #publishUsage}) to the raw usage topic with {@code usageSerializer}; null for
+     * none. {@code resolveSchemaIds} should then resolve the usage serializer's id too.
+     */
+    public EventPublisher(Producer<String, byte[]> producer, Serializer<EmnifyEvent> eventSerializer,
+                          Serializer<UsageRecord> usageSerializer, Serializer<DeadLetter> deadLetterSerializer,
+                          Topics topics, Duration ackTimeout, Runnable resolveSchemaIds, ProduceErrors errors) {
         this.errors = Objects.requireNonNull(errors, "errors");
         this.producer = Objects.requireNonNull(producer, "producer");
         this.eventSerializer = Objects.requireNonNull(eventSerializer, "eventSerializer");
+        this.usageSerializer = usageSerializer;
         this.deadLetterSerializer = Objects.requireNonNull(deadLetterSerializer, "deadLetterSerializer");
         this.topics = Objects.requireNonNull(topics, "topics");
         this.ackTimeout = Objects.requireNonNull(ackTimeout, "ackTimeout");
@@ -159,10 +177,44 @@ public final class EventPublisher implements AutoCloseable {
      */
     public PublishResult publish(List<KeyedEvent> events, List<DeadLetter> deadLetters, Duration timeout)
             throws PublishException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(events.size() + deadLetters.size());
+        List<Outgoing> outgoing = new ArrayList<>(events.size());
         for (KeyedEvent keyed : events) {
-            records.add(eventRecord(keyed));
+            ProducerRecord<String, byte[]> record = eventRecord(keyed);
+            outgoing.add(new Outgoing(record, refused -> tooLarge(keyed, record, refused)));
+        }
+        return publishAll(outgoing, deadLetters, timeout);
+    }
+
+    /**
+     * As {@link #publish(List, List, Duration)} for usage records: each to the raw usage topic under its key, with
+     * the same acknowledgement, dead-letter and too-large rules. The result's first count is of usage records.
+     *
+     * @throws IllegalStateException when this publisher was built without a usage record serializer
+     */
+    public PublishResult publishUsage(List<KeyedUsage> usage, List<DeadLetter> deadLetters, Duration timeout)
+            throws PublishException {
+        if (usageSerializer == null && !usage.isEmpty()) {
+            throw new IllegalStateException("this publisher was built for events only: give it a usage record serializer");
+        }
+        List<Outgoing> outgoing = new ArrayList<>(usage.size());
+        for (KeyedUsage keyed : usage) {
+            ProducerRecord<String, byte[]> record = usageRecord(keyed);
+            outgoing.add(new Outgoing(record, refused -> tooLarge(keyed, record, refused)));
+        }
+        return publishAll(outgoing, deadLetters, timeout);
+    }
+
+    /** A record to send, and the dead letter to write instead should Kafka refuse it as too large. */
+    private record Outgoing(ProducerRecord<String, byte[]> record,
+                            Function<RecordTooLargeException, DeadLetter> whenTooLarge) {
+    }
+
+    private PublishResult publishAll(List<Outgoing> outgoing, List<DeadLetter> deadLetters, Duration timeout)
+            throws PublishException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(outgoing.size() + deadLetters.size());
+        for (Outgoing out : outgoing) {
+            records.add(out.record());
         }
         for (DeadLetter deadLetter : deadLetters) {
             records.add(deadLetterRecord(deadLetter));
@@ -173,15 +225,15 @@ public final class EventPublisher implements AutoCloseable {
 
         Map<Integer, RecordTooLargeException> refused = sendAll(records, deadline, timeout);
         List<DeadLetter> replacements = new ArrayList<>(refused.size());
-        int refusedEvents = 0;
+        int refusedPrimaries = 0;
         for (Map.Entry<Integer, RecordTooLargeException> entry : refused.entrySet()) {
             int index = entry.getKey();
             ProducerRecord<String, byte[]> record = records.get(index);
-            if (index < events.size()) {
-                refusedEvents++;
-                replacements.add(tooLarge(events.get(index), record, entry.getValue()));
+            if (index < outgoing.size()) {
+                refusedPrimaries++;
+                replacements.add(outgoing.get(index).whenTooLarge().apply(entry.getValue()));
             } else {
-                replacements.add(shortened(deadLetters.get(index - events.size()), record, entry.getValue()));
+                replacements.add(shortened(deadLetters.get(index - outgoing.size()), record, entry.getValue()));
             }
         }
         for (int keep : new int[] {DeadLetters.KEPT_ORIGINAL_BYTES, 0}) {
@@ -202,7 +254,7 @@ public final class EventPublisher implements AutoCloseable {
             throw new KafkaUnavailableException("the dead-letter topic " + topics.deadLetters() + " refused as too large"
                     + " even a dead letter without its original bytes; check the topic's max.message.bytes");
         }
-        return new PublishResult(events.size() - refusedEvents, deadLetters.size() + refusedEvents);
+        return new PublishResult(outgoing.size() - refusedPrimaries, deadLetters.size() + refusedPrimaries);
     }
 
     /**
@@ -275,6 +327,21 @@ public final class EventPublisher implements AutoCloseable {
         return new ProducerRecord<>(topic, null, event.getIngest().getReceivedAt().toEpochMilli(), keyed.key(), value, headers);
     }
 
+    private ProducerRecord<String, byte[]> usageRecord(KeyedUsage keyed) throws PublishException {
+        UsageRecord usage = keyed.usage();
+        String topic = topics.usageRaw();
+        Headers headers = new RecordHeaders();
+        // a usage record's own time is when the usage it counts ended
+        headers.add(EVENT_TIME_HEADER, ByteBuffer.allocate(Long.BYTES).putLong(usage.getEndTimestamp().toEpochMilli()).array());
+        byte[] value;
+        try {
+            value = usageSerializer.serialize(topic, headers, usage);
+        } catch (RuntimeException e) {
+            throw serialisationFailure("usage record " + usage.getId() + " for " + topic, e);
+        }
+        return new ProducerRecord<>(topic, null, usage.getReceivedAt().toEpochMilli(), keyed.key(), value, headers);
+    }
+
     private ProducerRecord<String, byte[]> deadLetterRecord(DeadLetter deadLetter) throws PublishException {
         String topic = topics.deadLetters();
         Headers headers = new RecordHeaders();
@@ -308,6 +375,24 @@ public final class EventPublisher implements AutoCloseable {
                 + record.value().length + " bytes (" + summary(e) + ")";
         return DeadLetters.tooLargeForKafka(keyed.stage(), reason, keyed.original(), event.getIngest().getReceivedAt(),
                 event.getIngest().getSource(), keyed.key());
+    }
+
+    /** The dead letter of a usage record Kafka refused as too large. */
+    private static DeadLetter tooLarge(KeyedUsage keyed, ProducerRecord<String, byte[]> record, RecordTooLargeException e) {
+        UsageRecord usage = keyed.usage();
+        String reason = "usage record " + usage.getId() + " is too large for Kafka: its value for " + record.topic()
+                + " is " + record.value().length + " bytes (" + summary(e) + ")";
+        return DeadLetters.tooLargeForKafka(keyed.stage(), reason, keyed.original(), usage.getReceivedAt(),
+                sourceOf(usage), keyed.key());
+    }
+
+    private static IngestSource sourceOf(UsageRecord usage) {
+        for (IngestSource source : IngestSource.values()) {
+            if (source.name().equals(usage.getSource())) {
+                return source;
+            }
+        }
+        return IngestSource.UNKNOWN;
     }
 
     /** A dead letter the dead-letter topic refused as too large (its original is large), to be sent shortened. */

@@ -14,12 +14,15 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The webhook's meters. Names as Prometheus scrapes them:
  * <ul>
- *   <li>{@code fleetstream_ingest_webhook_requests_total{outcome,status}}: every request to the events path, counted
+ *   <li>{@code fleetstream_ingest_webhook_requests_total{outcome,status}}: every request to the events or usage path, counted
  *       once when answered, by how it ended ({@link Outcome}) and the HTTP status it got ("200", "503", ...). The
  *       usual pair of each outcome is there from the start, at 0;</li>
  *   <li>{@code fleetstream_ingest_webhook_events_accepted_total}, {@code fleetstream_ingest_webhook_events_dead_lettered_total}:
  *       events of accepted requests, acknowledged on the raw and the dead-letter topic;</li>
- *   <li>{@code fleetstream_ingest_webhook_batch_size_events} (histogram): events per parsed request;</li>
+ *   <li>{@code fleetstream_ingest_webhook_usage_records_accepted_total},
+ *       {@code fleetstream_ingest_webhook_usage_records_dead_lettered_total}: the same for usage records of accepted
+ *       requests to the usage path, acknowledged on the raw usage and the dead-letter topic;</li>
+ *   <li>{@code fleetstream_ingest_webhook_batch_size_events} (histogram): events per parsed request to the events path;</li>
  *   <li>{@code fleetstream_ingest_webhook_request_seconds} (histogram): the whole request, whatever its outcome;</li>
  *   <li>{@code fleetstream_ingest_webhook_ack_latency_seconds} (histogram): from receiving an accepted request to Kafka
  *       acknowledging all of its records.</li>
@@ -31,6 +34,8 @@ final class WebhookMetrics {
     static final String REQUESTS = "fleetstream.ingest.webhook.requests";
     static final String EVENTS_ACCEPTED = "fleetstream.ingest.webhook.events.accepted";
     static final String EVENTS_DEAD_LETTERED = "fleetstream.ingest.webhook.events.dead.lettered";
+    static final String USAGE_ACCEPTED = "fleetstream.ingest.webhook.usage.records.accepted";
+    static final String USAGE_DEAD_LETTERED = "fleetstream.ingest.webhook.usage.records.dead.lettered";
     static final String REQUEST = "fleetstream.ingest.webhook.request";
     static final String ACK_LATENCY = "fleetstream.ingest.webhook.ack.latency";
     static final String BATCH_SIZE = "fleetstream.ingest.webhook.batch.size";
@@ -73,6 +78,8 @@ final class WebhookMetrics {
     private final Map<String, Counter> requests = new ConcurrentHashMap<>();
     private final Counter accepted;
     private final Counter deadLettered;
+    private final Counter usageAccepted;
+    private final Counter usageDeadLettered;
     private final Timer request;
     private final Timer ackLatency;
     private final DistributionSummary batchSize;
@@ -88,6 +95,12 @@ final class WebhookMetrics {
                 .register(registry);
         deadLettered = Counter.builder(EVENTS_DEAD_LETTERED)
                 .description("events that could not be normalised, acknowledged on the dead-letter topic")
+                .register(registry);
+        usageAccepted = Counter.builder(USAGE_ACCEPTED)
+                .description("usage records normalised and acknowledged by Kafka")
+                .register(registry);
+        usageDeadLettered = Counter.builder(USAGE_DEAD_LETTERED)
+                .description("usage records that could not be normalised, acknowledged on the dead-letter topic")
                 .register(registry);
         request = Timer.builder(REQUEST)
                 .description("Data Streamer requests from their start to their answer, whatever the outcome")
@@ -129,6 +142,13 @@ final class WebhookMetrics {
     void acknowledged(int events, int deadLetters, Duration sinceReceived) {
         accepted.increment(events);
         deadLettered.increment(deadLetters);
+        ackLatency.record(sinceReceived);
+    }
+
+    /** Kafka acknowledged the usage records of a request to the usage path. */
+    void usageAcknowledged(int usageRecords, int deadLetters, Duration sinceReceived) {
+        usageAccepted.increment(usageRecords);
+        usageDeadLettered.increment(deadLetters);
         ackLatency.record(sinceReceived);
     }
 }

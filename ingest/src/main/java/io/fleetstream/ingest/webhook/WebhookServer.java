@@ -8,18 +8,23 @@ import io.fleetstream.http.HealthEndpoints;
 import io.fleetstream.http.HttpEdge;
 import io.fleetstream.http.MetricsEndpoint;
 import io.fleetstream.ingest.normalise.EventNormaliser;
+import io.fleetstream.ingest.normalise.UsageNormaliser;
 import io.fleetstream.ingest.publish.EventPublisher;
 import io.fleetstream.ingest.publish.KafkaUnavailableException;
 import io.fleetstream.ingest.publish.KeyedEvent;
+import io.fleetstream.ingest.publish.KeyedUsage;
 import io.fleetstream.ingest.publish.PublishException;
 import io.fleetstream.ingest.publish.PublishReadiness;
 import io.fleetstream.ingest.publish.PublishResult;
 import io.fleetstream.ingest.publish.SchemaRegistryFailureException;
 import io.fleetstream.schemas.LogFields;
+import io.fleetstream.schemas.deadletter.DeadLetters;
 import io.fleetstream.schemas.emnify.EmnifyBatchParser;
 import io.fleetstream.schemas.emnify.EmnifyEventReader;
+import io.fleetstream.schemas.emnify.EmnifyStreamType;
 import io.fleetstream.schemas.emnify.MalformedBatchException;
 import io.fleetstream.schemas.emnify.RawEvent;
+import io.fleetstream.schemas.emnify.UsageRecordReader;
 import io.fleetstream.schemas.json.Json;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -49,6 +54,13 @@ import java.util.Objects;
  * the streamer retries the whole batch (downstream dedupes on event id); when the registry refuses
  * fleetstream's schema, 500, because waiting does not help.
  *
+ * <p>{@code POST /v1/usage} (also PUT and PATCH) takes the batches of a Data Streamer of stream type usage the same way:
+ * the same authentication, limits and answers, each usage record normalised by {@link UsageRecordReader} and published
+ * to the raw usage topic, what cannot be normalised dead-lettered. A record that is unmistakably of the other stream
+ * type ({@link EmnifyStreamType}: a usage record posted to the events path, an event to the usage path) is
+ * dead-lettered with a reason naming the path it belongs on, so a misconfigured streamer shows up in the dead letters
+ * instead of as records with a missing field.
+ *
  * <p>Callers authenticate with the configured bearer token or basic credential; without one configured,
  * only clients on this host are served. Bodies, tokens and credentials are never logged: some MNO-only
  * event details carry activation tokens. {@code GET /health/live} and {@code GET /health/ready} serve
@@ -60,6 +72,8 @@ import java.util.Objects;
 public final class WebhookServer implements AutoCloseable {
 
     public static final String EVENTS_PATH = "/v1/events";
+    /** Where a Data Streamer of stream type usage posts its usage records. */
+    public static final String USAGE_PATH = "/v1/usage";
     /** The dead-letter stage of records this receiver could not normalise. */
     public static final String STAGE = "ingest.webhook";
     /** The realm of the webhook's {@code WWW-Authenticate} challenges. */
@@ -73,6 +87,7 @@ public final class WebhookServer implements AutoCloseable {
     private final WebhookConfig config;
     private final EmnifyBatchParser parser;
     private final EventNormaliser normaliser;
+    private final UsageNormaliser usageNormaliser;
     private final EventPublisher publisher;
     private final CallerAuthentication authentication;
     private final WebhookMetrics metrics;
@@ -94,6 +109,7 @@ public final class WebhookServer implements AutoCloseable {
                          MeterRegistry meters, MetricsEndpoint scrape, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
         this.normaliser = new EventNormaliser(reader, STAGE, IngestSource.STREAMER);
+        this.usageNormaliser = new UsageNormaliser(new UsageRecordReader(), STAGE, IngestSource.STREAMER);
         this.publisher = Objects.requireNonNull(publisher, "publisher");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.parser = new EmnifyBatchParser(config.maxEvents());
@@ -109,10 +125,14 @@ public final class WebhookServer implements AutoCloseable {
         // before the answer is written: a client that has its answer always finds its request counted
         app.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
         app.after(this::answered);
-        Handler receive = this::receive;
+        Handler receive = ctx -> receive(ctx, EmnifyStreamType.EVENTS);
         app.post(EVENTS_PATH, receive);
         app.put(EVENTS_PATH, receive);
         app.patch(EVENTS_PATH, receive);
+        Handler receiveUsage = ctx -> receive(ctx, EmnifyStreamType.USAGE);
+        app.post(USAGE_PATH, receiveUsage);
+        app.put(USAGE_PATH, receiveUsage);
+        app.patch(USAGE_PATH, receiveUsage);
         new HealthEndpoints(readiness::health, config.retryAfterSeconds()).install(app);
         if (scrape != null) {
             scrape.install(app);
@@ -133,7 +153,8 @@ public final class WebhookServer implements AutoCloseable {
                     + " configure a bearer token or basic credential to accept the Data Streamer");
         }
         app.start();
-        log.info("ingest webhook listening on {}:{} ({} {})", config.host(), port(), "POST|PUT|PATCH", EVENTS_PATH);
+        log.info("ingest webhook listening on {}:{} ({} {} and {})", config.host(), port(), "POST|PUT|PATCH", EVENTS_PATH,
+                USAGE_PATH);
         log.info("ingest webhook configuration: {}", config);
         return this;
     }
@@ -150,12 +171,12 @@ public final class WebhookServer implements AutoCloseable {
     }
 
     /**
-     * Counts and times every answered request to the events path, once, with the outcome its handler settled, or, when
+     * Counts and times every answered request to the events or usage path, once, with the outcome its handler settled, or, when
      * it was refused before the handler ran (405, a body that stopped arriving), the outcome of its status.
      */
     private void answered(Context ctx) {
         WebhookMetrics.Outcome outcome = ctx.attribute(OUTCOME);
-        if (outcome == null && !isEventsPath(ctx.path())) {
+        if (outcome == null && !isPath(ctx.path(), EVENTS_PATH) && !isPath(ctx.path(), USAGE_PATH)) {
             return;
         }
         int status = ctx.statusCode();
@@ -165,19 +186,20 @@ public final class WebhookServer implements AutoCloseable {
         metrics.answered(outcome != null ? outcome : WebhookMetrics.Outcome.ofStatus(status), status, took);
     }
 
-    private static boolean isEventsPath(String path) {
+    private static boolean isPath(String path, String expected) {
         int end = path.length();
         while (end > 1 && path.charAt(end - 1) == '/') {
             end--;
         }
-        return path.regionMatches(0, EVENTS_PATH, 0, EVENTS_PATH.length()) && end == EVENTS_PATH.length();
+        return path.regionMatches(0, expected, 0, expected.length()) && end == expected.length();
     }
 
     private static void settle(Context ctx, WebhookMetrics.Outcome outcome) {
         ctx.attribute(OUTCOME, outcome);
     }
 
-    private void receive(Context ctx) {
+    /** One request to the events or the usage path: {@code path} says which stream type it is meant for. */
+    private void receive(Context ctx, EmnifyStreamType path) {
         long started = System.nanoTime();
         Instant receivedAt = Instant.ofEpochMilli(clock.millis());
 
@@ -203,11 +225,47 @@ public final class WebhookServer implements AutoCloseable {
             error(ctx, tooMany ? 413 : 400, e.getMessage());
             return;
         }
-        metrics.batch(batch.size());
 
-        List<KeyedEvent> events = new ArrayList<>(batch.size());
+        String what = path == EmnifyStreamType.EVENTS ? "events" : "usage records";
         List<DeadLetter> deadLetters = new ArrayList<>();
+        PublishResult published;
+        try {
+            if (path == EmnifyStreamType.EVENTS) {
+                metrics.batch(batch.size());
+                published = publisher.publish(events(batch, receivedAt, deadLetters), deadLetters, config.ackTimeout());
+            } else {
+                published = publisher.publishUsage(usage(batch, receivedAt, deadLetters), deadLetters, config.ackTimeout());
+            }
+        } catch (PublishException e) {
+            refuse(ctx, batch.size(), e);
+            return;
+        }
+        Duration sinceReceived = Duration.ofNanos(System.nanoTime() - started);
+        if (path == EmnifyStreamType.EVENTS) {
+            metrics.acknowledged(published.events(), published.deadLetters(), sinceReceived);
+        } else {
+            metrics.usageAcknowledged(published.events(), published.deadLetters(), sinceReceived);
+        }
+        settle(ctx, WebhookMetrics.Outcome.ACCEPTED);
+        if (published.deadLetters() > 0) {
+            String reason = deadLetters.isEmpty() ? "too large for Kafka" : deadLetters.get(0).getReason();
+            log.atWarn().addKeyValue(LogFields.EVENTS, batch.size()).addKeyValue(LogFields.REASON, reason)
+                    .log("dead-lettered {} of {} {}; first reason: {}", published.deadLetters(), batch.size(), what, reason);
+        }
+        log.debug("accepted {} {}, dead-lettered {}", published.events(), what, published.deadLetters());
+        respond(ctx, 200, Json.mapper().createObjectNode()
+                .put("accepted", published.events())
+                .put("dead_lettered", published.deadLetters()));
+    }
+
+    /** The batch's events, keyed; what cannot be normalised (a usage record among them too) added to {@code deadLetters}. */
+    private List<KeyedEvent> events(List<RawEvent> batch, Instant receivedAt, List<DeadLetter> deadLetters) {
+        List<KeyedEvent> events = new ArrayList<>(batch.size());
         for (RawEvent raw : batch) {
+            if (EmnifyStreamType.of(raw.json()) == EmnifyStreamType.USAGE) {
+                deadLetters.add(wrongPath(raw, EmnifyStreamType.USAGE, receivedAt));
+                continue;
+            }
             EventNormaliser.Normalised normalised = normaliser.normalise(raw, receivedAt);
             if (normalised instanceof EventNormaliser.Keyed keyed) {
                 events.add(keyed.event());
@@ -215,25 +273,35 @@ public final class WebhookServer implements AutoCloseable {
                 deadLetters.add(rejected.deadLetter());
             }
         }
+        return events;
+    }
 
-        PublishResult published;
-        try {
-            published = publisher.publish(events, deadLetters, config.ackTimeout());
-        } catch (PublishException e) {
-            refuse(ctx, batch.size(), e);
-            return;
+    /** The batch's usage records, keyed; what cannot be normalised (an event among them too) added to {@code deadLetters}. */
+    private List<KeyedUsage> usage(List<RawEvent> batch, Instant receivedAt, List<DeadLetter> deadLetters) {
+        List<KeyedUsage> usage = new ArrayList<>(batch.size());
+        for (RawEvent raw : batch) {
+            if (EmnifyStreamType.of(raw.json()) == EmnifyStreamType.EVENTS) {
+                deadLetters.add(wrongPath(raw, EmnifyStreamType.EVENTS, receivedAt));
+                continue;
+            }
+            UsageNormaliser.Normalised normalised = usageNormaliser.normalise(raw, receivedAt);
+            if (normalised instanceof UsageNormaliser.Keyed keyed) {
+                usage.add(keyed.usage());
+            } else if (normalised instanceof UsageNormaliser.DeadLettered rejected) {
+                deadLetters.add(rejected.deadLetter());
+            }
         }
-        metrics.acknowledged(published.events(), published.deadLetters(), Duration.ofNanos(System.nanoTime() - started));
-        settle(ctx, WebhookMetrics.Outcome.ACCEPTED);
-        if (published.deadLetters() > 0) {
-            String reason = deadLetters.isEmpty() ? "too large for Kafka" : deadLetters.get(0).getReason();
-            log.atWarn().addKeyValue(LogFields.EVENTS, batch.size()).addKeyValue(LogFields.REASON, reason)
-                    .log("dead-lettered {} of {} events; first reason: {}", published.deadLetters(), batch.size(), reason);
-        }
-        log.debug("accepted {} events, dead-lettered {}", published.events(), published.deadLetters());
-        respond(ctx, 200, Json.mapper().createObjectNode()
-                .put("accepted", published.events())
-                .put("dead_lettered", published.deadLetters()));
+        return usage;
+    }
+
+    /** The dead letter of a record of stream type {@code actual} posted to the other type's path. */
+    private static DeadLetter wrongPath(RawEvent raw, EmnifyStreamType actual, Instant receivedAt) {
+        String reason = actual == EmnifyStreamType.USAGE
+                ? "a usage record (it has " + actual.keysIn(raw.json()) + ") was posted to the events path " + EVENTS_PATH
+                        + ": post usage records to " + USAGE_PATH + " (the Data Streamer of stream type usage)"
+                : "an event (it has " + actual.keysIn(raw.json()) + ") was posted to the usage path " + USAGE_PATH
+                        + ": post events to " + EVENTS_PATH + " (the Data Streamer of stream type events)";
+        return DeadLetters.unreadable(STAGE, reason, raw.original(), receivedAt, IngestSource.STREAMER);
     }
 
     /**

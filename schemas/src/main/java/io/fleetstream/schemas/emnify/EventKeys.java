@@ -1,6 +1,7 @@
 package io.fleetstream.schemas.emnify;
 
 import io.fleetstream.avro.EmnifyEvent;
+import io.fleetstream.avro.UsageRecord;
 
 /**
  * The Kafka record key of an event: the endpoint id, so every event of a device lands on one partition
@@ -25,6 +26,20 @@ public final class EventKeys {
         }
         if (event.getOrganisation() != null) {
             return ofOrganisation(event.getOrganisation().getId());
+        }
+        return ORGANISATION_PREFIX + "unknown";
+    }
+
+    /**
+     * A usage record's key, by the same rule: a device's usage records and its events share a partition, so joining
+     * usage to the device's session needs no repartition.
+     */
+    public static String keyOf(UsageRecord usage) {
+        if (usage.getEndpoint() != null) {
+            return ofEndpoint(usage.getEndpoint().getId());
+        }
+        if (usage.getOrganisation() != null) {
+            return ofOrganisation(usage.getOrganisation().getId());
         }
         return ORGANISATION_PREFIX + "unknown";
     }

@@ -30,6 +30,17 @@ final class ExtraFields {
         child.set(key, value);
     }
 
+    /**
+     * Moves what was collected here, while reading an object nested inside {@code parent}, under {@code parent} in
+     * {@code target}: keys two levels deep, such as an unknown key of a usage record's {@code operator.country}.
+     */
+    void mergeUnder(String parent, ExtraFields target) {
+        if (root == null) {
+            return;
+        }
+        root.properties().forEach(field -> target.putUnder(parent, field.getKey(), field.getValue()));
+    }
+
     /** The collected keys as JSON text, or null when every key was modelled. */
     String toJson() {
         return root == null ? null : JsonText.of(root);

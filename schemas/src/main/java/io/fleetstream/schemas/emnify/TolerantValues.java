@@ -2,6 +2,8 @@ package io.fleetstream.schemas.emnify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.math.BigDecimal;
+
 /**
  * Reads one JSON value as the type fleetstream models, accepting the spellings emnify uses for it:
  * numbers written as strings ({@code "operator_id": "3"}, {@code "volume": "1.000000"}), booleans as
@@ -60,6 +62,35 @@ final class TolerantValues {
             return null;
         }
         return Double.isFinite(value) ? value : null;
+    }
+
+    /**
+     * An exact decimal from a JSON number or a numeric string ({@code 0.00188512}, {@code "0.219933"}), never through a
+     * double: money and volumes keep every digit emnify sent. Callers bound its digits before scaling it: a value such
+     * as {@code 1E+999999} is returned as it is, a few bytes, and only becomes a billion digits when rescaled.
+     */
+    static BigDecimal asDecimal(JsonNode node) {
+        if (node == null) {
+            return null;
+        }
+        if (node.isNumber()) {
+            if ((node.isDouble() || node.isFloat()) && !Double.isFinite(node.doubleValue())) {
+                return null;
+            }
+            return node.decimalValue();
+        }
+        if (node.isTextual()) {
+            String text = node.textValue().trim();
+            if (text.length() > MAX_DESCRIBED_LENGTH || !looksNumeric(text)) {
+                return null;
+            }
+            try {
+                return new BigDecimal(text);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return null;
     }
 
     /** {@code true}/{@code false}, {@code 1}/{@code 0}, and the same as strings, in any case. */

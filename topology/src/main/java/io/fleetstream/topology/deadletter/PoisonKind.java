@@ -19,7 +19,9 @@ public enum PoisonKind {
     /** A registered schema an event cannot be read from. */
     SCHEMA_MISMATCH,
     /** Decoded, but a processing stage threw on it. */
-    PROCESSING_FAILED;
+    PROCESSING_FAILED,
+    /** A usage record of a traffic type fleetstream has no topic for (it routes 5 Data and 6 SMS). */
+    UNKNOWN_TRAFFIC_TYPE;
 
     /** The tag value: the lower-case name. */
     public String tag() {

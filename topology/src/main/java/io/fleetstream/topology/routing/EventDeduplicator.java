@@ -1,13 +1,10 @@
 package io.fleetstream.topology.routing;
 
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 
 import java.time.Duration;
 
@@ -31,7 +28,7 @@ public final class EventDeduplicator implements Processor<String, ReceivedEvent,
     private final Duration retention;
     private final RoutingMeters meters;
     private ProcessorContext<String, ReceivedEvent> context;
-    private WindowStore<Long, Long> seen;
+    private FirstSeenIds seen;
 
     /** @param meters where dropped copies are counted */
     public EventDeduplicator(Duration retention, RoutingMeters meters) {
@@ -41,29 +38,21 @@ public final class EventDeduplicator implements Processor<String, ReceivedEvent,
 
     /** The store this processor needs: ids kept for {@code retention} after they were first seen. */
     public static StoreBuilder<WindowStore<Long, Long>> seenStore(Duration retention) {
-        // a point in time per id, so a 1 ms window; segments of a day at most keep the number of files small
-        return Stores.windowStoreBuilder(Stores.persistentWindowStore(SEEN_STORE, retention, Duration.ofMillis(1), false),
-                Serdes.Long(), Serdes.Long());
+        return FirstSeenIds.store(SEEN_STORE, retention);
     }
 
     @Override
     public void init(ProcessorContext<String, ReceivedEvent> context) {
         this.context = context;
-        this.seen = context.getStateStore(SEEN_STORE);
+        this.seen = new FirstSeenIds(context.getStateStore(SEEN_STORE), retention);
     }
 
     @Override
     public void process(Record<String, ReceivedEvent> record) {
-        long id = record.value().event().getId();
-        long now = context.currentSystemTimeMs();
-        // open-ended: an instance whose clock runs behind the one that first saw the id still finds it
-        try (WindowStoreIterator<Long> firstSeen = seen.fetch(id, now - retention.toMillis(), Long.MAX_VALUE)) {
-            if (firstSeen.hasNext()) {
-                meters.duplicateDropped();
-                return;
-            }
+        if (!seen.firstSighting(record.value().event().getId(), context.currentSystemTimeMs())) {
+            meters.duplicateDropped();
+            return;
         }
-        seen.put(id, now, now);
         context.forward(record);
     }
 }

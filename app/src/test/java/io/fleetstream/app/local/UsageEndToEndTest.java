@@ -1,0 +1,109 @@
+package io.fleetstream.app.local;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetstream.app.testing.TopicReader;
+import io.fleetstream.avro.DeadLetter;
+import io.fleetstream.avro.UsageRecord;
+import io.fleetstream.ingest.webhook.WebhookConfig;
+import io.fleetstream.ingest.webhook.WebhookServer;
+import io.fleetstream.schemas.Topics;
+import io.fleetstream.schemas.emnify.UsageExamples;
+import io.fleetstream.schemas.json.Json;
+import io.fleetstream.topology.TopologyConfig;
+import io.fleetstream.topology.usage.UsageTopology;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Usage records the way a Data Streamer of type usage delivers them, into {@code local} mode: posted to
+ * {@code /v1/usage}, through the embedded broker and registry, deduplicated and routed by the topology to
+ * {@code emnify.usage.data} and {@code emnify.usage.sms}, the rest dead-lettered.
+ */
+class UsageEndToEndTest {
+
+    private static final Topics topics = Topics.withDefaultPrefix();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static Path dataDir;
+    private static LocalStack stack;
+    private static TopicReader reader;
+
+    @BeforeAll
+    static void start() throws IOException {
+        dataDir = Files.createTempDirectory("fleetstream-usage-e2e");
+        stack = LocalStack.start(new LocalStack.Settings(dataDir, LocalStack.Ports.any(), topics, 3,
+                TopologyConfig.defaults(topics), "exactly_once_v2", Duration.ofMillis(100), WebhookConfig.defaults()),
+                new SimpleMeterRegistry());
+        reader = new TopicReader(stack.bootstrapServers(), stack.registryUrl());
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        if (stack != null) {
+            stack.close();
+        }
+        try (Stream<Path> files = Files.walk(dataDir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    @Test
+    void usageRecordsReachTheirTrafficTypesTopicOnceWithTheirCostExact() throws Exception {
+        ObjectNode sms = UsageExamples.json(UsageExamples.DATA);
+        sms.put("id", 444000001L);
+        sms.set("traffic_type", Json.mapper().readTree("{\"id\": 6, \"description\": \"SMS\"}"));
+        sms.put("cost", "0.09");
+        sms.remove("volume");
+        ObjectNode voice = UsageExamples.json(UsageExamples.DATA);
+        voice.put("id", 444000002L);
+        voice.set("traffic_type", Json.mapper().readTree("{\"id\": 9, \"description\": \"Voice\"}"));
+        String malformed = "{\"id\": 444000003, \"traffic_type\": {\"id\": 5}, \"end_timestamp\": \"2024-02-15T14:56:15Z\", \"cost\": \"a lot\"}";
+        String body = "[" + UsageExamples.text(UsageExamples.DATA) + "," + UsageExamples.text(UsageExamples.DATA) + ","
+                + Json.mapper().writeValueAsString(sms) + "," + Json.mapper().writeValueAsString(voice) + "," + malformed + "]";
+
+        HttpResponse<String> response = post(body);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(Json.mapper().readTree(response.body())).isEqualTo(Json.mapper().readTree("{\"accepted\": 4, \"dead_lettered\": 1}"));
+        assertThat(reader.values(topics.usageRaw(), UsageRecord.class)).hasSize(4);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(reader.values(topics.usageData(), UsageRecord.class)).extracting(UsageRecord::getId)
+                    .containsExactly(333333333333333L);
+            assertThat(reader.values(topics.usageSms(), UsageRecord.class)).extracting(UsageRecord::getId)
+                    .containsExactly(444000001L);
+            assertThat(reader.values(topics.deadLetters(), DeadLetter.class)).extracting(DeadLetter::getStage)
+                    .containsExactlyInAnyOrder(WebhookServer.STAGE, UsageTopology.ROUTING_STAGE);
+        });
+        List<TopicReader.Read<UsageRecord>> data = reader.readAll(topics.usageData(), UsageRecord.class);
+        assertThat(data.get(0).key()).isEqualTo("123456789");
+        assertThat(data.get(0).value().getCost()).isEqualTo(new BigDecimal("0.0018851200"));
+        assertThat(data.get(0).value().getVolume().getTotal()).isEqualTo(new BigDecimal("0.219933"));
+        assertThat(reader.values(topics.deadLetters(), DeadLetter.class))
+                .anySatisfy(d -> assertThat(d.getReason()).contains("cost 'a lot' is not a number"))
+                .anySatisfy(d -> assertThat(d.getReason()).contains("traffic_type 9 (Voice)"));
+    }
+
+    private static HttpResponse<String> post(String body) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + stack.ingestPort() + WebhookServer.USAGE_PATH))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}

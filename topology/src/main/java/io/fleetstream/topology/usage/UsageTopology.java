@@ -1,0 +1,66 @@
+package io.fleetstream.topology.usage;
+
+import io.fleetstream.avro.DeadLetter;
+import io.fleetstream.avro.UsageRecord;
+import io.fleetstream.schemas.TypedTopic;
+import io.fleetstream.schemas.TypedTopics;
+import io.fleetstream.schemas.serde.AvroSerdes;
+import io.fleetstream.topology.TopologyConfig;
+import io.fleetstream.topology.deadletter.DeadLetterSink;
+import io.fleetstream.topology.deadletter.DeadLetterStage;
+import io.fleetstream.topology.deadletter.PoisonKind;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.Topology;
+
+import java.util.EnumSet;
+
+/**
+ * Usage records: raw usage topic → decode (poison pills to the dead-letter topic) → dedupe by usage record id (the
+ * events' mechanism and retention, a store of its own) → {@code usage.data} (traffic type 5) or {@code usage.sms} (6);
+ * any other traffic type to the dead-letter topic. Values are written as the bytes they were read in.
+ *
+ * <p>A subtopology of its own, with its own node writing to the dead-letter topic: sharing a node with the events
+ * would make one task read both raw topics, and the events' processing (stream time, the reorder buffer, waiting for
+ * idle partitions) would then depend on usage traffic. Its dead letters are counted in the same meter as the events'
+ * ({@link DeadLetterSink#DEAD_LETTERS}).
+ */
+public final class UsageTopology {
+
+    public static final String SOURCE = "usage-raw-source";
+    public static final String DECODE = "decode-usage-records";
+    public static final String DEDUPE = "dedupe-usage-records";
+    public static final String ROUTE = "route-usage-records";
+    public static final String DATA_SINK = "usage-data-sink";
+    public static final String SMS_SINK = "usage-sms-sink";
+    public static final String DEAD_LETTER_SINK = "usage-dead-letters-sink";
+    /** The stage of dead letters of usage records of a traffic type without a topic. */
+    public static final String ROUTING_STAGE = "topology.usage-routing";
+
+    private UsageTopology() {
+    }
+
+    /** @param meters where its meters ({@link UsageMeters}) and its dead letters' counters are registered */
+    public static void addTo(Topology topology, TopologyConfig config, TypedTopics topics, AvroSerdes serdes,
+                             MeterRegistry meters) {
+        TypedTopic<String, UsageRecord> raw = topics.usageRaw();
+        TypedTopic<String, DeadLetter> deadLetterTopic = topics.deadLetters();
+        DeadLetterSink deadLetters = new DeadLetterSink(DEAD_LETTER_SINK, meters);
+        UsageMeters usageMeters = new UsageMeters(meters);
+        // read as bytes and decoded by the next node, so what does not decode becomes a dead letter (as for events)
+        topology.addSource(SOURCE, raw.keyDeserializer(), Serdes.ByteArray().deserializer(), raw.name());
+        DeadLetterStage decoding = deadLetters.stage(UsageDecoder.STAGE, EnumSet.of(PoisonKind.NO_VALUE,
+                PoisonKind.NOT_AVRO, PoisonKind.UNKNOWN_SCHEMA, PoisonKind.SCHEMA_MISMATCH));
+        topology.addProcessor(DECODE, () -> new UsageDecoder(raw.valueDeserializer(), DEDUPE, decoding), SOURCE);
+        topology.addProcessor(DEDUPE, () -> new UsageDeduplicator(config.dedupeRetention(), usageMeters), DECODE);
+        topology.addStateStore(UsageDeduplicator.seenStore(config.dedupeRetention()), DEDUPE);
+        DeadLetterStage routing = deadLetters.stage(ROUTING_STAGE, EnumSet.of(PoisonKind.UNKNOWN_TRAFFIC_TYPE));
+        topology.addProcessor(ROUTE, () -> new UsageRouting(DATA_SINK, SMS_SINK, routing, usageMeters), DEDUPE);
+        Serializer<ReceivedUsage> written = ReceivedUsage.serializer(serdes.valueSerializer(UsageRecord.class));
+        topology.addSink(DATA_SINK, topics.usageData().name(), raw.keySerializer(), written, ROUTE);
+        topology.addSink(SMS_SINK, topics.usageSms().name(), raw.keySerializer(), written, ROUTE);
+        topology.addSink(DEAD_LETTER_SINK, deadLetterTopic.name(), deadLetterTopic.keySerializer(),
+                deadLetterTopic.valueSerializer(), DECODE, ROUTE);
+    }
+}
