@@ -29,7 +29,8 @@ import java.util.function.LongSupplier;
  *   <li>in: events the webhook accepted plus events the poller pulled, per second over the last interval;</li>
  *   <li>out: records the topology routed to the category topics, since the start;</li>
  *   <li>devices: online (debounced presence) and the other devices the topology's stores hold;</li>
- *   <li>dlq: records dead-lettered by ingest (webhook, poller) and by the topology, since the start;</li>
+ *   <li>dlq: records dead-lettered by ingest (webhook events and usage records, poller) and by the topology, since
+ *   the start;</li>
  *   <li>lag: the Kafka Streams consumer's records behind the end of its partitions, summed.</li>
  * </ul>
  * It reads the meters of both of {@code local}'s registries (the ingest port's and the query port's) by their names
@@ -47,6 +48,7 @@ public final class LocalStatus implements AutoCloseable {
     static final String DEVICES_ONLINE = "fleetstream.topology.devices.online";
     static final String WEBHOOK_DEAD_LETTERED = "fleetstream.ingest.webhook.events.dead.lettered";
     static final String POLLER_DEAD_LETTERED = "fleetstream.ingest.poller.events.dead.lettered";
+    static final String USAGE_DEAD_LETTERED = "fleetstream.ingest.webhook.usage.records.dead.lettered";
     static final String TOPOLOGY_DEAD_LETTERS = "fleetstream.topology.dead.letters";
     /** Per partition, from Micrometer's KafkaStreamsMetrics. */
     static final String RECORDS_LAG = "kafka.consumer.fetch.manager.records.lag";
@@ -123,7 +125,7 @@ public final class LocalStatus implements AutoCloseable {
         return new Snapshot(nanoTime.getAsLong(), sum(WEBHOOK_ACCEPTED, POLLER_PULLED), sum(ROUTED), online,
                 devices.isPresent() && online.isPresent()
                         ? OptionalDouble.of(Math.max(0, devices.getAsDouble() - online.getAsDouble())) : OptionalDouble.empty(),
-                sum(WEBHOOK_DEAD_LETTERED, POLLER_DEAD_LETTERED, TOPOLOGY_DEAD_LETTERS), lag());
+                sum(WEBHOOK_DEAD_LETTERED, USAGE_DEAD_LETTERED, POLLER_DEAD_LETTERED, TOPOLOGY_DEAD_LETTERS), lag());
     }
 
     /** The line between two snapshots. */

@@ -31,6 +31,7 @@ class LocalStatusTest {
         Counter accepted = ingest.counter(LocalStatus.WEBHOOK_ACCEPTED);
         Counter pulled = ingest.counter(LocalStatus.POLLER_PULLED);
         ingest.counter(LocalStatus.WEBHOOK_DEAD_LETTERED).increment(2);
+        ingest.counter(LocalStatus.USAGE_DEAD_LETTERED).increment(3);
         query.counter(LocalStatus.TOPOLOGY_DEAD_LETTERS, "stage", "route", "reason", "bad").increment(1);
         query.counter(LocalStatus.TOPOLOGY_DEAD_LETTERS, "stage", "device", "reason", "bad").increment(4);
         query.counter(LocalStatus.ROUTED, "category", "data-connection").increment(300);
@@ -55,12 +56,12 @@ class LocalStatusTest {
         nanos.addAndGet(Duration.ofSeconds(5).toNanos());
         LocalStatus.Line line = LocalStatus.line(before, status.snapshot());
 
-        // (500 + 100 - 100) events in 5 s; 7 DLQ records from ingest and two topology stages; the restore
-        // consumer's lag, a partition not fetched yet (NaN) and the underscore twins are left out
+        // (500 + 100 - 100) events in 5 s; 10 DLQ records from ingest (events and usage records) and two topology
+        // stages; the restore consumer's lag, a partition not fetched yet (NaN) and the underscore twins are left out
         assertThat(line.text()).isEqualTo(
-                "status: in 100.0 events/s, out 312 category records, devices 72 online / 28 offline, dlq 7, lag 7");
+                "status: in 100.0 events/s, out 312 category records, devices 72 online / 28 offline, dlq 10, lag 7");
         assertThat(line.eventsInPerSecond()).hasValue(100.0);
-        assertThat(line.deadLetters()).hasValue(7);
+        assertThat(line.deadLetters()).hasValue(10);
     }
 
     @Test
