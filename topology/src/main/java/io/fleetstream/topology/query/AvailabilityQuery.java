@@ -119,7 +119,7 @@ public record AvailabilityQuery(Instant from, Instant until, Optional<Grouping> 
         }
         if (!from.isBefore(until)) {
             throw new BadRequestException(givenFrom.isPresent() ? "from" : "until", "the range " + givenFrom.orElse(from)
-                    + " to " + givenUntil.orElse(until) + " lies outside what is kept: availability covers the last "
+                    + " to " + givenUntil.orElse(until) + " lies outside what is kept: the last "
                     + describe(retention) + " up to now (" + horizon + " to " + now + ")");
         }
         return new AvailabilityQuery(from, until, by, notes);

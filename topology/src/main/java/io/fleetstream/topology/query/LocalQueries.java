@@ -16,10 +16,14 @@ import io.fleetstream.topology.history.StoredEvent;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+import io.fleetstream.topology.usage.UsageBucket;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * Answers from the partitions this instance holds; no routing, no HTTP. The query server decides
@@ -122,6 +126,24 @@ final class LocalQueries {
             fleet.countPartition();
         }
         return fleet;
+    }
+
+    /**
+     * A device's usage over the query's range: its hourly buckets summed into buckets of the query's granularity,
+     * keyed by their start; empty when it used nothing in the range (or nothing is known of it).
+     */
+    SortedMap<Long, UsageBucket> usage(long endpointId, UsageQuery query, PartitionRead read) {
+        SortedMap<Long, UsageBucket> buckets = new TreeMap<>();
+        // the window store's bounds are inclusive: the last hour starting before until
+        try (WindowStoreIterator<byte[]> hours = stores.usage(read).fetch(endpointId, query.from(),
+                query.until().minusMillis(1))) {
+            while (hours.hasNext()) {
+                KeyValue<Long, byte[]> hour = hours.next();
+                buckets.computeIfAbsent(query.granularity().floor(hour.key), start -> new UsageBucket())
+                        .addAll(UsageBucket.decode(hour.value));
+            }
+        }
+        return buckets;
     }
 
     private EventSlice slice(HistoryPage page) {

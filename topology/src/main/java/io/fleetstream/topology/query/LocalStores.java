@@ -5,6 +5,7 @@ import io.fleetstream.avro.QuotaManagementState;
 import io.fleetstream.avro.QuotaState;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 
 /**
  * This instance's copy of one partition of each queryable store. Each method throws
@@ -23,4 +24,7 @@ public interface LocalStores {
 
     /** The presence timelines ({@link io.fleetstream.topology.availability.AvailabilityProcessor#STORE}). */
     ReadOnlyKeyValueStore<Bytes, byte[]> availability(PartitionRead read);
+
+    /** The hourly usage per device ({@link io.fleetstream.topology.usage.UsageTotalsProcessor#STORE}). */
+    ReadOnlyWindowStore<Long, byte[]> usage(PartitionRead read);
 }

@@ -27,6 +27,7 @@ import io.fleetstream.topology.query.QueryRouter.Answer;
 import io.fleetstream.topology.query.QueryRouter.Gathered;
 import io.fleetstream.topology.quota.QuotaManagementProcessor;
 import io.fleetstream.topology.quota.QuotaStateProcessor;
+import io.fleetstream.topology.usage.UsageTotalsProcessor;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -91,8 +92,8 @@ public final class QueryServer implements AutoCloseable {
     /**
      * @param peerTimeout how long to wait for another instance (connect and answer) before treating
      *                    it as unreachable
-     * @param retention   how far back presence changes are kept (the history retention): availability ranges are
-     *                    clipped to it
+     * @param retention   how far back presence changes and usage are kept (the history retention): availability and
+     *                    usage ranges are clipped to it
      */
     public record Config(String host, int port, Duration peerTimeout, QueryAccess access, Duration retention) {
         public static final Duration DEFAULT_PEER_TIMEOUT = Duration.ofSeconds(5);
@@ -197,6 +198,7 @@ public final class QueryServer implements AutoCloseable {
         get("/v1/devices/{endpoint_id}/quota", Set.of(), this::quota);
         get("/v1/devices/{endpoint_id}/events", EventQuery.PARAMETERS, this::deviceEvents);
         get("/v1/devices/{endpoint_id}/availability", AvailabilityQuery.DEVICE_PARAMETERS, this::deviceAvailability);
+        get("/v1/devices/{endpoint_id}/usage", UsageQuery.PARAMETERS, this::deviceUsage);
         get("/v1/organisations/{organisation_id}/quota-management", Set.of(), this::quotaManagement);
         get("/v1/organisations/{organisation_id}/events", EventQuery.PARAMETERS, this::organisationEvents);
         get("/v1/fleet/summary", Set.of(), this::summary);
@@ -444,6 +446,13 @@ public final class QueryServer implements AutoCloseable {
                 .map(report -> Answer.ok(AvailabilityJson.device(id, query, report)))
                 .orElseGet(() -> Answer.error(404, "no presence change of endpoint_id " + id + " has been recorded (a device"
                         + " that never went online has none)")));
+    }
+
+    private void deviceUsage(Context ctx) {
+        long id = RequestParameters.id("endpoint_id", ctx.pathParam("endpoint_id"));
+        UsageQuery query = UsageQuery.parse(ctx.queryParamMap(), clock.instant(), retention);
+        keyed(ctx, UsageTotalsProcessor.STORE, EventKeys.ofEndpoint(id),
+                read -> Answer.ok(UsageJson.device(id, query, local.usage(id, query, read))));
     }
 
     private void fleetAvailability(Context ctx) {

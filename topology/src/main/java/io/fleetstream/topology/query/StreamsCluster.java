@@ -8,6 +8,7 @@ import io.fleetstream.topology.device.DeviceStateProcessor;
 import io.fleetstream.topology.history.EventHistoryProcessor;
 import io.fleetstream.topology.quota.QuotaManagementProcessor;
 import io.fleetstream.topology.quota.QuotaStateProcessor;
+import io.fleetstream.topology.usage.UsageTotalsProcessor;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
@@ -16,12 +17,15 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.QueryableStoreType;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 
 import java.time.Duration;
 import java.util.Collection;
@@ -41,8 +45,11 @@ import java.util.function.Supplier;
  * partition of the source topic, and this instance's stores, one partition at a time. The only class
  * of the query API that touches Kafka Streams.
  *
- * <p>Every store of the topology is fed from the raw topic in one sub-topology, so a store partition
- * is a raw-topic partition and one assignment covers them all.
+ * <p>Every store but one is fed from the raw topic in one sub-topology, so a store partition is a raw-topic
+ * partition and one assignment covers them all. The exception is the usage totals
+ * ({@value UsageTotalsProcessor#STORE}), fed from the raw usage topic in a sub-topology of its own: its tasks are
+ * assigned apart from the events', so the owners of a device's usage are asked of Kafka Streams for that store
+ * (the same key, the same default partitioner, as ingest writes both topics).
  */
 public final class StreamsCluster implements Cluster, LocalStores {
 
@@ -102,7 +109,23 @@ public final class StreamsCluster implements Cluster, LocalStores {
     @Override
     public PartitionOwners ownersOf(String store, String key) {
         requireQueryable();
+        if (UsageTotalsProcessor.STORE.equals(store)) {
+            return ownersInOwnSubtopology(store, key);
+        }
         return assignment().ownersOf(partitionOf(key));
+    }
+
+    private PartitionOwners ownersInOwnSubtopology(String store, String key) {
+        KeyQueryMetadata metadata = streams.queryMetadataForKey(store, key, KEYS);
+        List<Instance> standbys = metadata.standbyHosts().stream().map(StreamsCluster::instance)
+                .sorted(Comparator.comparing(Instance::toString)).toList();
+        Optional<Instance> active = metadata.activeHost() == null || metadata.activeHost().equals(HostInfo.unavailable())
+                ? Optional.empty() : Optional.of(instance(metadata.activeHost()));
+        if (active.isEmpty() && standbys.isEmpty()) {
+            throw new NotQueryableException("no instance holds the partition of " + store + " with '" + key
+                    + "' right now (the group is rebalancing); retry shortly");
+        }
+        return new PartitionOwners(metadata.partition(), active, standbys);
     }
 
     @Override
@@ -183,11 +206,19 @@ public final class StreamsCluster implements Cluster, LocalStores {
         return store(AvailabilityProcessor.STORE, read);
     }
 
+    @Override
+    public ReadOnlyWindowStore<Long, byte[]> usage(PartitionRead read) {
+        return store(UsageTotalsProcessor.STORE, QueryableStoreTypes.windowStore(), read);
+    }
+
     private <K, V> ReadOnlyKeyValueStore<K, V> store(String name, PartitionRead read) {
+        return store(name, QueryableStoreTypes.keyValueStore(), read);
+    }
+
+    private <T> T store(String name, QueryableStoreType<T> type, PartitionRead read) {
         requireQueryable();
-        StoreQueryParameters<ReadOnlyKeyValueStore<K, V>> parameters =
-                StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<K, V>keyValueStore())
-                        .withPartition(read.partition());
+        StoreQueryParameters<T> parameters = StoreQueryParameters.fromNameAndType(name, type)
+                .withPartition(read.partition());
         try {
             return streams.store(read.staleAllowed() ? parameters.enableStaleStores() : parameters);
         } catch (InvalidStateStoreException e) {

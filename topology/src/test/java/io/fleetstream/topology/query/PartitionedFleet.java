@@ -4,6 +4,7 @@ import io.fleetstream.avro.DeviceState;
 import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.avro.QuotaManagementState;
 import io.fleetstream.avro.QuotaState;
+import io.fleetstream.avro.UsageRecord;
 import io.fleetstream.schemas.Topics;
 import io.fleetstream.schemas.emnify.EventKeys;
 import io.fleetstream.schemas.registry.InMemorySchemaRegistry;
@@ -16,11 +17,14 @@ import io.fleetstream.topology.history.EventHistoryProcessor;
 import io.fleetstream.topology.history.EventHistoryReader;
 import io.fleetstream.topology.quota.QuotaManagementProcessor;
 import io.fleetstream.topology.quota.QuotaStateProcessor;
+import io.fleetstream.topology.usage.UsageTotalsProcessor;
 import io.fleetstream.topology.testing.TopologyFixture;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -67,6 +71,14 @@ final class PartitionedFleet implements AutoCloseable {
     /** The partition Kafka's default partitioner gives a string key. */
     int partitionOf(String key) {
         return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions.size();
+    }
+
+    /** A usage record to the raw usage topic's partition of its key (ingest keys both raw topics alike). */
+    void send(UsageRecord usage) {
+        String key = EventKeys.keyOf(usage);
+        TopologyFixture partition = partitions.get(partitionOf(key));
+        partition.driver.createInputTopic(topics.usageRaw(), Serdes.String().serializer(),
+                partition.serdes.forValue(UsageRecord.class).serializer()).pipeInput(key, usage, usage.getReceivedAt());
     }
 
     void send(EmnifyEvent event) {
@@ -116,6 +128,12 @@ final class PartitionedFleet implements AutoCloseable {
             public ReadOnlyKeyValueStore<Bytes, byte[]> availability(PartitionRead read) {
                 check.accept(read);
                 return PartitionedFleet.this.availability(read.partition());
+            }
+
+            @Override
+            public ReadOnlyWindowStore<Long, byte[]> usage(PartitionRead read) {
+                check.accept(read);
+                return partitions.get(read.partition()).driver.getWindowStore(UsageTotalsProcessor.STORE);
             }
         };
     }
