@@ -51,7 +51,8 @@ public final class LocalCommand implements Callable<Integer> {
     int partitions;
 
     @Option(names = "--simulate", defaultValue = "0", paramLabel = "DEVICES",
-            description = "also simulate this many devices posting Data Streamer batches to the webhook (default: none)")
+            description = "also simulate this many devices posting Data Streamer batches to the webhook, events to "
+                    + "/v1/events and their sessions' data usage records to /v1/usage (default: none)")
     int simulatedDevices;
 
     @Option(names = "--speed", defaultValue = "10",

@@ -22,7 +22,8 @@ public final class SimulateCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--target", defaultValue = "http://localhost:8080/v1/events",
-            description = "webhook URL (default: ${DEFAULT-VALUE})")
+            description = "webhook URL for events (default: ${DEFAULT-VALUE}); the data usage records of the simulated "
+                    + "sessions go to the sibling path ending in /usage (none if the URL does not end in /events)")
     URI target;
 
     @Option(names = "--devices", defaultValue = "100", description = "simulated devices (default: ${DEFAULT-VALUE})")

@@ -15,4 +15,8 @@ public interface DeliveryListener {
     DeliveryListener NONE = batch -> { };
 
     void acknowledged(List<ObjectNode> batch);
+
+    /** The same for a batch of usage records POSTed to the usage path; by default ignored. */
+    default void usageAcknowledged(List<ObjectNode> batch) {
+    }
 }

@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * The life of one simulated device, as its emnify events tell it: attach (1, 2), data sessions
@@ -34,6 +35,10 @@ final class DeviceBehaviour implements TrafficSource {
      * was inside it never depends on rounding or on a tie.
      */
     private static final long WINDOW_MARGIN = 15 * SECOND;
+
+    /** emnify's usage cadence while a PDP context is open, and the least traffic worth an interim record. */
+    static final long USAGE_INTERVAL = 45 * SECOND;
+    static final BigDecimal USAGE_MINIMUM_MB = new BigDecimal("0.100000");
 
     private static final double OCCASIONAL_REJECTION = 0.03;
     private static final double BLOCK_PER_SESSION = 0.005;
@@ -72,6 +77,10 @@ final class DeviceBehaviour implements TrafficSource {
         int quotaEpoch = -1;
         BigDecimal remainingAtThreshold;
         BigDecimal remainingAfterUsedUp;
+        /** Where the traffic not yet covered by a usage record starts, and what the records so far covered. */
+        long usageFrom;
+        BigDecimal usageRx = BigDecimal.ZERO;
+        BigDecimal usageTx = BigDecimal.ZERO;
 
         OpenSession(DataSession facts) {
             this.facts = facts;
@@ -90,6 +99,7 @@ final class DeviceBehaviour implements TrafficSource {
     private final SimulatedDevice device;
     private final SplittableRandom random;
     private final StreamerEvents writer;
+    private final Consumer<UsageSlice> usage;
     private final PriorityQueue<Step> agenda =
             new PriorityQueue<>(Comparator.comparingLong(Step::at).thenComparingLong(Step::order));
     private final double megabytesPerMinute;
@@ -109,9 +119,19 @@ final class DeviceBehaviour implements TrafficSource {
     private boolean rejectedSinceLastSession;
 
     DeviceBehaviour(SimulatedDevice device, SplittableRandom random, long start, StreamerEvents writer) {
+        this(device, random, start, writer, slice -> { });
+    }
+
+    /**
+     * @param usage told about each usage record's slice of a session's traffic when it is planned; a
+     *              slice is due at its end, which is never earlier than the step that plans it
+     */
+    DeviceBehaviour(SimulatedDevice device, SplittableRandom random, long start, StreamerEvents writer,
+                    Consumer<UsageSlice> usage) {
         this.device = device;
         this.random = random;
         this.writer = writer;
+        this.usage = usage;
         this.megabytesPerMinute = logUniform(0.01, 0.5);
         String countryCode = device.network().country().countryCode();
         this.vlr = countryCode + (1_700_000_000L + random.nextLong(100_000_000L));
@@ -264,7 +284,32 @@ final class DeviceBehaviour implements TrafficSource {
                 : megabytes(Math.max(0.000001, plannedMegabytes * endsAt));
         opened.rx = total.multiply(BigDecimal.valueOf(uniform(0.3, 0.9))).setScale(6, RoundingMode.HALF_UP);
         opened.tx = total.subtract(opened.rx);
+        planInterimUsage(opened, at, deleteAt);
         return opened;
+    }
+
+    /**
+     * Usage records while the session is open: every {@link #USAGE_INTERVAL} of its planned life, the
+     * traffic since the previous record, once that is at least {@link #USAGE_MINIMUM_MB} (the traffic
+     * flows evenly over the planned life). The session never closes before {@code plannedClose}, so
+     * each of these records ends while it is still open; {@link #closeSession} reports the rest.
+     */
+    private void planInterimUsage(OpenSession opened, long at, long plannedClose) {
+        opened.usageFrom = at;
+        BigDecimal life = BigDecimal.valueOf(plannedClose - at);
+        for (long end = at + USAGE_INTERVAL; end < plannedClose; end += USAGE_INTERVAL) {
+            BigDecimal elapsed = BigDecimal.valueOf(end - at);
+            BigDecimal rxSoFar = opened.rx.multiply(elapsed).divide(life, 6, RoundingMode.DOWN);
+            BigDecimal txSoFar = opened.tx.multiply(elapsed).divide(life, 6, RoundingMode.DOWN);
+            BigDecimal rx = rxSoFar.subtract(opened.usageRx);
+            BigDecimal tx = txSoFar.subtract(opened.usageTx);
+            if (rx.add(tx).compareTo(USAGE_MINIMUM_MB) >= 0) {
+                usage.accept(new UsageSlice(device, opened.facts, opened.usageFrom, end, rx, tx));
+                opened.usageFrom = end;
+                opened.usageRx = rxSoFar;
+                opened.usageTx = txSoFar;
+            }
+        }
     }
 
     private ObjectNode dataThresholdReached(long at, OpenSession planned) {
@@ -292,6 +337,8 @@ final class DeviceBehaviour implements TrafficSource {
 
     private ObjectNode closeSession(long at, OpenSession closed) {
         session = null;
+        usage.accept(new UsageSlice(device, closed.facts, closed.usageFrom, at,
+                closed.rx.subtract(closed.usageRx), closed.tx.subtract(closed.usageTx)));
         lastSessionEndedAt = at;
         if (closed.quotaEpoch == data.epoch
                 && (data.status == QuotaStatus.ACTIVE || data.status == QuotaStatus.EXHAUSTED)) {

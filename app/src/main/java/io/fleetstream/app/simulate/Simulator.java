@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -48,10 +49,13 @@ public final class Simulator implements AutoCloseable {
     private final BatchPlanner planner;
     private final RetryBackoff backoff;
     private final Webhook webhook;
+    /** Where usage records go; null when the events URL gives no usage path, and then none are produced. */
+    private final Webhook usageWebhook;
     private final EventCatalog catalog = EventCatalog.standard();
     private final Thread thread;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final LongAdder eventsSent = new LongAdder();
+    private final LongAdder usageRecordsSent = new LongAdder();
     private final LongAdder batchesSent = new LongAdder();
     private final LongAdder retries = new LongAdder();
     private final Map<EventCategory, LongAdder> eventsByCategory = new ConcurrentHashMap<>();
@@ -63,12 +67,15 @@ public final class Simulator implements AutoCloseable {
     public Simulator(SimulatorConfig config, DeliveryListener listener) {
         this.config = config;
         this.listener = listener;
-        this.generator = new TrafficGenerator(config.traffic());
+        this.generator = new TrafficGenerator(config.traffic(), config.usageWebhook().isPresent());
         // delivery has its own random stream, so batching never changes which events are generated
         SplittableRandom deliveryRandom = new SplittableRandom(~config.traffic().seed());
         this.planner = new BatchPlanner(config.batchSize(), deliveryRandom.split());
         this.backoff = new RetryBackoff(config.retryInitialBackoff(), config.retryMaxBackoff(), deliveryRandom.split());
         this.webhook = new Webhook(config.webhook(), config.authorization(), config.requestTimeout());
+        this.usageWebhook = config.usageWebhook()
+                .map(uri -> new Webhook(uri, config.authorization(), config.requestTimeout()))
+                .orElse(null);
         this.simulatedNow = config.traffic().start();
         this.thread = new Thread(this::run, "fleetstream-simulator");
         this.thread.setDaemon(true);
@@ -83,6 +90,12 @@ public final class Simulator implements AutoCloseable {
         log.info("simulating {} devices in {} organisation(s) from {} at {}x speed{}, posting to {}",
                 generator.devices().size(), generator.organisations().size(), config.traffic().start(), config.speed(),
                 config.duration().map(d -> " for " + d + " (simulated)").orElse(""), config.webhook());
+        if (usageWebhook == null) {
+            log.info("no usage records: the webhook URL {} does not end in /events, so there is no usage path next to it",
+                    config.webhook());
+        } else {
+            log.info("usage records of the data sessions go to {}", usageWebhook.uri());
+        }
         thread.start();
     }
 
@@ -98,7 +111,8 @@ public final class Simulator implements AutoCloseable {
     public SimulatorStats stats() {
         Map<EventCategory, Long> byCategory = new EnumMap<>(EventCategory.class);
         eventsByCategory.forEach((category, count) -> byCategory.put(category, count.sum()));
-        return new SimulatorStats(simulatedNow, eventsSent.sum(), byCategory, batchesSent.sum(), retries.sum(), finished);
+        return new SimulatorStats(simulatedNow, eventsSent.sum(), byCategory, batchesSent.sum(), retries.sum(), finished,
+                usageRecordsSent.sum());
     }
 
     /** The simulated devices, for computing expectations. */
@@ -147,7 +161,14 @@ public final class Simulator implements AutoCloseable {
                 }
                 simulatedNow = now;
                 for (List<ObjectNode> batch : planner.plan(generator.advanceTo(now))) {
-                    deliver(batch);
+                    deliver(webhook, batch, this::acknowledged, "events");
+                }
+                if (usageWebhook != null) {
+                    List<ObjectNode> usage = generator.usageUpTo(now);
+                    for (int from = 0; from < usage.size(); from += config.batchSize()) {
+                        deliver(usageWebhook, usage.subList(from, Math.min(usage.size(), from + config.batchSize())),
+                                this::usageAcknowledged, "usage records");
+                    }
                 }
                 if (last) {
                     finished = true;
@@ -182,8 +203,12 @@ public final class Simulator implements AutoCloseable {
         return config.traffic().start().plusMillis((long) (elapsedMillis * config.speed()));
     }
 
-    /** Returns only once the webhook acknowledged the batch; the same bytes are sent on every attempt. */
-    private void deliver(List<ObjectNode> batch) throws InterruptedException {
+    /**
+     * Returns only once the webhook acknowledged the batch; the same bytes are sent on every attempt.
+     * Events and usage records share the retry and backoff rules, as on the Data Streamer.
+     */
+    private void deliver(Webhook target, List<ObjectNode> batch, Consumer<List<ObjectNode>> onAcknowledged, String what)
+            throws InterruptedException {
         byte[] body = serialise(batch);
         int attempt = 0;
         while (true) {
@@ -193,9 +218,9 @@ public final class Simulator implements AutoCloseable {
             Optional<Duration> retryAfter = Optional.empty();
             String problem;
             try {
-                Webhook.Answer answer = webhook.post(body);
+                Webhook.Answer answer = target.post(body);
                 if (answer.acknowledged()) {
-                    acknowledged(batch);
+                    onAcknowledged.accept(batch);
                     return;
                 }
                 retryAfter = answer.retryAfter();
@@ -206,8 +231,9 @@ public final class Simulator implements AutoCloseable {
             }
             if (attempt % LOG_EVERY_NTH_FAILURE == 0) {
                 log.atWarn().addKeyValue(LogFields.EVENTS, batch.size())
-                        .log("webhook {} did not acknowledge a batch of {} events (attempt {}): {}. "
-                                + "Retrying until it does; later batches wait.", webhook.uri(), batch.size(), attempt + 1, problem);
+                        .log("webhook {} did not acknowledge a batch of {} {} (attempt {}): {}. "
+                                + "Retrying until it does; later batches wait.", target.uri(), batch.size(), what,
+                                attempt + 1, problem);
             }
             retries.increment();
             Thread.sleep(backoff.delay(attempt++, retryAfter).toMillis());
@@ -240,14 +266,24 @@ public final class Simulator implements AutoCloseable {
         }
     }
 
+    private void usageAcknowledged(List<ObjectNode> batch) {
+        usageRecordsSent.add(batch.size());
+        try {
+            listener.usageAcknowledged(Collections.unmodifiableList(batch));
+        } catch (RuntimeException e) {
+            log.error("the delivery listener failed on an acknowledged usage batch; the simulator carries on", e);
+        }
+    }
+
     private void logSummary() {
         SimulatorStats stats = stats();
         String categories = stats.eventsByCategory().entrySet().stream()
                 .sorted(Map.Entry.comparingByKey())
                 .map(entry -> entry.getKey().slug() + "=" + entry.getValue())
                 .collect(Collectors.joining(" "));
-        log.info("simulated time {}: {} events in {} batches acknowledged, {} retries{} [{}]", stats.simulatedNow(),
-                stats.eventsSent(), stats.batchesSent(), stats.retries(), stats.finished() ? ", finished" : "", categories);
+        log.info("simulated time {}: {} events in {} batches and {} usage records acknowledged, {} retries{} [{}]",
+                stats.simulatedNow(), stats.eventsSent(), stats.batchesSent(), stats.usageRecordsSent(), stats.retries(),
+                stats.finished() ? ", finished" : "", categories);
     }
 
     private static byte[] serialise(List<ObjectNode> batch) {

@@ -129,6 +129,22 @@ public record SimulatorConfig(
                 retryInitialBackoff, retryMaxBackoff, requestTimeout, interval);
     }
 
+    /**
+     * Where usage records are POSTed: the events URL with its last path segment {@code events} replaced by
+     * {@code usage} (e.g. {@code http://localhost:8080/v1/events} → {@code http://localhost:8080/v1/usage}),
+     * query kept; empty when the events URL does not end in {@code /events}, and then no usage records are sent.
+     */
+    public Optional<URI> usageWebhook() {
+        String path = webhook.getRawPath();
+        if (path == null || !path.endsWith("/events")) {
+            return Optional.empty();
+        }
+        String usagePath = path.substring(0, path.length() - "events".length()) + "usage";
+        String query = webhook.getRawQuery();
+        return Optional.of(URI.create(webhook.getScheme() + "://" + webhook.getRawAuthority() + usagePath
+                + (query == null ? "" : "?" + query)));
+    }
+
     /** Like the generated one, but the Authorization value is never shown. */
     @Override
     public String toString() {

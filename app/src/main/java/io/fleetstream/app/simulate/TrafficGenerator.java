@@ -30,6 +30,9 @@ public final class TrafficGenerator {
     private record Resend(long at, long order, ObjectNode event) {
     }
 
+    private record PendingUsage(long order, UsageSlice slice) {
+    }
+
     private final TrafficProfile profile;
     private final FleetRoster roster;
     private final FormatDrift drift;
@@ -41,9 +44,24 @@ public final class TrafficGenerator {
     private long position;
     private long resendOrder;
     private long generated;
+    private final boolean usageRecords;
+    private final PriorityQueue<PendingUsage> usage = new PriorityQueue<>(
+            Comparator.comparingLong((PendingUsage pending) -> pending.slice().end()).thenComparingLong(PendingUsage::order));
+    private final StreamerUsage usageWriter;
+    private long usageOrder;
 
+    /** A generator of events only (no usage records). */
     public TrafficGenerator(TrafficProfile profile) {
+        this(profile, false);
+    }
+
+    /**
+     * @param usageRecords whether to also produce the data usage records of the sessions, which
+     *                     {@link #usageUpTo(Instant)} then hands out; the events are the same either way
+     */
+    public TrafficGenerator(TrafficProfile profile, boolean usageRecords) {
         this.profile = profile;
+        this.usageRecords = usageRecords;
         SplittableRandom root = new SplittableRandom(profile.seed());
         StreamerEvents writer = new StreamerEvents(new EventIdSequence(root.split()));
         this.drift = new FormatDrift(profile.driftFraction(), root.split());
@@ -56,8 +74,10 @@ public final class TrafficGenerator {
             enqueue(new OrganisationBehaviour(organisation, root.split(), start, writer), ordinal++);
         }
         for (SimulatedDevice device : roster.devices()) {
-            enqueue(new DeviceBehaviour(device, root.split(), start, writer), ordinal++);
+            enqueue(new DeviceBehaviour(device, root.split(), start, writer, this::usagePlanned), ordinal++);
         }
+        // split last, so the events of a seed stay what they were before usage records existed
+        this.usageWriter = new StreamerUsage(new EventIdSequence(root.split()));
     }
 
     /**
@@ -95,6 +115,26 @@ public final class TrafficGenerator {
         position = Math.max(position, until);
         generated += events.size();
         return events;
+    }
+
+    /**
+     * The data usage records due up to and including {@code simulatedNow} (a record is due when its
+     * slice of the session ends), ordered by their end; call it after {@link #advanceTo} with the same
+     * time. Always empty for a generator without usage records. The returned objects belong to the caller.
+     */
+    public List<ObjectNode> usageUpTo(Instant simulatedNow) {
+        long until = simulatedNow.toEpochMilli();
+        List<ObjectNode> records = new ArrayList<>();
+        while (!usage.isEmpty() && usage.peek().slice().end() <= until) {
+            records.add(usageWriter.data(usage.remove().slice()));
+        }
+        return records;
+    }
+
+    private void usagePlanned(UsageSlice slice) {
+        if (usageRecords) {
+            usage.add(new PendingUsage(usageOrder++, slice));
+        }
     }
 
     /** The simulated time the generator has been advanced to. */

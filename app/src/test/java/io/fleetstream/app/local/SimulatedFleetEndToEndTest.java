@@ -1,6 +1,7 @@
 package io.fleetstream.app.local;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetstream.app.simulate.DeliveryListener;
 import io.fleetstream.app.simulate.SimulatedDevice;
 import io.fleetstream.app.simulate.Simulator;
 import io.fleetstream.app.simulate.SimulatorConfig;
@@ -13,6 +14,7 @@ import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.avro.EndpointQuota;
 import io.fleetstream.avro.PresenceChange;
 import io.fleetstream.avro.QuotaState;
+import io.fleetstream.avro.UsageRecord;
 import io.fleetstream.ingest.webhook.WebhookConfig;
 import io.fleetstream.schemas.Topics;
 import io.fleetstream.topology.DeviceTimers;
@@ -63,6 +65,7 @@ class SimulatedFleetEndToEndTest {
     private static LocalStack stack;
     private static final Topics topics = Topics.withDefaultPrefix();
     private static final List<ObjectNode> sent = new ArrayList<>();
+    private static final List<ObjectNode> usageSent = new ArrayList<>();
     private static int sentinels;
     private static final FleetExpectation expected = new FleetExpectation(Duration.ofMinutes(5));
     private static List<SimulatedDevice> devices;
@@ -80,9 +83,19 @@ class SimulatedFleetEndToEndTest {
         SimulatorConfig config = SimulatorConfig.defaults(webhook, DEVICES, 20251122L)
                 .withSpeed(SPEED).withDuration(SIMULATED);
         Instant start;
-        try (Simulator simulator = new Simulator(config, batch -> {
-            synchronized (sent) {
-                sent.addAll(batch);
+        try (Simulator simulator = new Simulator(config, new DeliveryListener() {
+            @Override
+            public void acknowledged(List<ObjectNode> batch) {
+                synchronized (sent) {
+                    sent.addAll(batch);
+                }
+            }
+
+            @Override
+            public void usageAcknowledged(List<ObjectNode> batch) {
+                synchronized (usageSent) {
+                    usageSent.addAll(batch);
+                }
             }
         })) {
             devices = simulator.devices();
@@ -121,6 +134,20 @@ class SimulatedFleetEndToEndTest {
         assertThat(dead).as("dead letters: %s", dead.stream().map(DeadLetter::getReason).toList()).isEmpty();
         assertThat(reader.values(topics.raw(), EmnifyEvent.class)).hasSize(sent.size() + sentinels);
         assertThat(sent.size()).as("the simulator re-sent some events").isGreaterThan(expected.distinctEvents());
+    }
+
+    @Test
+    void theSimulatedSessionsUsageRecordsArrivedOnTheDataUsageTopic() {
+        assertThat(usageSent).hasSizeGreaterThan(DEVICES);
+        Set<Long> sentIds = new HashSet<>();
+        usageSent.forEach(record -> sentIds.add(record.get("id").asLong()));
+        await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            Set<Long> routed = new HashSet<>();
+            for (UsageRecord usage : reader.values(topics.usageData(), UsageRecord.class)) {
+                assertThat(routed.add(usage.getId())).as("usage record %d routed once", usage.getId()).isTrue();
+            }
+            assertThat(routed).isEqualTo(sentIds);
+        });
     }
 
     @Test

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.fleetstream.schemas.json.Json;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
@@ -45,6 +46,24 @@ class SimulatorTest {
     static WireMockExtension webhook = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
     private final List<List<ObjectNode>> acknowledged = new CopyOnWriteArrayList<>();
+    private final List<List<ObjectNode>> usageAcknowledged = new CopyOnWriteArrayList<>();
+    private final DeliveryListener recordingBoth = new DeliveryListener() {
+        @Override
+        public void acknowledged(List<ObjectNode> batch) {
+            acknowledged.add(List.copyOf(batch));
+        }
+
+        @Override
+        public void usageAcknowledged(List<ObjectNode> batch) {
+            usageAcknowledged.add(List.copyOf(batch));
+        }
+    };
+
+    /** The usage path answers 200 unless a test stubs it otherwise (a later stub wins). */
+    @BeforeEach
+    void acceptUsage() {
+        webhook.stubFor(post("/v1/usage").willReturn(okJson(ACCEPTED)));
+    }
 
     @Test
     void postsEveryDueEventInJsonArraysOfAtMostTheBatchSizeWithTheAuthorizationHeader() throws Exception {
@@ -54,11 +73,25 @@ class SimulatorTest {
                 .withAuthorization("Bearer sim-token");
 
         SimulatorStats stats;
-        try (Simulator simulator = new Simulator(config, batch -> acknowledged.add(List.copyOf(batch)))) {
+        try (Simulator simulator = new Simulator(config, recordingBoth)) {
             simulator.start();
             assertThat(simulator.awaitCompletion(Duration.ofSeconds(30))).isTrue();
             stats = simulator.stats();
         }
+
+        List<ServeEvent> usageRequests = requestsInOrder("/v1/usage");
+        assertThat(usageRequests).isNotEmpty().allSatisfy(request -> {
+            assertThat(request.getRequest().getHeader("Authorization")).isEqualTo("Bearer sim-token");
+            assertThat(Json.mapper().readTree(request.getRequest().getBodyAsString()).size()).isBetween(1, 20);
+        });
+        assertThat(usageAcknowledged.stream().map(SimulatorTest::asJson).toList())
+                .as("the listener sees exactly the usage batches that were sent, in order")
+                .containsExactlyElementsOf(usageRequests.stream().map(request -> request.getRequest().getBodyAsString()).toList());
+        TrafficGenerator withUsage = new TrafficGenerator(config.traffic(), true);
+        withUsage.advanceTo(START.plus(Duration.ofMinutes(20)));
+        List<ObjectNode> expectedUsage = withUsage.usageUpTo(START.plus(Duration.ofMinutes(20)));
+        assertThat(usageAcknowledged.stream().flatMap(List::stream).toList()).isEqualTo(expectedUsage);
+        assertThat(stats.usageRecordsSent()).isEqualTo(expectedUsage.size());
 
         List<ServeEvent> requests = requestsInOrder();
         assertThat(requests).hasSizeGreaterThan(5);
@@ -205,8 +238,48 @@ class SimulatorTest {
     }
 
     /** WireMock lists the most recent request first. */
+    @Test
+    void retriesAnUnacknowledgedUsageBatchIntactLikeAnEventBatch() throws Exception {
+        webhook.stubFor(post("/v1/events").willReturn(okJson(ACCEPTED)));
+        webhook.stubFor(post("/v1/usage").inScenario("usage outage").whenScenarioStateIs(STARTED)
+                .willReturn(status(503)).willSetStateTo("up"));
+        webhook.stubFor(post("/v1/usage").inScenario("usage outage").whenScenarioStateIs("up")
+                .willReturn(okJson(ACCEPTED)));
+
+        SimulatorStats stats;
+        try (Simulator simulator = new Simulator(fastRun(50, Duration.ofMinutes(20)), recordingBoth)) {
+            simulator.start();
+            assertThat(simulator.awaitCompletion(Duration.ofSeconds(30))).isTrue();
+            stats = simulator.stats();
+        }
+
+        List<ServeEvent> usageRequests = requestsInOrder("/v1/usage");
+        assertThat(usageRequests).extracting(request -> request.getResponse().getStatus()).startsWith(503, 200);
+        assertThat(usageRequests.get(1).getRequest().getBodyAsString()).isEqualTo(usageRequests.get(0).getRequest().getBodyAsString());
+        assertThat(usageAcknowledged.stream().map(SimulatorTest::asJson).toList()).containsExactlyElementsOf(
+                usageRequests.stream().filter(request -> request.getResponse().getStatus() == 200)
+                        .map(request -> request.getRequest().getBodyAsString()).toList());
+        assertThat(stats.retries()).isEqualTo(1);
+        assertThat(stats.usageRecordsSent()).isEqualTo(usageAcknowledged.stream().mapToLong(List::size).sum()).isPositive();
+    }
+
+    @Test
+    void theUsagePathIsTheEventsPathsSibling() {
+        assertThat(SimulatorConfig.defaults(URI.create("http://localhost:8080/v1/events"), 1, 1).usageWebhook())
+                .contains(URI.create("http://localhost:8080/v1/usage"));
+        assertThat(SimulatorConfig.defaults(URI.create("https://hooks.example.com:9443/fleet/v1/events?team=a"), 1, 1).usageWebhook())
+                .contains(URI.create("https://hooks.example.com:9443/fleet/v1/usage?team=a"));
+        assertThat(SimulatorConfig.defaults(URI.create("http://localhost:8080/ingest"), 1, 1).usageWebhook()).isEmpty();
+    }
+
+    /** The requests to the events path, oldest first. */
     private static List<ServeEvent> requestsInOrder() {
+        return requestsInOrder("/v1/events");
+    }
+
+    private static List<ServeEvent> requestsInOrder(String path) {
         List<ServeEvent> requests = new ArrayList<>(webhook.getAllServeEvents());
+        requests.removeIf(request -> !request.getRequest().getUrl().startsWith(path));
         Collections.reverse(requests);
         return requests;
     }
