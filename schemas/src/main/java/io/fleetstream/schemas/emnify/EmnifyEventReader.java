@@ -19,10 +19,12 @@ import io.fleetstream.avro.VisitedOperator;
 import io.fleetstream.schemas.json.Json;
 
 import java.time.Instant;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
+import static io.fleetstream.schemas.emnify.TolerantFields.number;
+import static io.fleetstream.schemas.emnify.TolerantFields.text;
+import static io.fleetstream.schemas.emnify.TolerantFields.unknownKeys;
 import static io.fleetstream.schemas.emnify.TolerantValues.asBoolean;
 import static io.fleetstream.schemas.emnify.TolerantValues.asInt;
 import static io.fleetstream.schemas.emnify.TolerantValues.asLong;
@@ -136,7 +138,7 @@ public final class EmnifyEventReader {
                 alert = value;
             }
         }
-        String description = topLevelText(event, "description", extra);
+        String description = text(event, "description", null, extra);
 
         Organisation organisation = null;
         JsonNode organisationNode = event.get("organisation");
@@ -276,56 +278,5 @@ public final class EmnifyEventReader {
         }
         unknownKeys(node, CODED_VALUE_KEYS, key, extra);
         return new CodedValue(id, description);
-    }
-
-    private static String topLevelText(ObjectNode event, String field, ExtraFields extra) {
-        JsonNode node = event.get(field);
-        if (isAbsent(node)) {
-            return null;
-        }
-        String value = asText(node);
-        if (value == null) {
-            extra.put(field, node);
-        }
-        return value;
-    }
-
-    /** A string field of an object; a value that cannot be a string (array, object) is kept in extra. */
-    private static String text(ObjectNode object, String field, String parent, ExtraFields extra) {
-        JsonNode node = object.get(field);
-        if (isAbsent(node)) {
-            return null;
-        }
-        String value = asText(node);
-        if (value == null) {
-            extra.putUnder(parent, field, node);
-        }
-        return value;
-    }
-
-    /** An optional numeric field of an object; a value that is not a whole number is kept in extra. */
-    private static Long number(ObjectNode object, String field, String parent, ExtraFields extra) {
-        JsonNode node = object.get(field);
-        if (isAbsent(node)) {
-            return null;
-        }
-        Long value = asLong(node);
-        if (value == null) {
-            extra.putUnder(parent, field, node);
-        }
-        return value;
-    }
-
-    /** Keys of {@code object} outside {@code known}, kept in extra under {@code parent} (top level if null). */
-    private static void unknownKeys(ObjectNode object, Set<String> known, String parent, ExtraFields extra) {
-        for (Map.Entry<String, JsonNode> field : object.properties()) {
-            if (!known.contains(field.getKey())) {
-                if (parent == null) {
-                    extra.put(field.getKey(), field.getValue());
-                } else {
-                    extra.putUnder(parent, field.getKey(), field.getValue());
-                }
-            }
-        }
     }
 }

@@ -19,10 +19,12 @@ import io.fleetstream.schemas.json.Json;
 
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
+import static io.fleetstream.schemas.emnify.TolerantFields.number;
+import static io.fleetstream.schemas.emnify.TolerantFields.text;
+import static io.fleetstream.schemas.emnify.TolerantFields.unknownKeys;
 import static io.fleetstream.schemas.emnify.TolerantValues.asDecimal;
 import static io.fleetstream.schemas.emnify.TolerantValues.asInt;
 import static io.fleetstream.schemas.emnify.TolerantValues.asLong;
@@ -168,7 +170,7 @@ public final class UsageRecordReader {
 
         // the usage record has the IMSI as a string next to its id; events have an {id, imsi} object: accept both
         String imsi = null;
-        Long imsiId = topLevelNumber(usage, "imsi_id", extra);
+        Long imsiId = number(usage, "imsi_id", null, extra);
         JsonNode imsiNode = usage.get("imsi");
         if (!isAbsent(imsiNode)) {
             if (imsiNode instanceof ObjectNode object) {
@@ -363,57 +365,6 @@ public final class UsageRecordReader {
                     + " digits before the decimal point");
         }
         return exact.setScale(scale);
-    }
-
-    /** A string field of an object; a value that cannot be a string (array, object) is kept in extra. */
-    private static String text(ObjectNode object, String field, String parent, ExtraFields extra) {
-        JsonNode node = object.get(field);
-        if (isAbsent(node)) {
-            return null;
-        }
-        String value = asText(node);
-        if (value == null) {
-            extra.putUnder(parent, field, node);
-        }
-        return value;
-    }
-
-    /** An optional numeric field of an object; a value that is not a whole number is kept in extra. */
-    private static Long number(ObjectNode object, String field, String parent, ExtraFields extra) {
-        JsonNode node = object.get(field);
-        if (isAbsent(node)) {
-            return null;
-        }
-        Long value = asLong(node);
-        if (value == null) {
-            extra.putUnder(parent, field, node);
-        }
-        return value;
-    }
-
-    private static Long topLevelNumber(ObjectNode object, String field, ExtraFields extra) {
-        JsonNode node = object.get(field);
-        if (isAbsent(node)) {
-            return null;
-        }
-        Long value = asLong(node);
-        if (value == null) {
-            extra.put(field, node);
-        }
-        return value;
-    }
-
-    /** Keys of {@code object} outside {@code known}, kept in extra under {@code parent} (top level if null). */
-    private static void unknownKeys(ObjectNode object, Set<String> known, String parent, ExtraFields extra) {
-        for (Map.Entry<String, JsonNode> field : object.properties()) {
-            if (!known.contains(field.getKey())) {
-                if (parent == null) {
-                    extra.put(field.getKey(), field.getValue());
-                } else {
-                    extra.putUnder(parent, field.getKey(), field.getValue());
-                }
-            }
-        }
     }
 
     /** Why a record is rejected; thrown and caught within one read, so without a stack trace. */
