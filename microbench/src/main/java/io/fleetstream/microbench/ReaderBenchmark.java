@@ -3,7 +3,8 @@ package io.fleetstream.microbench;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.avro.IngestSource;
-import io.fleetstream.ingest.normalise.EventNormaliser;
+import io.fleetstream.ingest.normalise.Normaliser;
+import io.fleetstream.ingest.publish.RecordKind;
 import io.fleetstream.ingest.webhook.WebhookServer;
 import io.fleetstream.schemas.Topics;
 import io.fleetstream.schemas.emnify.EmnifyBatchParser;
@@ -41,7 +42,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@link #read}: {@link EmnifyEventReader#read} of an example already parsed into a JSON tree;</li>
  *   <li>{@link #parseAndRead}: what the webhook does with each event of a request body: a Data Streamer body of
  *       {@value #BATCH} events (the examples over and over) parsed into trees by {@link EmnifyBatchParser}, then every
- *       event through the webhook's {@link EventNormaliser} (read, keyed); the score is per event;</li>
+ *       event through the webhook's {@link Normaliser} (read, keyed); the score is per event;</li>
  *   <li>{@link #encode}: the Avro encoding (Confluent wire format, {@link AvroSerdes} over an
  *       {@link InMemorySchemaRegistry}, schema id already resolved) of an event the reader produced, as ingest
  *       writes it to the raw topic.</li>
@@ -63,7 +64,8 @@ public class ReaderBenchmark {
 
     private final EmnifyEventReader reader = new EmnifyEventReader();
     private final EmnifyBatchParser parser = new EmnifyBatchParser();
-    private final EventNormaliser normaliser = new EventNormaliser(reader, WebhookServer.STAGE, IngestSource.STREAMER);
+    private final Normaliser<EmnifyEvent> normaliser =
+            new Normaliser<>(reader, RecordKind.EVENT, WebhookServer.STAGE, IngestSource.STREAMER);
     private Serializer<EmnifyEvent> serializer;
     private JsonNode[] trees;
     private EmnifyEvent[] events;
@@ -81,10 +83,10 @@ public class ReaderBenchmark {
         for (int i = 0; i < names.size(); i++) {
             trees[i] = Examples.json(names.get(i));
             // every example is a valid event: a rejection would measure the reader's error path instead
-            if (!(reader.read(trees[i], IngestSource.STREAMER, RECEIVED_AT) instanceof ReadResult.Accepted accepted)) {
+            if (!(reader.read(trees[i], IngestSource.STREAMER, RECEIVED_AT) instanceof ReadResult.Accepted<EmnifyEvent> accepted)) {
                 throw new IllegalStateException("example " + names.get(i) + " is not read as an event");
             }
-            events[i] = accepted.event();
+            events[i] = accepted.record();
         }
         ByteArrayOutputStream batch = new ByteArrayOutputStream();
         batch.write('[');
@@ -107,7 +109,7 @@ public class ReaderBenchmark {
     }
 
     @Benchmark
-    public ReadResult read() {
+    public ReadResult<EmnifyEvent> read() {
         return reader.read(trees[next()], IngestSource.STREAMER, RECEIVED_AT);
     }
 

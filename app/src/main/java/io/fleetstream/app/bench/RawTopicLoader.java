@@ -113,8 +113,8 @@ final class RawTopicLoader {
                 t = t.plus(STEP);
                 // received a little after the event, as from a Data Streamer that keeps up
                 for (ObjectNode json : generator.advanceTo(t)) {
-                    if (reader.read(json, IngestSource.SIMULATOR, t.plusSeconds(1)) instanceof ReadResult.Accepted accepted) {
-                        EmnifyEvent event = accepted.event();
+                    if (reader.read(json, IngestSource.SIMULATOR, t.plusSeconds(1)) instanceof ReadResult.Accepted<EmnifyEvent> accepted) {
+                        EmnifyEvent event = accepted.record();
                         byte[] value = serializer.serialize(topic, event);
                         producer.send(new ProducerRecord<>(topic, EventKeys.keyOf(event), value));
                         bytes += value.length;

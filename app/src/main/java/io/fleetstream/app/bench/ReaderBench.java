@@ -65,8 +65,8 @@ final class ReaderBench {
         for (byte[] body : bodies) {
             try {
                 for (RawEvent raw : parser.parse(body)) {
-                    if (reader.read(raw.json(), IngestSource.SIMULATOR, now) instanceof ReadResult.Accepted accepted) {
-                        events.add(accepted.event());
+                    if (reader.read(raw.json(), IngestSource.SIMULATOR, now) instanceof ReadResult.Accepted<EmnifyEvent> accepted) {
+                        events.add(accepted.record());
                     }
                 }
             } catch (MalformedBatchException e) {

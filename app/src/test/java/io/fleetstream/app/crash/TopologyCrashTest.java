@@ -371,8 +371,8 @@ class TopologyCrashTest {
     private static List<EmnifyEvent> normalise(EmnifyEventReader reader, List<ObjectNode> json, Instant receivedAt) {
         List<EmnifyEvent> events = new ArrayList<>();
         for (ObjectNode event : json) {
-            if (reader.read(event, IngestSource.SIMULATOR, receivedAt) instanceof ReadResult.Accepted accepted) {
-                events.add(accepted.event());
+            if (reader.read(event, IngestSource.SIMULATOR, receivedAt) instanceof ReadResult.Accepted<EmnifyEvent> accepted) {
+                events.add(accepted.record());
             }
         }
         return events;

@@ -202,8 +202,8 @@ class RegistryOutageTest {
     }
 
     private static EmnifyEvent normalised(ObjectNode json) {
-        ReadResult read = new EmnifyEventReader().read(json, IngestSource.STREAMER, Instant.now());
-        return ((ReadResult.Accepted) read).event();
+        ReadResult<EmnifyEvent> read = new EmnifyEventReader().read(json, IngestSource.STREAMER, Instant.now());
+        return ((ReadResult.Accepted<EmnifyEvent>) read).record();
     }
 
     private static Set<Long> idsOf(List<EmnifyEvent> events) {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetstream.avro.IngestSource;
 import io.fleetstream.avro.UsageRecord;
-import io.fleetstream.schemas.emnify.UsageReadResult;
+import io.fleetstream.schemas.emnify.ReadResult;
 import io.fleetstream.schemas.emnify.UsageRecordReader;
 import io.fleetstream.schemas.json.Json;
 import org.junit.jupiter.api.Test;
@@ -62,9 +62,9 @@ class UsageRecordsTest {
         Set<Long> ids = new HashSet<>();
         long previousId = Long.MIN_VALUE;
         for (ObjectNode json : usage) {
-            UsageReadResult result = reader.read(Json.mapper().readTree(json.toString()), IngestSource.SIMULATOR, START);
-            assertThat(result).as("%s", json).isInstanceOf(UsageReadResult.Accepted.class);
-            UsageRecord record = ((UsageReadResult.Accepted) result).usage();
+            ReadResult<UsageRecord> result = reader.read(Json.mapper().readTree(json.toString()), IngestSource.SIMULATOR, START);
+            assertThat(result).as("%s", json).isInstanceOf(ReadResult.Accepted.class);
+            UsageRecord record = ((ReadResult.Accepted<UsageRecord>) result).record();
             assertThat(ids.add(record.getId())).as("ids are unique").isTrue();
             assertThat(record.getId()).as("ids increase in delivery order").isGreaterThan(previousId);
             previousId = record.getId();

@@ -25,8 +25,8 @@ public final class RawEvents {
 
     /** One of emnify's example payloads, normalised as the webhook would have received it now. */
     public static EmnifyEvent example(String file) {
-        ReadResult read = new EmnifyEventReader().read(Examples.json(file), IngestSource.STREAMER, Instant.now());
-        return ((ReadResult.Accepted) read).event();
+        ReadResult<EmnifyEvent> read = new EmnifyEventReader().read(Examples.json(file), IngestSource.STREAMER, Instant.now());
+        return ((ReadResult.Accepted<EmnifyEvent>) read).record();
     }
 
     public static void produce(String bootstrapServers, String registryUrl, String rawTopic, List<EmnifyEvent> events) {

@@ -4,9 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetstream.avro.DeadLetter;
 import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.avro.IngestSource;
-import io.fleetstream.ingest.normalise.EventNormaliser;
+import io.fleetstream.ingest.normalise.Normaliser;
 import io.fleetstream.ingest.publish.KafkaUnavailableException;
-import io.fleetstream.ingest.publish.KeyedEvent;
+import io.fleetstream.ingest.publish.KeyedRecord;
+import io.fleetstream.ingest.publish.RecordKind;
 import io.fleetstream.ingest.publish.PublishException;
 import io.fleetstream.ingest.publish.PublishResult;
 import io.fleetstream.schemas.LogFields;
@@ -66,14 +67,14 @@ public final class EmnifyPoller implements AutoCloseable {
     @FunctionalInterface
     public interface EventSink {
         /** Returns once Kafka acknowledged every record. */
-        PublishResult publish(List<KeyedEvent> events, List<DeadLetter> deadLetters) throws PublishException;
+        PublishResult publish(List<KeyedRecord<EmnifyEvent>> events, List<DeadLetter> deadLetters) throws PublishException;
     }
 
     private final PollerConfig config;
     private final EmnifyClient client;
     private final EventSink sink;
     private final PollerLease lease;
-    private final EventNormaliser normaliser;
+    private final Normaliser<EmnifyEvent> normaliser;
     private final PollerMetrics metrics;
     private final Backoff backoff;
     private final Clock clock;
@@ -88,7 +89,7 @@ public final class EmnifyPoller implements AutoCloseable {
         this.client = Objects.requireNonNull(client, "client");
         this.sink = Objects.requireNonNull(sink, "sink");
         this.lease = Objects.requireNonNull(lease, "lease");
-        this.normaliser = new EventNormaliser(reader, STAGE, IngestSource.API);
+        this.normaliser = new Normaliser<>(reader, RecordKind.EVENT, STAGE, IngestSource.API);
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.backoff = Objects.requireNonNull(backoff, "backoff");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -314,7 +315,7 @@ public final class EmnifyPoller implements AutoCloseable {
                 pauseHolding(delay);
             }
         }
-        batch.accepted().sort(Comparator.comparing(KeyedEvent::event, EventOrder.EVENT_TIME_THEN_ID));
+        batch.accepted().sort(Comparator.comparing(KeyedRecord::record, EventOrder.EVENT_TIME_THEN_ID));
         return Optional.of(batch);
     }
 
@@ -325,18 +326,18 @@ public final class EmnifyPoller implements AutoCloseable {
     private void normalise(EventPage page, Set<Long> published, Instant edgeFrom, Batch batch) {
         Instant receivedAt = Instant.ofEpochMilli(clock.millis());
         for (RawEvent raw : page.events()) {
-            EventNormaliser.Normalised normalised = normaliser.normalise(raw, receivedAt);
-            if (normalised instanceof EventNormaliser.Keyed keyed) {
-                EmnifyEvent event = keyed.event().event();
+            Normaliser.Normalised<EmnifyEvent> normalised = normaliser.normalise(raw, receivedAt);
+            if (normalised instanceof Normaliser.Keyed<EmnifyEvent> keyed) {
+                EmnifyEvent event = keyed.record().record();
                 if (!event.getTimestamp().isBefore(edgeFrom)) {
                     batch.edge().add(event.getId());
                 }
                 if (published.contains(event.getId()) || !batch.ids().add(event.getId())) {
                     batch.duplicate();
                 } else {
-                    batch.accepted().add(keyed.event());
+                    batch.accepted().add(keyed.record());
                 }
-            } else if (normalised instanceof EventNormaliser.DeadLettered rejected) {
+            } else if (normalised instanceof Normaliser.DeadLettered<EmnifyEvent> rejected) {
                 // its time may be unreadable, so it counts as on the edge: once a window no longer lists it, it
                 // drops out of the checkpoint
                 Long id = idOf(raw);
@@ -364,10 +365,10 @@ public final class EmnifyPoller implements AutoCloseable {
      * as dead letters in what it acknowledged.
      */
     private void publish(Batch batch, PollWindow window, Tally tally) throws LeaseLost, InterruptedException {
-        List<KeyedEvent> events = batch.accepted();
+        List<KeyedRecord<EmnifyEvent>> events = batch.accepted();
         int chunk = config.pageSize();
         for (int from = 0; from == 0 || from < events.size(); from += chunk) {
-            List<KeyedEvent> records = events.subList(from, Math.min(events.size(), from + chunk));
+            List<KeyedRecord<EmnifyEvent>> records = events.subList(from, Math.min(events.size(), from + chunk));
             List<DeadLetter> deadLetters = from == 0 ? batch.deadLetters() : List.of();
             if (!records.isEmpty() || !deadLetters.isEmpty()) {
                 PublishResult result = publish(records, deadLetters, window);
@@ -379,7 +380,7 @@ public final class EmnifyPoller implements AutoCloseable {
         metrics.events(0, batch.duplicates, 0);
     }
 
-    private PublishResult publish(List<KeyedEvent> events, List<DeadLetter> deadLetters, PollWindow window)
+    private PublishResult publish(List<KeyedRecord<EmnifyEvent>> events, List<DeadLetter> deadLetters, PollWindow window)
             throws LeaseLost, InterruptedException {
         int failures = 0;
         while (true) {
@@ -481,7 +482,7 @@ public final class EmnifyPoller implements AutoCloseable {
 
     /** One window's events, not published yet. */
     private static final class Batch {
-        private final List<KeyedEvent> accepted = new ArrayList<>();
+        private final List<KeyedRecord<EmnifyEvent>> accepted = new ArrayList<>();
         private final List<DeadLetter> deadLetters = new ArrayList<>();
         /** the ids of the events in it, accepted or dead-lettered */
         private final Set<Long> ids = new HashSet<>();
@@ -489,7 +490,7 @@ public final class EmnifyPoller implements AutoCloseable {
         private final Set<Long> edge = new HashSet<>();
         private int duplicates;
 
-        List<KeyedEvent> accepted() {
+        List<KeyedRecord<EmnifyEvent>> accepted() {
             return accepted;
         }
 

@@ -9,6 +9,7 @@ import io.fleetstream.schemas.deadletter.DeadLetters;
 import io.fleetstream.schemas.registry.SchemaRegistryException;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -155,7 +156,7 @@ public final class EventPublisher implements AutoCloseable {
     }
 
     /** Publishes with the acknowledgement timeout given at construction. */
-    public PublishResult publish(List<KeyedEvent> events, List<DeadLetter> deadLetters) throws PublishException {
+    public PublishResult publish(List<KeyedRecord<EmnifyEvent>> events, List<DeadLetter> deadLetters) throws PublishException {
         return publish(events, deadLetters, ackTimeout);
     }
 
@@ -175,14 +176,9 @@ public final class EventPublisher implements AutoCloseable {
      * @throws KafkaUnavailableException      when a send fails for any other reason, or not all records are
      *                                        acknowledged within {@code timeout}; some records may have been written
      */
-    public PublishResult publish(List<KeyedEvent> events, List<DeadLetter> deadLetters, Duration timeout)
+    public PublishResult publish(List<KeyedRecord<EmnifyEvent>> events, List<DeadLetter> deadLetters, Duration timeout)
             throws PublishException {
-        List<Outgoing> outgoing = new ArrayList<>(events.size());
-        for (KeyedEvent keyed : events) {
-            ProducerRecord<String, byte[]> record = eventRecord(keyed);
-            outgoing.add(new Outgoing(record, refused -> tooLarge(keyed, record, refused)));
-        }
-        return publishAll(outgoing, deadLetters, timeout);
+        return publishAll(outgoing(events, eventSerializer), deadLetters, timeout);
     }
 
     /**
@@ -191,17 +187,22 @@ public final class EventPublisher implements AutoCloseable {
      *
      * @throws IllegalStateException when this publisher was built without a usage record serializer
      */
-    public PublishResult publishUsage(List<KeyedUsage> usage, List<DeadLetter> deadLetters, Duration timeout)
+    public PublishResult publishUsage(List<KeyedRecord<UsageRecord>> usage, List<DeadLetter> deadLetters, Duration timeout)
             throws PublishException {
         if (usageSerializer == null && !usage.isEmpty()) {
             throw new IllegalStateException("this publisher was built for events only: give it a usage record serializer");
         }
-        List<Outgoing> outgoing = new ArrayList<>(usage.size());
-        for (KeyedUsage keyed : usage) {
-            ProducerRecord<String, byte[]> record = usageRecord(keyed);
-            outgoing.add(new Outgoing(record, refused -> tooLarge(keyed, record, refused)));
+        return publishAll(outgoing(usage, usageSerializer), deadLetters, timeout);
+    }
+
+    private <T extends SpecificRecord> List<Outgoing> outgoing(List<KeyedRecord<T>> keyed, Serializer<T> serializer)
+            throws PublishException {
+        List<Outgoing> outgoing = new ArrayList<>(keyed.size());
+        for (KeyedRecord<T> one : keyed) {
+            ProducerRecord<String, byte[]> record = producerRecord(one, serializer);
+            outgoing.add(new Outgoing(record, refused -> tooLarge(one, record, refused)));
         }
-        return publishAll(outgoing, deadLetters, timeout);
+        return outgoing;
     }
 
     /** A record to send, and the dead letter to write instead should Kafka refuse it as too large. */
@@ -313,33 +314,27 @@ public final class EventPublisher implements AutoCloseable {
         producer.close(Duration.ofSeconds(10));
     }
 
-    private ProducerRecord<String, byte[]> eventRecord(KeyedEvent keyed) throws PublishException {
-        EmnifyEvent event = keyed.event();
-        String topic = topics.raw();
+    /**
+     * The record's Kafka record: on its kind's raw topic, under its key, timestamped when fleetstream received it, with
+     * its own time (an event's timestamp, a usage record's end) in the {@value #EVENT_TIME_HEADER} header.
+     */
+    private <T extends SpecificRecord> ProducerRecord<String, byte[]> producerRecord(KeyedRecord<T> keyed,
+                                                                                 Serializer<T> serializer)
+            throws PublishException {
+        RecordKind<T> kind = keyed.kind();
+        T value = keyed.record();
+        String topic = kind.topic().apply(topics);
         Headers headers = new RecordHeaders();
-        headers.add(EVENT_TIME_HEADER, ByteBuffer.allocate(Long.BYTES).putLong(event.getTimestamp().toEpochMilli()).array());
-        byte[] value;
+        headers.add(EVENT_TIME_HEADER,
+                ByteBuffer.allocate(Long.BYTES).putLong(kind.eventTime().apply(value).toEpochMilli()).array());
+        byte[] bytes;
         try {
-            value = eventSerializer.serialize(topic, headers, event);
+            bytes = serializer.serialize(topic, headers, value);
         } catch (RuntimeException e) {
-            throw serialisationFailure("event " + event.getId() + " for " + topic, e);
+            throw serialisationFailure(kind.noun() + " " + kind.id().applyAsLong(value) + " for " + topic, e);
         }
-        return new ProducerRecord<>(topic, null, event.getIngest().getReceivedAt().toEpochMilli(), keyed.key(), value, headers);
-    }
-
-    private ProducerRecord<String, byte[]> usageRecord(KeyedUsage keyed) throws PublishException {
-        UsageRecord usage = keyed.usage();
-        String topic = topics.usageRaw();
-        Headers headers = new RecordHeaders();
-        // a usage record's own time is when the usage it counts ended
-        headers.add(EVENT_TIME_HEADER, ByteBuffer.allocate(Long.BYTES).putLong(usage.getEndTimestamp().toEpochMilli()).array());
-        byte[] value;
-        try {
-            value = usageSerializer.serialize(topic, headers, usage);
-        } catch (RuntimeException e) {
-            throw serialisationFailure("usage record " + usage.getId() + " for " + topic, e);
-        }
-        return new ProducerRecord<>(topic, null, usage.getReceivedAt().toEpochMilli(), keyed.key(), value, headers);
+        return new ProducerRecord<>(topic, null, kind.receivedAt().apply(value).toEpochMilli(), keyed.key(), bytes,
+                headers);
     }
 
     private ProducerRecord<String, byte[]> deadLetterRecord(DeadLetter deadLetter) throws PublishException {
@@ -368,31 +363,15 @@ public final class EventPublisher implements AutoCloseable {
         return new KafkaUnavailableException("could not serialise " + what + ": " + summary(e), e);
     }
 
-    /** The dead letter of an event Kafka refused as too large. */
-    private static DeadLetter tooLarge(KeyedEvent keyed, ProducerRecord<String, byte[]> record, RecordTooLargeException e) {
-        EmnifyEvent event = keyed.event();
-        String reason = "event " + event.getId() + " is too large for Kafka: its value for " + record.topic() + " is "
-                + record.value().length + " bytes (" + summary(e) + ")";
-        return DeadLetters.tooLargeForKafka(keyed.stage(), reason, keyed.original(), event.getIngest().getReceivedAt(),
-                event.getIngest().getSource(), keyed.key());
-    }
-
-    /** The dead letter of a usage record Kafka refused as too large. */
-    private static DeadLetter tooLarge(KeyedUsage keyed, ProducerRecord<String, byte[]> record, RecordTooLargeException e) {
-        UsageRecord usage = keyed.usage();
-        String reason = "usage record " + usage.getId() + " is too large for Kafka: its value for " + record.topic()
-                + " is " + record.value().length + " bytes (" + summary(e) + ")";
-        return DeadLetters.tooLargeForKafka(keyed.stage(), reason, keyed.original(), usage.getReceivedAt(),
-                sourceOf(usage), keyed.key());
-    }
-
-    private static IngestSource sourceOf(UsageRecord usage) {
-        for (IngestSource source : IngestSource.values()) {
-            if (source.name().equals(usage.getSource())) {
-                return source;
-            }
-        }
-        return IngestSource.UNKNOWN;
+    /** The dead letter of a record Kafka refused as too large. */
+    private static <T extends SpecificRecord> DeadLetter tooLarge(KeyedRecord<T> keyed, ProducerRecord<String, byte[]> record,
+                                                                  RecordTooLargeException e) {
+        RecordKind<T> kind = keyed.kind();
+        T value = keyed.record();
+        String reason = kind.noun() + " " + kind.id().applyAsLong(value) + " is too large for Kafka: its value for "
+                + record.topic() + " is " + record.value().length + " bytes (" + summary(e) + ")";
+        return DeadLetters.tooLargeForKafka(keyed.stage(), reason, keyed.original(), kind.receivedAt().apply(value),
+                kind.source().apply(value), keyed.key());
     }
 
     /** A dead letter the dead-letter topic refused as too large (its original is large), to be sent shortened. */

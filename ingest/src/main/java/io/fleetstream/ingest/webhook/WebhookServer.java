@@ -2,17 +2,18 @@ package io.fleetstream.ingest.webhook;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetstream.avro.DeadLetter;
+import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.avro.IngestSource;
+import io.fleetstream.avro.UsageRecord;
 import io.fleetstream.http.CallerAuthentication;
 import io.fleetstream.http.HealthEndpoints;
 import io.fleetstream.http.HttpEdge;
 import io.fleetstream.http.MetricsEndpoint;
-import io.fleetstream.ingest.normalise.EventNormaliser;
-import io.fleetstream.ingest.normalise.UsageNormaliser;
+import io.fleetstream.ingest.normalise.Normaliser;
 import io.fleetstream.ingest.publish.EventPublisher;
 import io.fleetstream.ingest.publish.KafkaUnavailableException;
-import io.fleetstream.ingest.publish.KeyedEvent;
-import io.fleetstream.ingest.publish.KeyedUsage;
+import io.fleetstream.ingest.publish.KeyedRecord;
+import io.fleetstream.ingest.publish.RecordKind;
 import io.fleetstream.ingest.publish.PublishException;
 import io.fleetstream.ingest.publish.PublishReadiness;
 import io.fleetstream.ingest.publish.PublishResult;
@@ -30,6 +31,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,8 +88,8 @@ public final class WebhookServer implements AutoCloseable {
 
     private final WebhookConfig config;
     private final EmnifyBatchParser parser;
-    private final EventNormaliser normaliser;
-    private final UsageNormaliser usageNormaliser;
+    private final Normaliser<EmnifyEvent> normaliser;
+    private final Normaliser<UsageRecord> usageNormaliser;
     private final EventPublisher publisher;
     private final CallerAuthentication authentication;
     private final WebhookMetrics metrics;
@@ -108,8 +110,8 @@ public final class WebhookServer implements AutoCloseable {
     public WebhookServer(WebhookConfig config, EmnifyEventReader reader, EventPublisher publisher,
                          MeterRegistry meters, MetricsEndpoint scrape, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
-        this.normaliser = new EventNormaliser(reader, STAGE, IngestSource.STREAMER);
-        this.usageNormaliser = new UsageNormaliser(new UsageRecordReader(), STAGE, IngestSource.STREAMER);
+        this.normaliser = new Normaliser<>(reader, RecordKind.EVENT, STAGE, IngestSource.STREAMER);
+        this.usageNormaliser = new Normaliser<>(new UsageRecordReader(), RecordKind.USAGE, STAGE, IngestSource.STREAMER);
         this.publisher = Objects.requireNonNull(publisher, "publisher");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.parser = new EmnifyBatchParser(config.maxEvents());
@@ -232,9 +234,11 @@ public final class WebhookServer implements AutoCloseable {
         try {
             if (path == EmnifyStreamType.EVENTS) {
                 metrics.batch(batch.size());
-                published = publisher.publish(events(batch, receivedAt, deadLetters), deadLetters, config.ackTimeout());
+                published = publisher.publish(keyed(batch, normaliser, EmnifyStreamType.USAGE, receivedAt, deadLetters), deadLetters,
+                        config.ackTimeout());
             } else {
-                published = publisher.publishUsage(usage(batch, receivedAt, deadLetters), deadLetters, config.ackTimeout());
+                published = publisher.publishUsage(keyed(batch, usageNormaliser, EmnifyStreamType.EVENTS, receivedAt, deadLetters),
+                        deadLetters, config.ackTimeout());
             }
         } catch (PublishException e) {
             refuse(ctx, batch.size(), e);
@@ -258,40 +262,27 @@ public final class WebhookServer implements AutoCloseable {
                 .put("dead_lettered", published.deadLetters()));
     }
 
-    /** The batch's events, keyed; what cannot be normalised (a usage record among them too) added to {@code deadLetters}. */
-    private List<KeyedEvent> events(List<RawEvent> batch, Instant receivedAt, List<DeadLetter> deadLetters) {
-        List<KeyedEvent> events = new ArrayList<>(batch.size());
+    /**
+     * The batch's records of one stream type, keyed; what cannot be normalised, and what is of the other stream type
+     * (a usage record on the events path, an event on the usage path), added to {@code deadLetters}.
+     */
+    private static <T extends SpecificRecord> List<KeyedRecord<T>> keyed(List<RawEvent> batch, Normaliser<T> normaliser,
+                                                                         EmnifyStreamType wrongType, Instant receivedAt,
+                                                                         List<DeadLetter> deadLetters) {
+        List<KeyedRecord<T>> keyed = new ArrayList<>(batch.size());
         for (RawEvent raw : batch) {
-            if (EmnifyStreamType.of(raw.json()) == EmnifyStreamType.USAGE) {
-                deadLetters.add(wrongPath(raw, EmnifyStreamType.USAGE, receivedAt));
+            if (EmnifyStreamType.of(raw.json()) == wrongType) {
+                deadLetters.add(wrongPath(raw, wrongType, receivedAt));
                 continue;
             }
-            EventNormaliser.Normalised normalised = normaliser.normalise(raw, receivedAt);
-            if (normalised instanceof EventNormaliser.Keyed keyed) {
-                events.add(keyed.event());
-            } else if (normalised instanceof EventNormaliser.DeadLettered rejected) {
+            Normaliser.Normalised<T> normalised = normaliser.normalise(raw, receivedAt);
+            if (normalised instanceof Normaliser.Keyed<T> one) {
+                keyed.add(one.record());
+            } else if (normalised instanceof Normaliser.DeadLettered<T> rejected) {
                 deadLetters.add(rejected.deadLetter());
             }
         }
-        return events;
-    }
-
-    /** The batch's usage records, keyed; what cannot be normalised (an event among them too) added to {@code deadLetters}. */
-    private List<KeyedUsage> usage(List<RawEvent> batch, Instant receivedAt, List<DeadLetter> deadLetters) {
-        List<KeyedUsage> usage = new ArrayList<>(batch.size());
-        for (RawEvent raw : batch) {
-            if (EmnifyStreamType.of(raw.json()) == EmnifyStreamType.EVENTS) {
-                deadLetters.add(wrongPath(raw, EmnifyStreamType.EVENTS, receivedAt));
-                continue;
-            }
-            UsageNormaliser.Normalised normalised = usageNormaliser.normalise(raw, receivedAt);
-            if (normalised instanceof UsageNormaliser.Keyed keyed) {
-                usage.add(keyed.usage());
-            } else if (normalised instanceof UsageNormaliser.DeadLettered rejected) {
-                deadLetters.add(rejected.deadLetter());
-            }
-        }
-        return usage;
+        return keyed;
     }
 
     /** The dead letter of a record of stream type {@code actual} posted to the other type's path. */

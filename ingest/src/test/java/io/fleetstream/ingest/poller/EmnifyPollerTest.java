@@ -4,7 +4,7 @@ import io.fleetstream.ingest.testing.CapturedLogs;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetstream.avro.DeadLetter;
 import io.fleetstream.avro.IngestSource;
-import io.fleetstream.ingest.publish.KeyedEvent;
+import io.fleetstream.ingest.publish.KeyedRecord;
 import io.fleetstream.schemas.json.Json;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -94,10 +94,10 @@ class EmnifyPollerTest {
         await().atMost(PATIENCE).until(() -> api.eventRequests().size() >= requestsWhenComplete + 4);
 
         assertThat(sink.ids()).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(ids(history));
-        assertThat(sink.keyed()).filteredOn(k -> k.event().getId() == 5_000).singleElement()
-                .extracting(KeyedEvent::key).isEqualTo("org-1825");
-        assertThat(sink.keyed()).filteredOn(k -> k.event().getId() == 1_000).singleElement()
-                .extracting(KeyedEvent::key).isEqualTo("20000000");
+        assertThat(sink.keyed()).filteredOn(k -> k.record().getId() == 5_000).singleElement()
+                .extracting(KeyedRecord::key).isEqualTo("org-1825");
+        assertThat(sink.keyed()).filteredOn(k -> k.record().getId() == 1_000).singleElement()
+                .extracting(KeyedRecord::key).isEqualTo("20000000");
         assertThat(sink.events()).allSatisfy(e -> assertThat(e.getIngest().getSource()).isEqualTo(IngestSource.API));
 
         List<FakeEmnifyApi.Served> requests = api.eventRequests();
@@ -183,7 +183,7 @@ class EmnifyPollerTest {
         for (long device = 20_000_000L; device < 20_000_003L; device++) {
             String key = Long.toString(device);
             List<Instant> times = sink.keyed().stream().filter(k -> k.key().equals(key))
-                    .map(k -> k.event().getTimestamp()).toList();
+                    .map(k -> k.record().getTimestamp()).toList();
             assertThat(times).as("device %s", key).hasSizeGreaterThan(5).isSorted();
         }
     }

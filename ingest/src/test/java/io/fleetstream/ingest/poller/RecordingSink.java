@@ -3,7 +3,7 @@ package io.fleetstream.ingest.poller;
 import io.fleetstream.avro.DeadLetter;
 import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.ingest.publish.KafkaUnavailableException;
-import io.fleetstream.ingest.publish.KeyedEvent;
+import io.fleetstream.ingest.publish.KeyedRecord;
 import io.fleetstream.ingest.publish.PublishResult;
 
 import java.util.ArrayList;
@@ -13,13 +13,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** What the poller published, as Kafka would have acknowledged it; can refuse the next publishes like an outage. */
 final class RecordingSink implements EmnifyPoller.EventSink {
 
-    private final List<KeyedEvent> events = new ArrayList<>();
+    private final List<KeyedRecord<EmnifyEvent>> events = new ArrayList<>();
     private final List<DeadLetter> deadLetters = new ArrayList<>();
     private final AtomicInteger failNext = new AtomicInteger();
     private final AtomicInteger attempts = new AtomicInteger();
 
     @Override
-    public synchronized PublishResult publish(List<KeyedEvent> newEvents, List<DeadLetter> newDeadLetters)
+    public synchronized PublishResult publish(List<KeyedRecord<EmnifyEvent>> newEvents, List<DeadLetter> newDeadLetters)
             throws KafkaUnavailableException {
         attempts.incrementAndGet();
         if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
@@ -38,16 +38,16 @@ final class RecordingSink implements EmnifyPoller.EventSink {
         return attempts.get();
     }
 
-    synchronized List<KeyedEvent> keyed() {
+    synchronized List<KeyedRecord<EmnifyEvent>> keyed() {
         return List.copyOf(events);
     }
 
     synchronized List<EmnifyEvent> events() {
-        return events.stream().map(KeyedEvent::event).toList();
+        return events.stream().map(KeyedRecord::record).toList();
     }
 
     synchronized List<Long> ids() {
-        return events.stream().map(e -> e.event().getId()).toList();
+        return events.stream().map(e -> e.record().getId()).toList();
     }
 
     synchronized List<DeadLetter> deadLetters() {

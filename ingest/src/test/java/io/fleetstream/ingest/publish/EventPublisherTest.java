@@ -103,7 +103,7 @@ class EventPublisherTest {
     void publishReturnsOnlyWhenEveryRecordIsAcknowledged() throws Exception {
         MockProducer<String, byte[]> producer = producer(false);
         EventPublisher publisher = publisher(producer, Duration.ofSeconds(10));
-        List<KeyedEvent> events = List.of(keyed("004-1-update-location-docs.json"),
+        List<KeyedRecord<EmnifyEvent>> events = List.of(keyed("004-1-update-location-docs.json"),
                 keyed("005-2-update-gprs-location-docs.json"));
 
         CompletableFuture<PublishResult> publishing = CompletableFuture.supplyAsync(() -> publishUnchecked(publisher, events), caller);
@@ -119,7 +119,7 @@ class EventPublisherTest {
     void aFailedSendFailsThePublishWithoutRevealingRecordContents() {
         MockProducer<String, byte[]> producer = producer(false);
         EventPublisher publisher = publisher(producer, Duration.ofSeconds(10));
-        List<KeyedEvent> events = List.of(keyed("029-56-data-quota-assigned-string-detail-1nce.json"),
+        List<KeyedRecord<EmnifyEvent>> events = List.of(keyed("029-56-data-quota-assigned-string-detail-1nce.json"),
                 keyed("004-1-update-location-docs.json"));
 
         CompletableFuture<PublishResult> publishing = CompletableFuture.supplyAsync(() -> publishUnchecked(publisher, events), caller);
@@ -172,9 +172,9 @@ class EventPublisherTest {
         ObjectNode json = (ObjectNode) Examples.json("004-1-update-location-docs.json");
         json.put("id", 5150L).put("description", "x".repeat(300_000));
         byte[] original = Json.mapper().writeValueAsBytes(json);
-        EmnifyEvent huge = ((ReadResult.Accepted) new EmnifyEventReader().read(json, IngestSource.STREAMER, RECEIVED)).event();
-        List<KeyedEvent> events = List.of(keyed("005-2-update-gprs-location-docs.json"),
-                KeyedEvent.of(huge, "ingest.webhook", original), keyed("006-3-create-pdp-accepted-docs.json"));
+        EmnifyEvent huge = ((ReadResult.Accepted<EmnifyEvent>) new EmnifyEventReader().read(json, IngestSource.STREAMER, RECEIVED)).record();
+        List<KeyedRecord<EmnifyEvent>> events = List.of(keyed("005-2-update-gprs-location-docs.json"),
+                KeyedRecord.of(RecordKind.EVENT, huge, "ingest.webhook", original), keyed("006-3-create-pdp-accepted-docs.json"));
 
         CompletableFuture<PublishResult> publishing = CompletableFuture.supplyAsync(() -> publishUnchecked(publisher, events), caller);
         await().until(() -> producer.history().size() == 3);
@@ -344,11 +344,11 @@ class EventPublisherTest {
         return new EventPublisher(producer, new AvroBinarySerializer<>(), new AvroBinarySerializer<>(), TOPICS, ackTimeout);
     }
 
-    private static PublishResult publishUnchecked(EventPublisher publisher, List<KeyedEvent> events) {
+    private static PublishResult publishUnchecked(EventPublisher publisher, List<KeyedRecord<EmnifyEvent>> events) {
         return publishUnchecked(publisher, events, List.of());
     }
 
-    private static PublishResult publishUnchecked(EventPublisher publisher, List<KeyedEvent> events, List<DeadLetter> deadLetters) {
+    private static PublishResult publishUnchecked(EventPublisher publisher, List<KeyedRecord<EmnifyEvent>> events, List<DeadLetter> deadLetters) {
         try {
             return publisher.publish(events, deadLetters);
         } catch (PublishException e) {
@@ -356,12 +356,12 @@ class EventPublisherTest {
         }
     }
 
-    static KeyedEvent keyed(String name) {
-        return KeyedEvent.of(example(name), "ingest.webhook", Examples.bytes(name));
+    static KeyedRecord<EmnifyEvent> keyed(String name) {
+        return KeyedRecord.of(RecordKind.EVENT, example(name), "ingest.webhook", Examples.bytes(name));
     }
 
     static EmnifyEvent example(String name) {
-        return ((ReadResult.Accepted) new EmnifyEventReader().read(Examples.json(name), IngestSource.STREAMER, RECEIVED)).event();
+        return ((ReadResult.Accepted<EmnifyEvent>) new EmnifyEventReader().read(Examples.json(name), IngestSource.STREAMER, RECEIVED)).record();
     }
 
     private static byte[] bytes(ByteBuffer buffer) {

@@ -52,7 +52,7 @@ import static io.fleetstream.schemas.emnify.TolerantValues.kindOf;
  * {@link EmnifyEventWriter} appends unknown keys in {@code extra}'s order, so reading what it wrote gives
  * the same {@code extra} again. Thread-safe and stateless.
  */
-public final class EmnifyEventReader {
+public final class EmnifyEventReader implements RecordReader<EmnifyEvent> {
 
     private static final Set<String> EVENT_KEYS = Set.of("id", "timestamp", "event_type", "event_source",
             "event_severity", "alert", "description", "organisation", "user", "endpoint", "sim", "imsi", "detail");
@@ -75,52 +75,53 @@ public final class EmnifyEventReader {
      * @param source     where it came from
      * @param receivedAt when fleetstream received it (one instant for a whole request)
      */
-    public ReadResult read(JsonNode json, IngestSource source, Instant receivedAt) {
+    @Override
+    public ReadResult<EmnifyEvent> read(JsonNode json, IngestSource source, Instant receivedAt) {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(receivedAt, "receivedAt");
         if (!(json instanceof ObjectNode event)) {
-            return new ReadResult.Rejected("event is " + (json == null ? "missing" : kindOf(json))
+            return new ReadResult.Rejected<>("event is " + (json == null ? "missing" : kindOf(json))
                     + ", not an object; expected one emnify event object");
         }
 
         JsonNode idNode = event.get("id");
         if (isAbsent(idNode)) {
-            return new ReadResult.Rejected("id is missing; every emnify event has a numeric id");
+            return new ReadResult.Rejected<>("id is missing; every emnify event has a numeric id");
         }
         Long id = asLong(idNode);
         if (id == null) {
-            return new ReadResult.Rejected("id " + describe(idNode) + " is not an event id (expected a whole number such as 176777623)");
+            return new ReadResult.Rejected<>("id " + describe(idNode) + " is not an event id (expected a whole number such as 176777623)");
         }
         if (id <= 0) {
-            return new ReadResult.Rejected("id " + id + " is not an event id: " + POSITIVE_IDS);
+            return new ReadResult.Rejected<>("id " + id + " is not an event id: " + POSITIVE_IDS);
         }
 
         JsonNode timestampNode = event.get("timestamp");
         if (isAbsent(timestampNode)) {
-            return new ReadResult.Rejected("timestamp is missing; every emnify event says when it happened");
+            return new ReadResult.Rejected<>("timestamp is missing; every emnify event says when it happened");
         }
         long timestamp = timestampNode.isTextual()
                 ? EmnifyTimestamps.parseEpochMillis(timestampNode.textValue())
                 : EmnifyTimestamps.INVALID;
         if (timestamp == EmnifyTimestamps.INVALID) {
-            return new ReadResult.Rejected("timestamp " + describe(timestampNode)
+            return new ReadResult.Rejected<>("timestamp " + describe(timestampNode)
                     + " is not a time emnify sends (expected e.g. " + EmnifyTimestamps.EXAMPLE + ")");
         }
 
         JsonNode typeNode = event.get("event_type");
         if (isAbsent(typeNode)) {
-            return new ReadResult.Rejected("event_type is missing; every emnify event has an event_type with an id");
+            return new ReadResult.Rejected<>("event_type is missing; every emnify event has an event_type with an id");
         }
         if (!(typeNode instanceof ObjectNode type)) {
-            return new ReadResult.Rejected("event_type " + describe(typeNode) + " is not an object with an id");
+            return new ReadResult.Rejected<>("event_type " + describe(typeNode) + " is not an object with an id");
         }
         JsonNode typeIdNode = type.get("id");
         if (isAbsent(typeIdNode)) {
-            return new ReadResult.Rejected("event_type has no id; events are routed by event_type.id");
+            return new ReadResult.Rejected<>("event_type has no id; events are routed by event_type.id");
         }
         Integer typeId = asInt(typeIdNode);
         if (typeId == null) {
-            return new ReadResult.Rejected("event_type.id " + describe(typeIdNode) + " is not a number");
+            return new ReadResult.Rejected<>("event_type.id " + describe(typeIdNode) + " is not a number");
         }
 
         ExtraFields extra = new ExtraFields(nodes);
@@ -146,10 +147,10 @@ public final class EmnifyEventReader {
             if (organisationNode instanceof ObjectNode object && !isAbsent(object.get("id"))) {
                 Long organisationId = asLong(object.get("id"));
                 if (organisationId == null) {
-                    return new ReadResult.Rejected("organisation.id " + describe(object.get("id")) + " is not a number");
+                    return new ReadResult.Rejected<>("organisation.id " + describe(object.get("id")) + " is not a number");
                 }
                 if (organisationId <= 0) {
-                    return new ReadResult.Rejected("organisation.id " + organisationId + " is not an emnify id: " + POSITIVE_IDS);
+                    return new ReadResult.Rejected<>("organisation.id " + organisationId + " is not an emnify id: " + POSITIVE_IDS);
                 }
                 organisation = new Organisation(organisationId, text(object, "name", "organisation", extra));
                 unknownKeys(object, ORGANISATION_KEYS, "organisation", extra);
@@ -177,10 +178,10 @@ public final class EmnifyEventReader {
             if (endpointNode instanceof ObjectNode object && !isAbsent(object.get("id"))) {
                 Long endpointId = asLong(object.get("id"));
                 if (endpointId == null) {
-                    return new ReadResult.Rejected("endpoint.id " + describe(object.get("id")) + " is not a number");
+                    return new ReadResult.Rejected<>("endpoint.id " + describe(object.get("id")) + " is not a number");
                 }
                 if (endpointId <= 0) {
-                    return new ReadResult.Rejected("endpoint.id " + endpointId + " is not an emnify id: " + POSITIVE_IDS);
+                    return new ReadResult.Rejected<>("endpoint.id " + endpointId + " is not an emnify id: " + POSITIVE_IDS);
                 }
                 endpoint = new Endpoint(endpointId, text(object, "name", "endpoint", extra),
                         text(object, "ip_address", "endpoint", extra), text(object, "imei", "endpoint", extra),
@@ -245,7 +246,7 @@ public final class EmnifyEventReader {
 
         unknownKeys(event, EVENT_KEYS, null, extra);
 
-        return new ReadResult.Accepted(new EmnifyEvent(id, Instant.ofEpochMilli(timestamp), eventType, eventSource,
+        return new ReadResult.Accepted<>(new EmnifyEvent(id, Instant.ofEpochMilli(timestamp), eventType, eventSource,
                 eventSeverity, alert, description, organisation, user, endpoint, sim, imsi, operator, pdp, quota,
                 detail, detailEncoding, extra.toJson(),
                 new IngestMetadata(source, Instant.ofEpochMilli(receivedAt.toEpochMilli()))));

@@ -47,7 +47,7 @@ import static io.fleetstream.schemas.emnify.TolerantValues.kindOf;
  * time, routed or keyed: no usable {@code id}, {@code end_timestamp} or {@code traffic_type.id}, or an
  * {@code endpoint.id}/{@code organisation.id} that is present but not a positive number. Thread-safe and stateless.
  */
-public final class UsageRecordReader {
+public final class UsageRecordReader implements RecordReader<UsageRecord> {
 
     /** The scale and the largest digits before the point of {@code cost}: as in UsageRecord.avsc (precision 24). */
     public static final int COST_SCALE = 10;
@@ -80,17 +80,18 @@ public final class UsageRecordReader {
      * @param source     where it came from
      * @param receivedAt when fleetstream received it (one instant for a whole request)
      */
-    public UsageReadResult read(JsonNode json, IngestSource source, Instant receivedAt) {
+    @Override
+    public ReadResult<UsageRecord> read(JsonNode json, IngestSource source, Instant receivedAt) {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(receivedAt, "receivedAt");
         if (!(json instanceof ObjectNode usage)) {
-            return new UsageReadResult.Rejected("usage record is " + (json == null ? "missing" : kindOf(json))
+            return new ReadResult.Rejected<>("usage record is " + (json == null ? "missing" : kindOf(json))
                     + ", not an object; expected one emnify usage record object");
         }
         try {
-            return new UsageReadResult.Accepted(read(usage, source, receivedAt));
+            return new ReadResult.Accepted<>(read(usage, source, receivedAt));
         } catch (Refusal refusal) {
-            return new UsageReadResult.Rejected(refusal.getMessage());
+            return new ReadResult.Rejected<>(refusal.getMessage());
         }
     }
 

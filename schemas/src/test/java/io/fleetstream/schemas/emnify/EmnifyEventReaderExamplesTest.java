@@ -52,9 +52,9 @@ class EmnifyEventReaderExamplesTest {
             if (expected == null) {
                 fail("no expectations for example " + name + ": add them to " + getClass().getSimpleName());
             }
-            ReadResult result = reader.read(Examples.json(name), IngestSource.STREAMER, RECEIVED);
+            ReadResult<EmnifyEvent> result = reader.read(Examples.json(name), IngestSource.STREAMER, RECEIVED);
             assertThat(result).isInstanceOf(ReadResult.Accepted.class);
-            EmnifyEvent event = ((ReadResult.Accepted) result).event();
+            EmnifyEvent event = ((ReadResult.Accepted<EmnifyEvent>) result).record();
             assertThat(event.getIngest().getSource()).isEqualTo(IngestSource.STREAMER);
             assertThat(event.getIngest().getReceivedAt()).isEqualTo(RECEIVED);
             expected.accept(event);

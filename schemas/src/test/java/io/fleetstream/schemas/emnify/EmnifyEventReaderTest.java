@@ -50,8 +50,8 @@ class EmnifyEventReaderTest {
 
     @Test
     void receivedAtIsKeptToTheMillisecondWithTheSource() {
-        EmnifyEvent event = ((ReadResult.Accepted) reader.read(event(), IngestSource.API,
-                Instant.parse("2025-01-02T03:04:05.678912Z"))).event();
+        EmnifyEvent event = ((ReadResult.Accepted<EmnifyEvent>) reader.read(event(), IngestSource.API,
+                Instant.parse("2025-01-02T03:04:05.678912Z"))).record();
 
         assertThat(event.getIngest().getReceivedAt()).isEqualTo(Instant.parse("2025-01-02T03:04:05.678Z"));
         assertThat(event.getIngest().getSource()).isEqualTo(IngestSource.API);
@@ -453,7 +453,7 @@ class EmnifyEventReaderTest {
             "null        | event is null, not an object; expected one emnify event object",
     })
     void rejectsAnElementThatIsNotAnObject(String element, String reason) {
-        assertThat(reader.read(parse(element), IngestSource.STREAMER, RECEIVED)).isEqualTo(new ReadResult.Rejected(reason));
+        assertThat(reader.read(parse(element), IngestSource.STREAMER, RECEIVED)).isEqualTo(new ReadResult.Rejected<>(reason));
     }
 
     @Test
@@ -501,9 +501,9 @@ class EmnifyEventReaderTest {
     void aLongBadValueIsCutShortInTheReason() {
         String longValue = "x".repeat(500);
 
-        ReadResult result = reader.read(event().put("timestamp", longValue), IngestSource.STREAMER, RECEIVED);
+        ReadResult<EmnifyEvent> result = reader.read(event().put("timestamp", longValue), IngestSource.STREAMER, RECEIVED);
 
-        assertThat(((ReadResult.Rejected) result).reason())
+        assertThat(((ReadResult.Rejected<EmnifyEvent>) result).reason())
                 .startsWith("timestamp 'xxxx")
                 .contains("…")
                 .hasSizeLessThan(200);
@@ -572,13 +572,13 @@ class EmnifyEventReaderTest {
     // ---- helpers
 
     private EmnifyEvent accept(JsonNode json) {
-        ReadResult result = reader.read(json, IngestSource.STREAMER, RECEIVED);
+        ReadResult<EmnifyEvent> result = reader.read(json, IngestSource.STREAMER, RECEIVED);
         assertThat(result).isInstanceOf(ReadResult.Accepted.class);
-        return ((ReadResult.Accepted) result).event();
+        return ((ReadResult.Accepted<EmnifyEvent>) result).record();
     }
 
     private void assertRejected(JsonNode json, String reason) {
-        assertThat(reader.read(json, IngestSource.STREAMER, RECEIVED)).isEqualTo(new ReadResult.Rejected(reason));
+        assertThat(reader.read(json, IngestSource.STREAMER, RECEIVED)).isEqualTo(new ReadResult.Rejected<>(reason));
     }
 
     /** A plain, complete Update location event without detail. */

@@ -126,9 +126,9 @@ class EmnifyEventWriterTest {
     }
 
     private EmnifyEvent read(JsonNode json, Instant receivedAt) {
-        ReadResult result = reader.read(json, IngestSource.STREAMER, receivedAt);
+        ReadResult<EmnifyEvent> result = reader.read(json, IngestSource.STREAMER, receivedAt);
         assertThat(result).isInstanceOf(ReadResult.Accepted.class);
-        return ((ReadResult.Accepted) result).event();
+        return ((ReadResult.Accepted<EmnifyEvent>) result).record();
     }
 
     private static EmnifyEvent withoutIngest(EmnifyEvent event) {

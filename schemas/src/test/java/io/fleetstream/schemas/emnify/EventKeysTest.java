@@ -49,6 +49,6 @@ class EventKeysTest {
     }
 
     private EmnifyEvent read(com.fasterxml.jackson.databind.JsonNode json) {
-        return ((ReadResult.Accepted) reader.read(json, IngestSource.STREAMER, Instant.EPOCH)).event();
+        return ((ReadResult.Accepted<EmnifyEvent>) reader.read(json, IngestSource.STREAMER, Instant.EPOCH)).record();
     }
 }

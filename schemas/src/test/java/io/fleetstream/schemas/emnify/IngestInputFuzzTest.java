@@ -1,5 +1,6 @@
 package io.fleetstream.schemas.emnify;
 
+import io.fleetstream.avro.EmnifyEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -57,9 +58,9 @@ class IngestInputFuzzTest {
         ObjectNode huge = (ObjectNode) Examples.json(EXAMPLES.get(0)).deepCopy();
         huge.put("description", new java.math.BigDecimal("1e999999999"));
         read(huge);
-        ReadResult result = reader.read(huge, IngestSource.STREAMER, RECEIVED);
-        if (result instanceof ReadResult.Accepted accepted && accepted.event().getDescription() != null) {
-            assertThat(accepted.event().getDescription().length()).isLessThan(100);
+        ReadResult<EmnifyEvent> result = reader.read(huge, IngestSource.STREAMER, RECEIVED);
+        if (result instanceof ReadResult.Accepted<EmnifyEvent> accepted && accepted.record().getDescription() != null) {
+            assertThat(accepted.record().getDescription().length()).isLessThan(100);
         }
     }
 
@@ -100,11 +101,11 @@ class IngestInputFuzzTest {
     }
 
     private void read(JsonNode json) {
-        ReadResult result = reader.read(json, IngestSource.STREAMER, RECEIVED);
-        if (result instanceof ReadResult.Rejected rejected) {
+        ReadResult<EmnifyEvent> result = reader.read(json, IngestSource.STREAMER, RECEIVED);
+        if (result instanceof ReadResult.Rejected<EmnifyEvent> rejected) {
             assertThat(rejected.reason()).isNotBlank();
         } else {
-            assertThat(((ReadResult.Accepted) result).event().getId()).isNotNull();
+            assertThat(((ReadResult.Accepted<EmnifyEvent>) result).record().getId()).isNotNull();
         }
     }
 

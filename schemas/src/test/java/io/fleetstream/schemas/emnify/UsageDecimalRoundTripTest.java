@@ -41,9 +41,9 @@ class UsageDecimalRoundTripTest {
     }
 
     private static UsageRecord read(JsonNode json) {
-        UsageReadResult result = new UsageRecordReader().read(json, IngestSource.STREAMER, Instant.parse("2025-01-02T03:04:05Z"));
-        assertThat(result).isInstanceOf(UsageReadResult.Accepted.class);
-        return ((UsageReadResult.Accepted) result).usage();
+        ReadResult<UsageRecord> result = new UsageRecordReader().read(json, IngestSource.STREAMER, Instant.parse("2025-01-02T03:04:05Z"));
+        assertThat(result).isInstanceOf(ReadResult.Accepted.class);
+        return ((ReadResult.Accepted<UsageRecord>) result).record();
     }
 
     @Test

@@ -22,15 +22,15 @@ class UsageRecordReaderTest {
     private final UsageRecordReader reader = new UsageRecordReader();
 
     private UsageRecord accepted(JsonNode json) {
-        UsageReadResult result = reader.read(json, IngestSource.STREAMER, RECEIVED);
-        assertThat(result).isInstanceOf(UsageReadResult.Accepted.class);
-        return ((UsageReadResult.Accepted) result).usage();
+        ReadResult<UsageRecord> result = reader.read(json, IngestSource.STREAMER, RECEIVED);
+        assertThat(result).isInstanceOf(ReadResult.Accepted.class);
+        return ((ReadResult.Accepted<UsageRecord>) result).record();
     }
 
     private String rejected(JsonNode json) {
-        UsageReadResult result = reader.read(json, IngestSource.STREAMER, RECEIVED);
-        assertThat(result).isInstanceOf(UsageReadResult.Rejected.class);
-        return ((UsageReadResult.Rejected) result).reason();
+        ReadResult<UsageRecord> result = reader.read(json, IngestSource.STREAMER, RECEIVED);
+        assertThat(result).isInstanceOf(ReadResult.Rejected.class);
+        return ((ReadResult.Rejected<UsageRecord>) result).reason();
     }
 
     private static ObjectNode example() {

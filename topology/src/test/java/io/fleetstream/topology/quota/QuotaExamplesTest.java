@@ -154,11 +154,11 @@ class QuotaExamplesTest {
     @MethodSource("examples")
     void theIngestReaderProducesTheSameQuotaViewAndTheLedgerTheSameState(QuotaExamples.Example example) throws IOException {
         EmnifyEvent handBuilt = example.event();
-        ReadResult result = new EmnifyEventReader().read(read(example.file()), IngestSource.STREAMER,
+        ReadResult<EmnifyEvent> result = new EmnifyEventReader().read(read(example.file()), IngestSource.STREAMER,
                 handBuilt.getIngest().getReceivedAt());
 
         assertThat(result).isInstanceOf(ReadResult.Accepted.class);
-        EmnifyEvent fromReader = ((ReadResult.Accepted) result).event();
+        EmnifyEvent fromReader = ((ReadResult.Accepted<EmnifyEvent>) result).record();
         assertThat(fromReader.getQuota()).isEqualTo(handBuilt.getQuota());
         QuotaLedger ledger = new QuotaLedger();
         assertThat(ledger.apply(null, fromReader)).isEqualTo(ledger.apply(null, handBuilt));
