@@ -13,7 +13,6 @@ import io.fleetstream.avro.Sim;
 import io.fleetstream.avro.User;
 import io.fleetstream.schemas.json.Json;
 
-import java.util.Map;
 
 /**
  * Writes an {@link EmnifyEvent} back in emnify's own event shape: snake_case keys, times in ISO-8601 UTC
@@ -87,7 +86,7 @@ public final class EmnifyEventWriter {
             }
         }
         if (event.getExtra() != null) {
-            merge(out, extraOf(event));
+            ExtraFields.restore(mapper, out, event.getExtra(), "event " + event.getId());
         }
         return out;
     }
@@ -107,31 +106,6 @@ public final class EmnifyEventWriter {
         } catch (JsonProcessingException e) {
             // marked JSON but not parseable (not written by the reader): still hand it out, as text
             return mapper.getNodeFactory().textNode(detail);
-        }
-    }
-
-    private ObjectNode extraOf(EmnifyEvent event) {
-        try {
-            JsonNode extra = mapper.readTree(event.getExtra());
-            if (extra instanceof ObjectNode object) {
-                return object;
-            }
-        } catch (JsonProcessingException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("event " + event.getId()
-                + " has an 'extra' that is not a JSON object; it was not written by EmnifyEventReader");
-    }
-
-    /** Puts every extra key back under its parent, replacing a modelled value the reader could not use. */
-    private static void merge(ObjectNode target, ObjectNode extra) {
-        for (Map.Entry<String, JsonNode> field : extra.properties()) {
-            JsonNode existing = target.get(field.getKey());
-            if (existing instanceof ObjectNode existingObject && field.getValue() instanceof ObjectNode extraObject) {
-                merge(existingObject, extraObject);
-            } else {
-                target.set(field.getKey(), field.getValue());
-            }
         }
     }
 }

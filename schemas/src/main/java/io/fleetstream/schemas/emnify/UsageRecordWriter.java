@@ -1,7 +1,5 @@
 package io.fleetstream.schemas.emnify;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetstream.avro.UsageCountry;
@@ -10,7 +8,6 @@ import io.fleetstream.avro.UsageVolume;
 import io.fleetstream.schemas.json.Json;
 
 import java.math.BigDecimal;
-import java.util.Map;
 
 /**
  * Writes a {@link UsageRecord} back in emnify's usage record shape: snake_case keys, times in ISO-8601 UTC with
@@ -101,7 +98,7 @@ public final class UsageRecordWriter {
             out.put("session_id", usage.getSessionId());
         }
         if (usage.getExtra() != null) {
-            merge(out, extraOf(usage));
+            ExtraFields.restore(mapper, out, usage.getExtra(), "usage record " + usage.getId());
         }
         return out;
     }
@@ -114,31 +111,6 @@ public final class UsageRecordWriter {
     private static void putDecimal(ObjectNode node, String field, BigDecimal value) {
         if (value != null) {
             node.put(field, plain(value));
-        }
-    }
-
-    private ObjectNode extraOf(UsageRecord usage) {
-        try {
-            JsonNode extra = mapper.readTree(usage.getExtra());
-            if (extra instanceof ObjectNode object) {
-                return object;
-            }
-        } catch (JsonProcessingException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("usage record " + usage.getId()
-                + " has an 'extra' that is not a JSON object; it was not written by UsageRecordReader");
-    }
-
-    /** Puts every extra key back under its parent, replacing a modelled value the reader could not use. */
-    private static void merge(ObjectNode target, ObjectNode extra) {
-        for (Map.Entry<String, JsonNode> field : extra.properties()) {
-            JsonNode existing = target.get(field.getKey());
-            if (existing instanceof ObjectNode existingObject && field.getValue() instanceof ObjectNode extraObject) {
-                merge(existingObject, extraObject);
-            } else {
-                target.set(field.getKey(), field.getValue());
-            }
         }
     }
 }
