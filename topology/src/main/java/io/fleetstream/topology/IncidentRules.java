@@ -11,6 +11,8 @@ import java.util.Objects;
  *                     then, plus those that went offline in the window; keeps a big operator's everyday churn quiet
  * @param window       of event time, in which those devices went offline
  * @param resolveShare the incident resolves once this share (0..1] of its affected devices is back online
+ *
+ * <p>A refused value's message starts with the rule's name as the command line spells it after {@code --incident-}.
  */
 public record IncidentRules(int minDevices, double minShare, Duration window, double resolveShare) {
 
@@ -21,13 +23,13 @@ public record IncidentRules(int minDevices, double minShare, Duration window, do
 
     public IncidentRules {
         if (minDevices < 1) {
-            throw new IllegalArgumentException("an incident needs at least one device offline, got " + minDevices);
+            throw new IllegalArgumentException("min-devices must be at least 1, got " + minDevices);
         }
-        requireShare(minShare, "incident minimum share");
-        requireShare(resolveShare, "incident resolve share");
+        requireShare(minShare, "min-share");
+        requireShare(resolveShare, "resolve-share");
         Objects.requireNonNull(window, "window");
         if (window.isNegative() || window.isZero()) {
-            throw new IllegalArgumentException("incident window must be a positive duration, got " + window);
+            throw new IllegalArgumentException("window must be a positive duration, got " + window);
         }
     }
 
