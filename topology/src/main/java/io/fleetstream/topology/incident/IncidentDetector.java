@@ -38,8 +38,8 @@ import java.util.Optional;
  *       a window before the start (delivered late: the groups of different partitions interleave) moves the start
  *       back if the earliest qualifying window starts earlier with it, so the same offlines open the same incident
  *       whatever order they arrive in.</li>
- *   <li><b>Resolving.</b> An affected device coming back online counts as recovered (going offline again un-counts
- *       it); when {@link IncidentRules#resolveShare()} of the affected are back, the incident resolves.</li>
+ *   <li><b>Resolving.</b> An affected device coming back online, in the group or in another one (it roamed away from
+ *       the failed network), counts as recovered (going offline again un-counts it); when {@link IncidentRules#resolveShare()} of the affected are back, the incident resolves.</li>
  *   <li><b>Retention.</b> Incidents stay in {@value #INCIDENTS} (queryable) until resolved longer ago than the
  *       history retention; a sweep on the wall clock deletes them. There are few, so the sweep reads them all.</li>
  * </ul>
@@ -96,7 +96,7 @@ final class IncidentDetector implements Processor<String, NetworkPresence, Strin
         switch (p.getChange()) {
             case ONLINE -> online(p, record.timestamp());
             case OFFLINE -> offline(p, record.timestamp());
-            case LEFT -> left(p);
+            case LEFT -> left(p, record.timestamp());
         }
     }
 
@@ -108,6 +108,12 @@ final class IncidentDetector implements Processor<String, NetworkPresence, Strin
         }
         members.put(member, p.getAt().toEpochMilli());
         online.put(group, onlineCount(group) + 1);
+        recovered(p, timestamp);
+    }
+
+    /** An affected device of the group's open incident is back online (here, or in another group). */
+    private void recovered(NetworkPresence p, long timestamp) {
+        String group = p.getGroup();
         FleetIncident incident = openIncident(group);
         if (incident == null) {
             return;
@@ -173,10 +179,16 @@ final class IncidentDetector implements Processor<String, NetworkPresence, Strin
         incidents.put(incident.getIncidentId(), incident);
     }
 
-    private void left(NetworkPresence p) {
+    /**
+     * The device no longer counts here: it moved while online (a member: not an outage), or it went offline here and
+     * came back online elsewhere (not a member: back online, as far as an incident here is concerned).
+     */
+    private void left(NetworkPresence p, long timestamp) {
         if (members.get(memberKey(p.getGroup(), p.getEndpointId())) != null) {
             members.delete(memberKey(p.getGroup(), p.getEndpointId()));
             online.put(p.getGroup(), Math.max(0, onlineCount(p.getGroup()) - 1));
+        } else {
+            recovered(p, timestamp);
         }
     }
 

@@ -23,17 +23,24 @@ import java.util.Map;
  * Turns each presence change into one record per network group of the device, keyed by the group, for the incident
  * detector (through the topic fleet.presence-by-network: the Processor API re-keys only through a topic).
  *
- * <p>A device counts online in the groups of its location when it came online, remembered in {@value #STORE}; its
- * offline goes to those same groups, so every group's online count is exact. A device that moved to another operator
- * or country while online (no presence change in between, so this processor does not see the move) leaves the old
- * group when it goes offline ({@link NetworkPresenceChange#LEFT}, not an outage there) and was never online in the new
- * one. The location is read from the device state store of the same task, which already holds the state that caused
- * the change.
+ * <p>A device counts online in the groups of its location when it came online; {@value #STORE} remembers them, and
+ * after its offline the groups it went offline in. Its offline goes to the groups it was counted online in, so every
+ * group's online count is exact. A device whose groups changed in between leaves the old ones
+ * ({@link NetworkPresenceChange#LEFT}): one that moved while online (no presence change, so this processor does not
+ * see the move) leaves when it goes offline, which is not an outage there, and was never online in its new group;
+ * one that went offline in a group and comes back in another (roaming away from a failed network) leaves the old one
+ * when it comes back, which counts as back online for an incident there. The location is read from the device state
+ * store of the same task, which already holds the state that caused the change.
  */
 final class IncidentFeed implements Processor<String, Object, String, NetworkPresence> {
 
-    /** endpoint key → the groups the device is counted online in, joined by {@link NetworkGroups#SEPARATOR}. */
+    /**
+     * endpoint key → {@value #ONLINE} or {@value #OFFLINE}, then the groups the device is counted online in or went
+     * offline in, joined by {@link NetworkGroups#SEPARATOR}.
+     */
     static final String STORE = "incident-device-groups";
+    private static final String ONLINE = "+";
+    private static final String OFFLINE = "-";
 
     private ProcessorContext<String, NetworkPresence> context;
     private KeyValueStore<String, DeviceState> states;
@@ -54,43 +61,34 @@ final class IncidentFeed implements Processor<String, Object, String, NetworkPre
         String key = EventKeys.ofEndpoint(change.getEndpointId());
         DeviceState state = states.get(key);
         String before = counted.get(key);
-        List<String> was = before == null || before.isEmpty() ? List.of() : Arrays.asList(before.split("\\|"));
-        if (change.getTo() == Presence.ONLINE) {
-            Map<String, NetworkPresence> now = new LinkedHashMap<>();
-            for (NetworkPresence p : NetworkGroups.of(state == null ? null : state.getLocation(),
-                    change.getEndpointId(), NetworkPresenceChange.ONLINE, change.getAt(), change.getEventId())) {
-                now.put(p.getGroup(), p);
-            }
-            // only on a replayed online (at-least-once): a device goes offline before it comes online again
-            for (String group : was) {
-                if (!now.containsKey(group)) {
-                    forward(left(group, change), record.timestamp());
-                }
-            }
-            now.values().forEach(p -> forward(p, record.timestamp()));
-            counted.put(key, String.join(NetworkGroups.SEPARATOR, now.keySet()));
-        } else {
-            List<NetworkPresence> offline = new ArrayList<>();
-            List<NetworkPresence> now = NetworkGroups.of(state == null ? null : state.getLocation(),
-                    change.getEndpointId(), NetworkPresenceChange.OFFLINE, change.getAt(), change.getEventId());
-            if (was.isEmpty()) {
-                // counted nowhere (online before incidents were tracked): the detector skips what it never counted
-                offline.addAll(now);
-            } else {
-                for (String group : was) {
-                    offline.add(now.stream().filter(p -> p.getGroup().equals(group)).findFirst()
-                            // it moved while online (no presence change in between): it left the group it was counted
-                            // in, and was not online in its new one
-                            .orElseGet(() -> left(group, change)));
-                }
-            }
-            offline.forEach(p -> forward(p, record.timestamp()));
-            counted.delete(key);
+        boolean wasOnline = before != null && before.startsWith(ONLINE);
+        List<String> was = before == null || before.length() <= 1 ? List.of()
+                : Arrays.asList(before.substring(1).split("\\" + NetworkGroups.SEPARATOR));
+        boolean online = change.getTo() == Presence.ONLINE;
+        Map<String, NetworkPresence> now = new LinkedHashMap<>();
+        for (NetworkPresence p : NetworkGroups.of(state == null ? null : state.getLocation(), change.getEndpointId(),
+                online ? NetworkPresenceChange.ONLINE : NetworkPresenceChange.OFFLINE, change.getAt(),
+                change.getEventId())) {
+            now.put(p.getGroup(), p);
         }
-    }
-
-    private void forward(NetworkPresence p, long timestamp) {
-        context.forward(new Record<>(p.getGroup(), p, timestamp));
+        List<NetworkPresence> out = new ArrayList<>();
+        if (online) {
+            // groups it went offline in (or, on a replayed online, was online in) and is not in now
+            was.stream().filter(g -> !now.containsKey(g)).forEach(g -> out.add(left(g, change)));
+            out.addAll(now.values());
+            counted.put(key, ONLINE + String.join(NetworkGroups.SEPARATOR, now.keySet()));
+        } else if (wasOnline) {
+            for (String group : was) {
+                out.add(now.containsKey(group) ? now.get(group) : left(group, change));
+            }
+            counted.put(key, OFFLINE + String.join(NetworkGroups.SEPARATOR, was));
+        } else {
+            // counted nowhere (online before incidents were tracked, or a replay): the detector skips what it never
+            // counted online
+            out.addAll(now.values());
+            counted.put(key, OFFLINE + String.join(NetworkGroups.SEPARATOR, now.keySet()));
+        }
+        out.forEach(p -> context.forward(new Record<>(p.getGroup(), p, record.timestamp())));
     }
 
     private static NetworkPresence left(String group, PresenceChange change) {

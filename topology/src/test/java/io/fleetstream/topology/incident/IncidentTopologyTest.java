@@ -190,6 +190,27 @@ class IncidentTopologyTest {
     }
 
     @Test
+    void devicesBackOnlineOnAnotherOperatorResolveTheIncident() {
+        try (Fleet f = new Fleet()) {
+            List<TestEvents> small = f.online(SMALL_DE, 30, at(0));
+            for (int i = 0; i < 25; i++) {
+                f.send(small.get(i).purge(at(10).plusSeconds(i)));
+            }
+            assertThat(f.written("operator:3")).singleElement()
+                    .satisfies(i -> assertThat(i.getStatus()).isEqualTo(IncidentStatus.OPEN));
+            // they roam to the big operator: back online, just not on the failed network
+            for (int i = 0; i < 20; i++) {
+                f.send(f.create(small.get(i), BIG_DE, at(20).plusSeconds(i)));
+            }
+            assertThat(f.written("operator:3")).singleElement().satisfies(i -> {
+                assertThat(i.getStatus()).isEqualTo(IncidentStatus.RESOLVED);
+                assertThat(i.getRecovered()).isEqualTo(20);
+                assertThat(i.getResolvedAt()).isEqualTo(at(20).plusSeconds(19));
+            });
+        }
+    }
+
+    @Test
     void aReplayedPresenceChangeCountsOnce() {
         try (Fleet f = new Fleet()) {
             List<TestEvents> small = f.online(SMALL_DE, 30, at(0));
