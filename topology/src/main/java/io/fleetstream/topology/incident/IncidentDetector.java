@@ -4,6 +4,7 @@ import io.fleetstream.avro.AffectedDevice;
 import io.fleetstream.avro.FleetIncident;
 import io.fleetstream.avro.IncidentKind;
 import io.fleetstream.avro.IncidentStatus;
+import io.fleetstream.avro.NetworkKind;
 import io.fleetstream.avro.NetworkPresence;
 import io.fleetstream.topology.HistoryRetention;
 import io.fleetstream.topology.IncidentRules;
@@ -225,7 +226,7 @@ final class IncidentDetector implements Processor<String, NetworkPresence, Strin
         incidents.put(incident.getIncidentId(), incident);
         log.warn("carrier incident {} opened: {} of {} online device(s) of {} ({}) went offline from {} to {}",
                 incident.getIncidentId(), devices.size(), incident.getDevicesOnlineBefore(), p.getGroup(),
-                p.getKind() == io.fleetstream.avro.NetworkKind.OPERATOR ? p.getOperator() : p.getCountry(), start,
+                p.getKind() == NetworkKind.OPERATOR ? p.getOperator() : p.getCountry(), start,
                 p.getAt());
         write(incident, timestamp);
     }

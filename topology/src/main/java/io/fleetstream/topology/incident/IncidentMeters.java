@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -25,8 +26,8 @@ public final class IncidentMeters {
             for (IncidentStatus status : IncidentStatus.values()) {
                 byStatus.put(status, Counter.builder(INCIDENTS)
                         .description("carrier incidents written to the incidents topic, as they open and resolve")
-                        .tag("kind", kind.name().toLowerCase(java.util.Locale.ROOT))
-                        .tag("status", status.name().toLowerCase(java.util.Locale.ROOT))
+                        .tag("kind", kind.name().toLowerCase(Locale.ROOT))
+                        .tag("status", status.name().toLowerCase(Locale.ROOT))
                         .register(meters));
             }
             counters.put(kind, byStatus);
