@@ -92,6 +92,20 @@ public final class Topics {
     }
 
     /**
+     * Internal to fleetstream: every presence change re-keyed to the operator and the country the device is counted
+     * in ({@code NetworkPresence}, key {@code operator:<id>} or {@code country:<mcc>}), so one task sees a whole
+     * network group; it feeds the carrier-incident detector. Not for consumers: its records may change shape.
+     */
+    public String fleetPresenceByNetwork() {
+        return prefix + "fleet.presence-by-network";
+    }
+
+    /** Carrier incidents as they open and resolve: {@code FleetIncident}, key the incident id. */
+    public String fleetIncidents() {
+        return prefix + "fleet.incidents";
+    }
+
+    /**
      * Where each emnify API poller keeps its checkpoint (last window end and the event ids at its edge), keyed by
      * poller id, compacted. Its partitions also decide which ingest replica polls: see the ingest poller.
      */
@@ -115,6 +129,8 @@ public final class Topics {
         specs.add(new Spec(usageRaw(), Cleanup.DELETE));
         specs.add(new Spec(usageData(), Cleanup.DELETE));
         specs.add(new Spec(usageSms(), Cleanup.DELETE));
+        specs.add(new Spec(fleetPresenceByNetwork(), Cleanup.DELETE));
+        specs.add(new Spec(fleetIncidents(), Cleanup.DELETE));
         return List.copyOf(specs);
     }
 }

@@ -3,6 +3,8 @@ package io.fleetstream.schemas;
 import io.fleetstream.avro.DeadLetter;
 import io.fleetstream.avro.DeviceState;
 import io.fleetstream.avro.EmnifyEvent;
+import io.fleetstream.avro.FleetIncident;
+import io.fleetstream.avro.NetworkPresence;
 import io.fleetstream.avro.PresenceChange;
 import io.fleetstream.avro.QuotaManagementState;
 import io.fleetstream.avro.QuotaState;
@@ -50,6 +52,8 @@ public final class TypedTopics {
         all.add(usageRaw());
         all.add(usageData());
         all.add(usageSms());
+        all.add(fleetPresenceByNetwork());
+        all.add(fleetIncidents());
         return List.copyOf(all);
     }
 
@@ -105,5 +109,15 @@ public final class TypedTopics {
     /** Deduplicated SMS usage records. */
     public TypedTopic<String, UsageRecord> usageSms() {
         return avro(topics.usageSms(), UsageRecord.class);
+    }
+
+    /** Presence changes keyed by network group; internal, feeds the incident detector. */
+    public TypedTopic<String, NetworkPresence> fleetPresenceByNetwork() {
+        return avro(topics.fleetPresenceByNetwork(), NetworkPresence.class);
+    }
+
+    /** Carrier incidents as they open and resolve. */
+    public TypedTopic<String, FleetIncident> fleetIncidents() {
+        return avro(topics.fleetIncidents(), FleetIncident.class);
     }
 }

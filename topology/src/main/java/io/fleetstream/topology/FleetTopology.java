@@ -16,6 +16,8 @@ import io.fleetstream.topology.device.DeviceMeters;
 import io.fleetstream.topology.device.DeviceStateProcessor;
 import io.fleetstream.topology.device.DeviceTopology;
 import io.fleetstream.topology.history.HistoryTopology;
+import io.fleetstream.topology.incident.IncidentMeters;
+import io.fleetstream.topology.incident.IncidentTopology;
 import io.fleetstream.topology.quota.QuotaManagementProcessor;
 import io.fleetstream.topology.quota.QuotaMeters;
 import io.fleetstream.topology.quota.QuotaStateProcessor;
@@ -87,6 +89,8 @@ public final class FleetTopology {
                 topics.quotaState().valueType()));
         written.add(new WrittenValue(changelog(applicationId, QuotaManagementProcessor.MANAGEMENT_STORE),
                 topics.quotaManagement().valueType()));
+        written.add(new WrittenValue(changelog(applicationId, IncidentTopology.STORE),
+                topics.fleetIncidents().valueType()));
         return List.copyOf(written);
     }
 
@@ -128,6 +132,7 @@ public final class FleetTopology {
 
         DeviceTopology.addTo(topology, config, topics, DEDUPE, deadLetterSink, new DeviceMeters(meters));
         AvailabilityTopology.addTo(topology, config, DeviceTopology.PRESENCE);
+        IncidentTopology.addTo(topology, config, topics, DeviceTopology.PRESENCE, new IncidentMeters(meters));
         QuotaTopology.addTo(topology, topics, DEDUPE, deadLetterSink, new QuotaMeters(meters));
         HistoryTopology.addTo(topology, config, DEDUPE, deadLetterSink);
         UsageTopology.addTo(topology, config, topics, serdes, meters);

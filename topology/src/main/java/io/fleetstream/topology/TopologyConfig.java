@@ -14,9 +14,11 @@ import java.util.Objects;
  *                             arriving later than this is routed again
  * @param deviceTimers         the offline window and when pending offlines fire
  * @param history              how long events stay in the queryable history and how often it is purged
+ *                             (carrier incidents are kept as long)
+ * @param incidents            when devices going offline together open a carrier incident
  */
 public record TopologyConfig(Topics topics, Duration dedupeRetention, DeviceTimers deviceTimers,
-                             HistoryRetention history) {
+                             HistoryRetention history, IncidentRules incidents) {
 
     public static final Duration DEFAULT_DEDUPE_RETENTION = Duration.ofDays(7);
 
@@ -29,6 +31,12 @@ public record TopologyConfig(Topics topics, Duration dedupeRetention, DeviceTime
         Objects.requireNonNull(history, "history");
         requirePositive(history.retention(), "history retention");
         requirePositive(history.purgeInterval(), "history purge interval");
+        Objects.requireNonNull(incidents, "incidents");
+    }
+
+    /** With the default incident rules. */
+    public TopologyConfig(Topics topics, Duration dedupeRetention, DeviceTimers deviceTimers, HistoryRetention history) {
+        this(topics, dedupeRetention, deviceTimers, history, IncidentRules.defaults());
     }
 
     /** With the default history retention. */
@@ -41,11 +49,15 @@ public record TopologyConfig(Topics topics, Duration dedupeRetention, DeviceTime
     }
 
     public TopologyConfig withDeviceTimers(DeviceTimers timers) {
-        return new TopologyConfig(topics, dedupeRetention, timers, history);
+        return new TopologyConfig(topics, dedupeRetention, timers, history, incidents);
     }
 
     public TopologyConfig withHistory(HistoryRetention retention) {
-        return new TopologyConfig(topics, dedupeRetention, deviceTimers, retention);
+        return new TopologyConfig(topics, dedupeRetention, deviceTimers, retention, incidents);
+    }
+
+    public TopologyConfig withIncidents(IncidentRules rules) {
+        return new TopologyConfig(topics, dedupeRetention, deviceTimers, history, rules);
     }
 
     private static void requirePositive(Duration d, String what) {

@@ -4,6 +4,7 @@ import io.fleetstream.app.topology.TopologyService;
 import io.fleetstream.schemas.Topics;
 import io.fleetstream.topology.DeviceTimers;
 import io.fleetstream.topology.HistoryRetention;
+import io.fleetstream.topology.IncidentRules;
 import io.fleetstream.topology.TopologyConfig;
 import io.fleetstream.topology.query.QueryAccess;
 import picocli.CommandLine.Option;
@@ -89,6 +90,25 @@ public final class TopologyOptions extends ApplicationOptions {
             description = "how long events stay in the queryable per-device and per-organisation history, counted from their own time (default: ${DEFAULT-VALUE})")
     public Duration historyRetention;
 
+    @Option(names = "--incident-min-devices", defaultValue = "20",
+            description = "a carrier incident opens when at least this many devices of one operator (or country) go "
+                    + "offline within --incident-window (default: ${DEFAULT-VALUE})")
+    public int incidentMinDevices;
+
+    @Option(names = "--incident-min-share", defaultValue = "0.10",
+            description = "... and they are at least this share (0-1] of its devices online just before, so a big "
+                    + "operator's everyday churn opens nothing (default: ${DEFAULT-VALUE})")
+    public double incidentMinShare;
+
+    @Option(names = "--incident-window", defaultValue = "5m", converter = DurationConverter.class,
+            description = "the window of event time in which those devices went offline (default: ${DEFAULT-VALUE})")
+    public Duration incidentWindow;
+
+    @Option(names = "--incident-resolve-share", defaultValue = "0.8",
+            description = "an incident resolves once this share (0-1] of its affected devices is back online "
+                    + "(default: ${DEFAULT-VALUE})")
+    public double incidentResolveShare;
+
     @Option(names = "--ready-max-restore-records", defaultValue = "10000",
             description = "the instance is ready (/health/ready 200) only while at most this many changelog records are "
                     + "left to restore into its stores; Kafka Streams must also be RUNNING, or REBALANCING after it has "
@@ -132,6 +152,15 @@ public final class TopologyOptions extends ApplicationOptions {
     TopologyConfig topologyConfig(Topics topics) {
         return new TopologyConfig(topics, dedupeRetention, new DeviceTimers(offlineWindow, eventLateness, offlineWallClockAllowance,
                         sourceIdleTimeout, DeviceTimers.DEFAULT_PUNCTUATION_INTERVAL),
-                new HistoryRetention(historyRetention, HistoryRetention.DEFAULT_PURGE_INTERVAL));
+                new HistoryRetention(historyRetention, HistoryRetention.DEFAULT_PURGE_INTERVAL), incidentRules());
+    }
+
+    private IncidentRules incidentRules() {
+        try {
+            return new IncidentRules(incidentMinDevices, incidentMinShare, incidentWindow, incidentResolveShare);
+        } catch (IllegalArgumentException e) {
+            // the rules' messages start with the rule's name
+            throw new IllegalArgumentException("--incident-" + e.getMessage(), e);
+        }
     }
 }

@@ -13,6 +13,7 @@ import io.fleetstream.topology.BoundedRocksDb;
 import io.fleetstream.topology.StreamsTuning;
 import io.fleetstream.topology.TopologyConfig;
 import io.fleetstream.topology.history.EventHistoryReader;
+import io.fleetstream.topology.incident.IncidentTopology;
 import io.fleetstream.topology.query.Instance;
 import io.fleetstream.topology.query.QueryAccess;
 import io.fleetstream.topology.query.QueryServer;
@@ -268,7 +269,8 @@ public final class TopologyService implements AutoCloseable {
             // the query API learns the raw topic's real partition count from it: Kafka Streams' metadata knows only assigned ones
             admin = Admin.create(adminProperties(connection));
             StreamsCluster cluster = new StreamsCluster(streams, admin, new Instance(instance.advertisedHost(), queryPort),
-                    rawTopic, () -> outputs.waitingFor().or(outage::waitingFor));
+                    rawTopic, () -> outputs.waitingFor().or(outage::waitingFor),
+                    Map.of(IncidentTopology.STORE, settings.topology().topics().fleetPresenceByNetwork()));
             query = new QueryServer(new QueryServer.Config(instance.queryHost(), queryPort).withAccess(instance.queryAccess())
                     .withRetention(settings.topology().history().retention()),
                     cluster, cluster,

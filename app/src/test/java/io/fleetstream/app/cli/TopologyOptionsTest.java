@@ -2,11 +2,13 @@ package io.fleetstream.app.cli;
 
 import io.fleetstream.app.topology.TopologyService;
 import io.fleetstream.schemas.Topics;
+import io.fleetstream.topology.IncidentRules;
 import io.fleetstream.topology.TopologyConfig;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -50,7 +52,9 @@ class TopologyOptionsTest {
                 "--commit-interval", "250ms", "--query-port", "9191", "--query-host", "127.0.0.1",
                 "--advertised-host", "pod-1.fleet", "--dedupe-retention", "2d", "--offline-window", "10m",
                 "--event-lateness", "5s", "--offline-wall-clock-allowance", "1m", "--source-idle-timeout", "3m",
-                "--history-retention", "30d", "--rocksdb-memory", "256MiB", "--ready-max-restore-records", "500"};
+                "--history-retention", "30d", "--rocksdb-memory", "256MiB", "--ready-max-restore-records", "500",
+                "--incident-min-devices", "50", "--incident-min-share", "0.25", "--incident-window", "10m",
+                "--incident-resolve-share", "0.9"};
         String[] topologyOptions = Stream.concat(Stream.of(options), Stream.of("--replication-factor", "1"))
                 .toArray(String[]::new);
 
@@ -62,6 +66,7 @@ class TopologyOptionsTest {
         assertThat(topology.topology().history().retention()).hasDays(30);
         assertThat(topology.rocksDbMemoryBytes()).isEqualTo(256L << 20);
         assertThat(topology.readyMaxRestoreRecords()).isEqualTo(500);
+        assertThat(topology.topology().incidents()).isEqualTo(new IncidentRules(50, 0.25, Duration.ofMinutes(10), 0.9));
     }
 
     @Test
@@ -72,5 +77,8 @@ class TopologyOptionsTest {
         assertThatThrownBy(() -> topologyRole("--rocksdb-memory", "1MiB")).hasMessageContaining("--rocksdb-memory");
         assertThatThrownBy(() -> topologyRole("--ready-max-restore-records", "-1"))
                 .hasMessageContaining("--ready-max-restore-records");
+        assertThatThrownBy(() -> topologyRole("--incident-min-share", "1.5")).hasMessageContaining("--incident-min-share");
+        assertThatThrownBy(() -> topologyRole("--incident-min-devices", "0")).hasMessageContaining("--incident-min-devices");
+        assertThatThrownBy(() -> topologyRole("--incident-resolve-share", "0")).hasMessageContaining("--incident-resolve-share");
     }
 }

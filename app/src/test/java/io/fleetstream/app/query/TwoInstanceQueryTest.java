@@ -195,7 +195,9 @@ class TwoInstanceQueryTest {
         }
         paths.addAll(List.of("/v1/organisations/11/quota-management", "/v1/organisations/12/quota-management",
                 "/v1/organisations/11/events?per_page=7&page=2", "/v1/organisations/12/events?alert=true",
-                "/v1/devices?limit=10", "/v1/devices?status=ATTACHED", "/v1/fleet/summary"));
+                "/v1/devices?limit=10", "/v1/devices?status=ATTACHED", "/v1/fleet/summary",
+                // the incidents' store is partitioned like fleet.presence-by-network, assigned apart from the raw topic
+                "/v1/fleet/incidents?from=2020-01-01T00:00:00Z&until=2100-01-01T00:00:00Z"));
         return paths;
     }
 

@@ -37,6 +37,17 @@ public interface Cluster {
      */
     List<PartitionOwners> owners();
 
+    /**
+     * The owners of every partition of one store, ordered by partition. By default those of {@link #owners()}: every
+     * store fed from the raw topic's sub-topology shares its assignment. A store of a sub-topology fed from a topic of
+     * its own (the incidents) is assigned apart, and a cluster that runs one says so here.
+     *
+     * @throws NotQueryableException when some partition has no owner right now
+     */
+    default List<PartitionOwners> owners(String store) {
+        return owners();
+    }
+
     /** Every instance of the application and what it holds. */
     List<InstanceMembership> members();
 }

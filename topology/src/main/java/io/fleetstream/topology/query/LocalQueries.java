@@ -1,6 +1,7 @@
 package io.fleetstream.topology.query;
 
 import io.fleetstream.avro.DeviceState;
+import io.fleetstream.avro.FleetIncident;
 import io.fleetstream.avro.QuotaManagementState;
 import io.fleetstream.avro.QuotaState;
 import io.fleetstream.schemas.emnify.EmnifyEventWriter;
@@ -144,6 +145,23 @@ final class LocalQueries {
             }
         }
         return buckets;
+    }
+
+    /** The incidents of the given partitions that match the query, in no particular order. */
+    List<FleetIncident> incidents(IncidentQuery query, List<PartitionRead> reads) {
+        List<FleetIncident> found = new ArrayList<>();
+        for (PartitionRead read : reads) {
+            // few incidents are kept (one per outage), so every one is read
+            try (KeyValueIterator<String, FleetIncident> it = stores.incidents(read).all()) {
+                while (it.hasNext()) {
+                    FleetIncident incident = it.next().value;
+                    if (query.matches(incident)) {
+                        found.add(incident);
+                    }
+                }
+            }
+        }
+        return found;
     }
 
     private EventSlice slice(HistoryPage page) {

@@ -1,6 +1,7 @@
 package io.fleetstream.topology.query;
 
 import io.fleetstream.avro.DeviceState;
+import io.fleetstream.avro.FleetIncident;
 import io.fleetstream.avro.QuotaManagementState;
 import io.fleetstream.avro.QuotaState;
 import org.apache.kafka.common.utils.Bytes;
@@ -27,4 +28,10 @@ public interface LocalStores {
 
     /** The hourly usage per device ({@link io.fleetstream.topology.usage.UsageTotalsProcessor#STORE}). */
     ReadOnlyWindowStore<Long, byte[]> usage(PartitionRead read);
+
+    /**
+     * The carrier incidents ({@link io.fleetstream.topology.incident.IncidentTopology#STORE}); its partitions are those
+     * of the topic fleet.presence-by-network, read with {@link Cluster#owners(String)}.
+     */
+    ReadOnlyKeyValueStore<String, FleetIncident> incidents(PartitionRead read);
 }

@@ -184,6 +184,15 @@ final class QueryRouter {
      */
     <T> Gathered<T> gather(Request request, Function<List<PartitionRead>, T> localPart,
                            Function<PeerClient.Reply, T> remotePart) {
+        return gather(request, null, localPart, remotePart);
+    }
+
+    /**
+     * Like {@link #gather(Request, Function, Function)}, over the partitions of one store: a store of a sub-topology
+     * with its own source topic ({@link Cluster#owners(String)}); null for the raw topic's stores.
+     */
+    <T> Gathered<T> gather(Request request, String store, Function<List<PartitionRead>, T> localPart,
+                           Function<PeerClient.Reply, T> remotePart) {
         if (request.internal()) {
             boolean stale = request.acceptStale();
             List<PartitionRead> reads = request.partitions().orElseThrow().stream().map(p -> new PartitionRead(p, stale)).toList();
@@ -191,7 +200,7 @@ final class QueryRouter {
         }
         Map<Integer, Deque<Instance>> pending = new TreeMap<>();
         Map<Integer, PartitionOwners> owned = new TreeMap<>();
-        for (PartitionOwners owners : cluster.owners()) {
+        for (PartitionOwners owners : store == null ? cluster.owners() : cluster.owners(store)) {
             pending.put(owners.partition(), new ArrayDeque<>(candidates(owners)));
             owned.put(owners.partition(), owners);
         }

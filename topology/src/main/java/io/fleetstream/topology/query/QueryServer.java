@@ -23,6 +23,7 @@ import io.fleetstream.topology.device.DeviceStateProcessor;
 import io.fleetstream.topology.history.EventHistoryProcessor;
 import io.fleetstream.topology.history.EventHistoryReader;
 import io.fleetstream.topology.history.HistoryScope;
+import io.fleetstream.topology.incident.IncidentTopology;
 import io.fleetstream.topology.query.QueryRouter.Answer;
 import io.fleetstream.topology.query.QueryRouter.Gathered;
 import io.fleetstream.topology.quota.QuotaManagementProcessor;
@@ -203,6 +204,7 @@ public final class QueryServer implements AutoCloseable {
         get("/v1/organisations/{organisation_id}/events", EventQuery.PARAMETERS, this::organisationEvents);
         get("/v1/fleet/summary", Set.of(), this::summary);
         get("/v1/fleet/availability", AvailabilityQuery.FLEET_PARAMETERS, this::fleetAvailability);
+        get("/v1/fleet/incidents", IncidentQuery.PARAMETERS, this::fleetIncidents);
 
         app.exception(NotAuthenticatedException.class, (e, ctx) -> refuse(ctx, e.outcome()));
         app.exception(BadRequestException.class, (e, ctx) -> error(ctx, 400, e.getMessage(), e.parameter()));
@@ -466,6 +468,18 @@ public final class QueryServer implements AutoCloseable {
         FleetAvailability total = new FleetAvailability(by);
         gathered.parts().forEach(total::add);
         send(ctx, Answer.ok(asked.internal() ? total.toJson() : total.toJson(query)), gathered.stale());
+    }
+
+    private void fleetIncidents(Context ctx) {
+        QueryRouter.Request asked = request(ctx);
+        IncidentQuery query = IncidentQuery.parse(parameters(ctx), clock.instant());
+        // the other instances are asked for exactly this range, whatever their own clocks say
+        QueryRouter.Request request = asked.internal() ? asked : QueryRouter.Request.fromClient(query.pathAndQuery(ctx.path()));
+        Gathered<List<JsonNode>> gathered = router.gather(request, IncidentTopology.STORE,
+                reads -> local.incidents(query, reads).stream().<JsonNode>map(IncidentJson::of).toList(),
+                reply -> IncidentJson.items(reply.json()));
+        send(ctx, Answer.ok(asked.internal() ? IncidentJson.part(gathered.parts().get(0))
+                : IncidentJson.answer(query, gathered.parts())), gathered.stale());
     }
 
     /** Answers a question about one key, here or relayed from the instance that holds it. */

@@ -1,11 +1,13 @@
 package io.fleetstream.topology.query;
 
 import io.fleetstream.avro.DeviceState;
+import io.fleetstream.avro.FleetIncident;
 import io.fleetstream.avro.QuotaManagementState;
 import io.fleetstream.avro.QuotaState;
 import io.fleetstream.topology.availability.AvailabilityProcessor;
 import io.fleetstream.topology.device.DeviceStateProcessor;
 import io.fleetstream.topology.history.EventHistoryProcessor;
+import io.fleetstream.topology.incident.IncidentTopology;
 import io.fleetstream.topology.quota.QuotaManagementProcessor;
 import io.fleetstream.topology.quota.QuotaStateProcessor;
 import io.fleetstream.topology.usage.UsageTotalsProcessor;
@@ -31,9 +33,11 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -49,7 +53,9 @@ import java.util.function.Supplier;
  * partition and one assignment covers them all. The exception is the usage totals
  * ({@value UsageTotalsProcessor#STORE}), fed from the raw usage topic in a sub-topology of its own: its tasks are
  * assigned apart from the events', so the owners of a device's usage are asked of Kafka Streams for that store
- * (the same key, the same default partitioner, as ingest writes both topics).
+ * (the same key, the same default partitioner, as ingest writes both topics). The carrier incidents
+ * ({@value IncidentTopology#STORE}) are fed from a topic of fleetstream's own in a sub-topology of their own too: a
+ * fleet-wide read of them goes by that topic's assignment ({@link #owners(String)}).
  */
 public final class StreamsCluster implements Cluster, LocalStores {
 
@@ -63,8 +69,12 @@ public final class StreamsCluster implements Cluster, LocalStores {
     private final Instance self;
     private final String sourceTopic;
     private final Supplier<Optional<String>> waitingFor;
+    /** Stores fed from a topic of their own, in a sub-topology of their own: store → its source topic. */
+    private final Map<String, String> ownSources;
     /** The source topic's partition count once Kafka described it; 0 until then. */
     private volatile int partitionCount;
+    /** The partition counts of the own sources' topics, once described. */
+    private final Map<String, Integer> ownSourcePartitions = new ConcurrentHashMap<>();
 
     /**
      * @param admin       describes the source topic: its partition count is the number of partitions
@@ -79,6 +89,16 @@ public final class StreamsCluster implements Cluster, LocalStores {
     /** @param waitingFor what keeps Kafka Streams from starting yet, for the readiness answer */
     public StreamsCluster(KafkaStreams streams, Admin admin, Instance self, String sourceTopic,
                           Supplier<Optional<String>> waitingFor) {
+        this(streams, admin, self, sourceTopic, waitingFor, Map.of());
+    }
+
+    /**
+     * @param ownSources the stores read fleet-wide that are fed from a topic of their own (not the raw topic), each
+     *                   with that topic: the incidents store and fleet.presence-by-network
+     */
+    public StreamsCluster(KafkaStreams streams, Admin admin, Instance self, String sourceTopic,
+                          Supplier<Optional<String>> waitingFor, Map<String, String> ownSources) {
+        this.ownSources = Map.copyOf(ownSources);
         this.streams = streams;
         this.admin = admin;
         this.self = self;
@@ -134,6 +154,22 @@ public final class StreamsCluster implements Cluster, LocalStores {
         return assignment().owners();
     }
 
+    @Override
+    public List<PartitionOwners> owners(String store) {
+        String topic = ownSources.get(store);
+        if (topic == null) {
+            return owners();
+        }
+        requireQueryable();
+        int count = ownSourcePartitions.computeIfAbsent(topic, this::describePartitions);
+        List<InstanceMembership> members = clients().stream()
+                .map(c -> new InstanceMembership(instance(c.hostInfo()), partitions(c.topicPartitions(), topic),
+                        partitions(c.standbyTopicPartitions(), topic)))
+                .sorted(Comparator.comparing(m -> m.instance().toString()))
+                .toList();
+        return new PartitionAssignment(topic, count, members).owners();
+    }
+
     private PartitionAssignment assignment() {
         return new PartitionAssignment(sourceTopic, partitionCount(), members());
     }
@@ -150,18 +186,22 @@ public final class StreamsCluster implements Cluster, LocalStores {
         if (known > 0) {
             return known;
         }
+        partitionCount = describePartitions(sourceTopic);
+        return partitionCount;
+    }
+
+    private int describePartitions(String topic) {
         try {
-            TopicDescription description = admin.describeTopics(List.of(sourceTopic)).allTopicNames()
-                    .get(DESCRIBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(sourceTopic);
-            partitionCount = description.partitions().size();
-            return partitionCount;
+            TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
+                    .get(DESCRIBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+            return description.partitions().size();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new NotQueryableException("interrupted while asking Kafka how many partitions " + sourceTopic
+            throw new NotQueryableException("interrupted while asking Kafka how many partitions " + topic
                     + " has; retry shortly");
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            throw new NotQueryableException("cannot learn from Kafka how many partitions " + sourceTopic + " has ("
+            throw new NotQueryableException("cannot learn from Kafka how many partitions " + topic + " has ("
                     + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage())
                     + "); retry shortly");
         }
@@ -211,6 +251,11 @@ public final class StreamsCluster implements Cluster, LocalStores {
         return store(UsageTotalsProcessor.STORE, QueryableStoreTypes.windowStore(), read);
     }
 
+    @Override
+    public ReadOnlyKeyValueStore<String, FleetIncident> incidents(PartitionRead read) {
+        return store(IncidentTopology.STORE, read);
+    }
+
     private <K, V> ReadOnlyKeyValueStore<K, V> store(String name, PartitionRead read) {
         return store(name, QueryableStoreTypes.keyValueStore(), read);
     }
@@ -245,9 +290,13 @@ public final class StreamsCluster implements Cluster, LocalStores {
     }
 
     private TreeSet<Integer> partitions(Set<TopicPartition> partitions) {
+        return partitions(partitions, sourceTopic);
+    }
+
+    private static TreeSet<Integer> partitions(Set<TopicPartition> partitions, String topic) {
         TreeSet<Integer> numbers = new TreeSet<>();
         for (TopicPartition p : partitions) {
-            if (p.topic().equals(sourceTopic)) {
+            if (p.topic().equals(topic)) {
                 numbers.add(p.partition());
             }
         }

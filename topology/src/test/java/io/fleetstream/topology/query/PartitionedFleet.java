@@ -2,6 +2,7 @@ package io.fleetstream.topology.query;
 
 import io.fleetstream.avro.DeviceState;
 import io.fleetstream.avro.EmnifyEvent;
+import io.fleetstream.avro.FleetIncident;
 import io.fleetstream.avro.QuotaManagementState;
 import io.fleetstream.avro.QuotaState;
 import io.fleetstream.avro.UsageRecord;
@@ -15,6 +16,7 @@ import io.fleetstream.topology.availability.AvailabilityProcessor;
 import io.fleetstream.topology.device.DeviceStateProcessor;
 import io.fleetstream.topology.history.EventHistoryProcessor;
 import io.fleetstream.topology.history.EventHistoryReader;
+import io.fleetstream.topology.incident.IncidentTopology;
 import io.fleetstream.topology.quota.QuotaManagementProcessor;
 import io.fleetstream.topology.quota.QuotaStateProcessor;
 import io.fleetstream.topology.usage.UsageTotalsProcessor;
@@ -134,6 +136,13 @@ final class PartitionedFleet implements AutoCloseable {
             public ReadOnlyWindowStore<Long, byte[]> usage(PartitionRead read) {
                 check.accept(read);
                 return partitions.get(read.partition()).driver.getWindowStore(UsageTotalsProcessor.STORE);
+            }
+
+            @Override
+            public ReadOnlyKeyValueStore<String, FleetIncident> incidents(PartitionRead read) {
+                // each driver feeds fleet.presence-by-network back to itself: its incidents are of its own devices
+                check.accept(read);
+                return partitions.get(read.partition()).driver.getKeyValueStore(IncidentTopology.STORE);
             }
         };
     }
