@@ -37,6 +37,16 @@ public interface Cluster {
      */
     List<PartitionOwners> owners();
 
+    /**
+     * The owners of every partition of one store, ordered by partition: those of {@link #owners()} unless the store
+     * is fed in a subtopology of its own (the usage stores), whose tasks are assigned apart.
+     *
+     * @throws NotQueryableException when some partition has no active owner right now
+     */
+    default List<PartitionOwners> owners(String store) {
+        return owners();
+    }
+
     /** Every instance of the application and what it holds. */
     List<InstanceMembership> members();
 }

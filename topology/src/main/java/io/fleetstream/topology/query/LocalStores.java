@@ -27,4 +27,10 @@ public interface LocalStores {
 
     /** The hourly usage per device ({@link io.fleetstream.topology.usage.UsageTotalsProcessor#STORE}). */
     ReadOnlyWindowStore<Long, byte[]> usage(PartitionRead read);
+
+    /** The usage per session ({@link io.fleetstream.topology.usage.SessionUsageProcessor#STORE}). */
+    ReadOnlyWindowStore<Bytes, byte[]> sessionUsage(PartitionRead read);
+
+    /** This partition's usage per operator and day ({@link io.fleetstream.topology.usage.OperatorUsageProcessor#STORE}). */
+    ReadOnlyWindowStore<String, byte[]> operatorUsage(PartitionRead read);
 }

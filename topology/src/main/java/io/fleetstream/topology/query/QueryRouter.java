@@ -184,6 +184,17 @@ final class QueryRouter {
      */
     <T> Gathered<T> gather(Request request, Function<List<PartitionRead>, T> localPart,
                            Function<PeerClient.Reply, T> remotePart) {
+        return gather(request, null, localPart, remotePart);
+    }
+
+    /**
+     * As {@link #gather(Request, Function, Function)}, over the partitions of {@code store} ({@link Cluster#owners(String)}):
+     * a store fed in a subtopology of its own has owners of its own.
+     *
+     * @param store null for the stores of the raw topic
+     */
+    <T> Gathered<T> gather(Request request, String store, Function<List<PartitionRead>, T> localPart,
+                           Function<PeerClient.Reply, T> remotePart) {
         if (request.internal()) {
             boolean stale = request.acceptStale();
             List<PartitionRead> reads = request.partitions().orElseThrow().stream().map(p -> new PartitionRead(p, stale)).toList();
@@ -191,7 +202,7 @@ final class QueryRouter {
         }
         Map<Integer, Deque<Instance>> pending = new TreeMap<>();
         Map<Integer, PartitionOwners> owned = new TreeMap<>();
-        for (PartitionOwners owners : cluster.owners()) {
+        for (PartitionOwners owners : store == null ? cluster.owners() : cluster.owners(store)) {
             pending.put(owners.partition(), new ArrayDeque<>(candidates(owners)));
             owned.put(owners.partition(), owners);
         }

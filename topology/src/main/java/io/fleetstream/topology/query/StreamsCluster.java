@@ -8,6 +8,8 @@ import io.fleetstream.topology.device.DeviceStateProcessor;
 import io.fleetstream.topology.history.EventHistoryProcessor;
 import io.fleetstream.topology.quota.QuotaManagementProcessor;
 import io.fleetstream.topology.quota.QuotaStateProcessor;
+import io.fleetstream.topology.usage.OperatorUsageProcessor;
+import io.fleetstream.topology.usage.SessionUsageProcessor;
 import io.fleetstream.topology.usage.UsageTotalsProcessor;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -31,9 +33,11 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -45,15 +49,18 @@ import java.util.function.Supplier;
  * partition of the source topic, and this instance's stores, one partition at a time. The only class
  * of the query API that touches Kafka Streams.
  *
- * <p>Every store but one is fed from the raw topic in one sub-topology, so a store partition is a raw-topic
- * partition and one assignment covers them all. The exception is the usage totals
- * ({@value UsageTotalsProcessor#STORE}), fed from the raw usage topic in a sub-topology of its own: its tasks are
- * assigned apart from the events', so the owners of a device's usage are asked of Kafka Streams for that store
- * (the same key, the same default partitioner, as ingest writes both topics).
+ * <p>Every store but the usage stores is fed from the raw topic in one sub-topology, so a store partition is a
+ * raw-topic partition and one assignment covers them all. The usage stores ({@link #USAGE_STORES}) are fed from the
+ * raw usage topic in a sub-topology of its own: its tasks are assigned apart from the events', so the owners of a
+ * device's usage are asked of Kafka Streams for that store (the same key, the same default partitioner, as ingest
+ * writes both topics), and a question about every partition of them follows the raw usage topic's assignment.
  */
 public final class StreamsCluster implements Cluster, LocalStores {
 
     private static final Serializer<String> KEYS = Serdes.String().serializer();
+    /** The stores of the usage subtopology: assigned with the raw usage topic's partitions. */
+    public static final Set<String> USAGE_STORES = Set.of(UsageTotalsProcessor.STORE, SessionUsageProcessor.STORE,
+            OperatorUsageProcessor.STORE);
 
     /** How long a request waits for the source topic's description before answering 503. */
     private static final Duration DESCRIBE_TIMEOUT = Duration.ofSeconds(5);
@@ -62,27 +69,30 @@ public final class StreamsCluster implements Cluster, LocalStores {
     private final Admin admin;
     private final Instance self;
     private final String sourceTopic;
+    private final String usageTopic;
     private final Supplier<Optional<String>> waitingFor;
-    /** The source topic's partition count once Kafka described it; 0 until then. */
-    private volatile int partitionCount;
+    /** Each source topic's partition count once Kafka described it. */
+    private final Map<String, Integer> partitionCounts = new ConcurrentHashMap<>();
 
     /**
      * @param admin       describes the source topic: its partition count is the number of partitions
      *                    every fleet-wide answer covers (the caller closes it)
      * @param self        this instance as configured in {@code application.server}
      * @param sourceTopic the topic the stores are fed from (the raw topic): its partitions are the stores'
+     * @param usageTopic  the topic the usage stores are fed from (the raw usage topic)
      */
-    public StreamsCluster(KafkaStreams streams, Admin admin, Instance self, String sourceTopic) {
-        this(streams, admin, self, sourceTopic, Optional::empty);
+    public StreamsCluster(KafkaStreams streams, Admin admin, Instance self, String sourceTopic, String usageTopic) {
+        this(streams, admin, self, sourceTopic, usageTopic, Optional::empty);
     }
 
     /** @param waitingFor what keeps Kafka Streams from starting yet, for the readiness answer */
-    public StreamsCluster(KafkaStreams streams, Admin admin, Instance self, String sourceTopic,
+    public StreamsCluster(KafkaStreams streams, Admin admin, Instance self, String sourceTopic, String usageTopic,
                           Supplier<Optional<String>> waitingFor) {
         this.streams = streams;
         this.admin = admin;
         this.self = self;
         this.sourceTopic = sourceTopic;
+        this.usageTopic = usageTopic;
         this.waitingFor = waitingFor;
     }
 
@@ -109,7 +119,7 @@ public final class StreamsCluster implements Cluster, LocalStores {
     @Override
     public PartitionOwners ownersOf(String store, String key) {
         requireQueryable();
-        if (UsageTotalsProcessor.STORE.equals(store)) {
+        if (USAGE_STORES.contains(store)) {
             return ownersInOwnSubtopology(store, key);
         }
         return assignment().ownersOf(partitionOf(key));
@@ -134,8 +144,17 @@ public final class StreamsCluster implements Cluster, LocalStores {
         return assignment().owners();
     }
 
+    @Override
+    public List<PartitionOwners> owners(String store) {
+        requireQueryable();
+        if (USAGE_STORES.contains(store)) {
+            return new PartitionAssignment(usageTopic, partitionCount(usageTopic), members(usageTopic)).owners();
+        }
+        return assignment().owners();
+    }
+
     private PartitionAssignment assignment() {
-        return new PartitionAssignment(sourceTopic, partitionCount(), members());
+        return new PartitionAssignment(sourceTopic, partitionCount(sourceTopic), members());
     }
 
     /**
@@ -145,23 +164,23 @@ public final class StreamsCluster implements Cluster, LocalStores {
      * the raw topic later would move keys away from the state kept for them, which Kafka Streams does
      * not support, so a restart is due then anyway.
      */
-    private int partitionCount() {
-        int known = partitionCount;
-        if (known > 0) {
+    private int partitionCount(String topic) {
+        Integer known = partitionCounts.get(topic);
+        if (known != null) {
             return known;
         }
         try {
-            TopicDescription description = admin.describeTopics(List.of(sourceTopic)).allTopicNames()
-                    .get(DESCRIBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(sourceTopic);
-            partitionCount = description.partitions().size();
-            return partitionCount;
+            TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
+                    .get(DESCRIBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+            partitionCounts.put(topic, description.partitions().size());
+            return description.partitions().size();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new NotQueryableException("interrupted while asking Kafka how many partitions " + sourceTopic
+            throw new NotQueryableException("interrupted while asking Kafka how many partitions " + topic
                     + " has; retry shortly");
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            throw new NotQueryableException("cannot learn from Kafka how many partitions " + sourceTopic + " has ("
+            throw new NotQueryableException("cannot learn from Kafka how many partitions " + topic + " has ("
                     + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage())
                     + "); retry shortly");
         }
@@ -169,14 +188,19 @@ public final class StreamsCluster implements Cluster, LocalStores {
 
     /** The partition of a key: Kafka's default partitioner, which ingest's producer uses for the raw topic. */
     private int partitionOf(String key) {
-        return Utils.toPositive(Utils.murmur2(KEYS.serialize(sourceTopic, key))) % partitionCount();
+        return Utils.toPositive(Utils.murmur2(KEYS.serialize(sourceTopic, key))) % partitionCount(sourceTopic);
     }
 
     @Override
     public List<InstanceMembership> members() {
+        return members(sourceTopic);
+    }
+
+    /** Every instance and the partitions of {@code topic} it holds. */
+    private List<InstanceMembership> members(String topic) {
         return clients().stream()
-                .map(c -> new InstanceMembership(instance(c.hostInfo()), partitions(c.topicPartitions()),
-                        partitions(c.standbyTopicPartitions())))
+                .map(c -> new InstanceMembership(instance(c.hostInfo()), partitions(topic, c.topicPartitions()),
+                        partitions(topic, c.standbyTopicPartitions())))
                 .sorted(Comparator.comparing(m -> m.instance().toString()))
                 .toList();
     }
@@ -209,6 +233,16 @@ public final class StreamsCluster implements Cluster, LocalStores {
     @Override
     public ReadOnlyWindowStore<Long, byte[]> usage(PartitionRead read) {
         return store(UsageTotalsProcessor.STORE, QueryableStoreTypes.windowStore(), read);
+    }
+
+    @Override
+    public ReadOnlyWindowStore<Bytes, byte[]> sessionUsage(PartitionRead read) {
+        return store(SessionUsageProcessor.STORE, QueryableStoreTypes.windowStore(), read);
+    }
+
+    @Override
+    public ReadOnlyWindowStore<String, byte[]> operatorUsage(PartitionRead read) {
+        return store(OperatorUsageProcessor.STORE, QueryableStoreTypes.windowStore(), read);
     }
 
     private <K, V> ReadOnlyKeyValueStore<K, V> store(String name, PartitionRead read) {
@@ -244,10 +278,10 @@ public final class StreamsCluster implements Cluster, LocalStores {
         return streams.metadataForAllStreamsClients();
     }
 
-    private TreeSet<Integer> partitions(Set<TopicPartition> partitions) {
+    private static TreeSet<Integer> partitions(String topic, Set<TopicPartition> partitions) {
         TreeSet<Integer> numbers = new TreeSet<>();
         for (TopicPartition p : partitions) {
-            if (p.topic().equals(sourceTopic)) {
+            if (p.topic().equals(topic)) {
                 numbers.add(p.partition());
             }
         }

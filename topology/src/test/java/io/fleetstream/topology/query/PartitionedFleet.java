@@ -17,6 +17,8 @@ import io.fleetstream.topology.history.EventHistoryProcessor;
 import io.fleetstream.topology.history.EventHistoryReader;
 import io.fleetstream.topology.quota.QuotaManagementProcessor;
 import io.fleetstream.topology.quota.QuotaStateProcessor;
+import io.fleetstream.topology.usage.OperatorUsageProcessor;
+import io.fleetstream.topology.usage.SessionUsageProcessor;
 import io.fleetstream.topology.usage.UsageTotalsProcessor;
 import io.fleetstream.topology.testing.TopologyFixture;
 import org.apache.kafka.common.serialization.Serdes;
@@ -134,6 +136,18 @@ final class PartitionedFleet implements AutoCloseable {
             public ReadOnlyWindowStore<Long, byte[]> usage(PartitionRead read) {
                 check.accept(read);
                 return partitions.get(read.partition()).driver.getWindowStore(UsageTotalsProcessor.STORE);
+            }
+
+            @Override
+            public ReadOnlyWindowStore<Bytes, byte[]> sessionUsage(PartitionRead read) {
+                check.accept(read);
+                return partitions.get(read.partition()).driver.getWindowStore(SessionUsageProcessor.STORE);
+            }
+
+            @Override
+            public ReadOnlyWindowStore<String, byte[]> operatorUsage(PartitionRead read) {
+                check.accept(read);
+                return partitions.get(read.partition()).driver.getWindowStore(OperatorUsageProcessor.STORE);
             }
         };
     }
