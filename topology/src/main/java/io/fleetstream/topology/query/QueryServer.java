@@ -2,6 +2,8 @@ package io.fleetstream.topology.query;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetstream.avro.DeviceState;
@@ -554,10 +556,21 @@ public final class QueryServer implements AutoCloseable {
 
     /** A keyed answer as JSON, wherever it was answered: for an answer joined from several stores. */
     private record Keyed(int status, JsonNode body, boolean stale) {
+        /** Decimals read as written ({@code 3600.0} stays so): the joined answer is the same from any instance. */
+        private static final ObjectReader AS_SENT = Json.mapper().reader()
+                .without(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);
+
         static Keyed of(QueryRouter.Routed routed) {
             if (routed instanceof QueryRouter.Relayed relayed) {
                 PeerClient.Reply reply = relayed.reply();
-                return new Keyed(reply.status(), reply.json(), reply.header(STALE_HEADER).isPresent());
+                JsonNode body;
+                try {
+                    body = AS_SENT.readTree(reply.body());
+                } catch (IOException e) {
+                    throw new PeerFailureException(502, "another instance answered with a body that is not JSON: "
+                            + e.getMessage());
+                }
+                return new Keyed(reply.status(), body, reply.header(STALE_HEADER).isPresent());
             }
             QueryRouter.Here here = (QueryRouter.Here) routed;
             return new Keyed(here.answer().status(), here.answer().body(), here.stale());

@@ -101,6 +101,14 @@ final class PartitionedFleet implements AutoCloseable {
      * partition the instance cannot read right now.
      */
     LocalStores stores(Consumer<PartitionRead> check) {
+        return stores(check, check);
+    }
+
+    /**
+     * As {@link #stores(Consumer)}, the usage stores checked with {@code usageCheck}: they are fed in a subtopology of
+     * their own, whose partitions Kafka Streams assigns apart from the events'.
+     */
+    LocalStores stores(Consumer<PartitionRead> check, Consumer<PartitionRead> usageCheck) {
         return new LocalStores() {
             @Override
             public ReadOnlyKeyValueStore<String, DeviceState> devices(PartitionRead read) {
@@ -134,19 +142,19 @@ final class PartitionedFleet implements AutoCloseable {
 
             @Override
             public ReadOnlyWindowStore<Long, byte[]> usage(PartitionRead read) {
-                check.accept(read);
+                usageCheck.accept(read);
                 return partitions.get(read.partition()).driver.getWindowStore(UsageTotalsProcessor.STORE);
             }
 
             @Override
             public ReadOnlyWindowStore<Bytes, byte[]> sessionUsage(PartitionRead read) {
-                check.accept(read);
+                usageCheck.accept(read);
                 return partitions.get(read.partition()).driver.getWindowStore(SessionUsageProcessor.STORE);
             }
 
             @Override
             public ReadOnlyWindowStore<String, byte[]> operatorUsage(PartitionRead read) {
-                check.accept(read);
+                usageCheck.accept(read);
                 return partitions.get(read.partition()).driver.getWindowStore(OperatorUsageProcessor.STORE);
             }
         };
