@@ -67,6 +67,7 @@ import static org.awaitility.Awaitility.await;
 class TwoInstanceQueryTest {
 
     private static final int DEVICES = 24;
+    private static final Instant USAGE_END = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
     private static final Topics topics = Topics.withDefaultPrefix();
     private static Path dataDir;
     private static EmbeddedKafka kafka;
@@ -86,6 +87,7 @@ class TwoInstanceQueryTest {
                 kafka.bootstrapServers(), KafkaRegistryJournal.DEFAULT_TOPIC, (short) 1));
         fleet = new SimulatedFleet(Instant.now().truncatedTo(ChronoUnit.SECONDS), DEVICES);
         produce(fleet.events());
+        produceUsage(usage());
         shared = Group.start("fleetstream-query-e2e");
     }
 
@@ -158,9 +160,24 @@ class TwoInstanceQueryTest {
         }
     }
 
+    /** Every event and usage record: a device's answer includes its sessions' usage. */
     private static void awaitEveryEventProcessed(QueryClient client) {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> processedEvents(client) == fleet.events().size());
+                .until(() -> processedEvents(client) == fleet.events().size() && countedUsage(client) == DEVICES);
+    }
+
+    private static long countedUsage(QueryClient client) {
+        QueryClient.Answer answer = client.get("/v1/fleet/usage?by=operator");
+        if (answer.status() != 200) {
+            return -1;
+        }
+        long records = 0;
+        for (JsonNode operator : answer.json().get("operators")) {
+            for (JsonNode total : operator.get("total")) {
+                records += total.get("records").asLong();
+            }
+        }
+        return records;
     }
 
     /** Asks both instances until they give the same settled answer, and returns it. */
@@ -351,8 +368,34 @@ class TwoInstanceQueryTest {
      * 24 of them are 0.04524288 and 2.4 MB.
      */
     @Test
-    void usageIsJoinedToEachSessionAndSummedPerOperatorOverBothInstances() {
-        Instant end = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
+    void usageIsJoinedToEachSessionAndSummedPerOperatorOverBothInstances() throws IOException {
+        String total = "[{\"currency\":\"EUR\",\"records\":24,\"sms\":0,\"volume_mb\":{\"total\":\"2.4\",\"rx\":\"2.4\","
+                + "\"tx\":\"0\"},\"cost\":\"0.04524288\"}]";
+        for (QueryClient client : List.of(shared.a(), shared.b())) {
+            QueryClient.Answer answer = client.get("/v1/fleet/usage?by=operator");
+            assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+            JsonNode operators = answer.json().get("operators");
+            assertThat(operators).hasSize(1);
+            assertThat(operators.get(0).get("operator_id").asLong()).isEqualTo(7);
+            assertThat(operators.get(0).get("total")).isEqualTo(Json.mapper().readTree(total));
+        }
+        for (long id : fleet.deviceIds()) {
+            JsonNode device = askBoth(shared.a(), shared.b(), "/v1/devices/" + id);
+            JsonNode session = device.get("session").path("session_id").asText().equals("s" + id) ? device.get("session")
+                    : device.get("last_session");
+            assertThat(session.get("session_id").asText()).as(device.toString()).isEqualTo("s" + id);
+            assertThat(session.get("usage").get("totals").get(0).get("cost").asText()).as(device.toString())
+                    .isEqualTo("0.00188512");
+            // a range of its own: the default one ends at each instance's now
+            JsonNode ledger = askBoth(shared.a(), shared.b(), "/v1/devices/" + id + "/sessions?from="
+                    + USAGE_END.minus(Duration.ofHours(1)) + "&until=" + USAGE_END.plus(Duration.ofMinutes(30)));
+            assertThat(ledger.get("sessions")).hasSize(1);
+        }
+    }
+
+    /** One data record per device, of its session, an hour ago: cost 0.00188512 and 0.1 MB each. */
+    private static List<UsageRecord> usage() {
+        Instant end = USAGE_END;
         List<UsageRecord> usage = new ArrayList<>();
         for (long id : fleet.deviceIds()) {
             usage.add(UsageRecord.newBuilder()
@@ -371,31 +414,7 @@ class TwoInstanceQueryTest {
                     .setReceivedAt(Instant.now())
                     .build());
         }
-        produceUsage(usage);
-        String total = "[{\"currency\":\"EUR\",\"records\":24,\"sms\":0,\"volume_mb\":{\"total\":\"2.4\",\"rx\":\"2.4\","
-                + "\"tx\":\"0\"},\"cost\":\"0.04524288\"}]";
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-            for (QueryClient client : List.of(shared.a(), shared.b())) {
-                QueryClient.Answer answer = client.get("/v1/fleet/usage?by=operator");
-                assertThat(answer.status()).as(answer.body()).isEqualTo(200);
-                JsonNode operators = answer.json().get("operators");
-                assertThat(operators).hasSize(1);
-                assertThat(operators.get(0).get("operator_id").asLong()).isEqualTo(7);
-                assertThat(operators.get(0).get("total")).isEqualTo(Json.mapper().readTree(total));
-            }
-        });
-        for (long id : fleet.deviceIds()) {
-            JsonNode device = askBoth(shared.a(), shared.b(), "/v1/devices/" + id);
-            JsonNode session = device.get("session").path("session_id").asText().equals("s" + id) ? device.get("session")
-                    : device.get("last_session");
-            assertThat(session.get("session_id").asText()).as(device.toString()).isEqualTo("s" + id);
-            assertThat(session.get("usage").get("totals").get(0).get("cost").asText()).as(device.toString())
-                    .isEqualTo("0.00188512");
-            // a range of its own: the default one ends at each instance's now
-            JsonNode ledger = askBoth(shared.a(), shared.b(), "/v1/devices/" + id + "/sessions?from="
-                    + end.minus(Duration.ofHours(1)) + "&until=" + end.plus(Duration.ofMinutes(30)));
-            assertThat(ledger.get("sessions")).hasSize(1);
-        }
+        return usage;
     }
 
     private static void produceUsage(List<UsageRecord> records) {
