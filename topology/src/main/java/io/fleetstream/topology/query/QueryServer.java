@@ -384,8 +384,12 @@ public final class QueryServer implements AutoCloseable {
                     ? Answer.error(404, "no device with endpoint_id " + id + " has been seen")
                     : Answer.ok(DeviceStateJson.of(state));
         });
+        if (request.internal()) {
+            render(ctx, routed);
+            return;
+        }
         Keyed state = Keyed.of(routed);
-        if (request.internal() || state.status() != 200 || !(state.body() instanceof ObjectNode body)) {
+        if (state.status() != 200 || !(state.body() instanceof ObjectNode body)) {
             render(ctx, routed);
             return;
         }
@@ -402,7 +406,8 @@ public final class QueryServer implements AutoCloseable {
     /** Sets a session's {@code usage} (null when none of its records is kept); true when it came from a standby. */
     private boolean joinSessionUsage(long id, String key, ObjectNode session) {
         String sessionId = session.get("session_id").textValue();
-        String path = "/v1/devices/" + id + "/sessions/" + URLEncoder.encode(sessionId, StandardCharsets.UTF_8).replace("+", "%20");
+        String path = "/v1/devices/" + id + "/sessions/"
+                + URLEncoder.encode(sessionId, StandardCharsets.UTF_8).replace("+", "%20");
         Keyed usage = Keyed.of(router.keyed(QueryRouter.Request.fromClient(path), SessionUsageProcessor.STORE, key,
                 read -> sessionAnswer(id, sessionId, read)));
         if (usage.status() == 404) {
