@@ -269,7 +269,7 @@ public final class TopologyService implements AutoCloseable {
             // the query API learns the raw topic's real partition count from it: Kafka Streams' metadata knows only assigned ones
             admin = Admin.create(adminProperties(connection));
             StreamsCluster cluster = new StreamsCluster(streams, admin, new Instance(instance.advertisedHost(), queryPort),
-                    rawTopic, () -> outputs.waitingFor().or(outage::waitingFor),
+                    rawTopic, settings.topology().topics().usageRaw(), () -> outputs.waitingFor().or(outage::waitingFor),
                     Map.of(IncidentTopology.STORE, settings.topology().topics().fleetPresenceByNetwork()));
             query = new QueryServer(new QueryServer.Config(instance.queryHost(), queryPort).withAccess(instance.queryAccess())
                     .withRetention(settings.topology().history().retention()),

@@ -1,5 +1,6 @@
 package io.fleetstream.app.local;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetstream.app.testing.TopicReader;
 import io.fleetstream.avro.DeadLetter;
@@ -9,6 +10,7 @@ import io.fleetstream.ingest.webhook.WebhookServer;
 import io.fleetstream.schemas.Topics;
 import io.fleetstream.schemas.emnify.UsageExamples;
 import io.fleetstream.schemas.json.Json;
+import io.fleetstream.topology.HistoryRetention;
 import io.fleetstream.topology.TopologyConfig;
 import io.fleetstream.topology.usage.UsageTopology;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -48,8 +50,11 @@ class UsageEndToEndTest {
     @BeforeAll
     static void start() throws IOException {
         dataDir = Files.createTempDirectory("fleetstream-usage-e2e");
+        // a history retention reaching back to the example record (2024), so the query API answers for its day
+        TopologyConfig config = TopologyConfig.defaults(topics).withHistory(new HistoryRetention(Duration.ofDays(36_500),
+                HistoryRetention.defaults().purgeInterval()));
         stack = LocalStack.start(new LocalStack.Settings(dataDir, LocalStack.Ports.any(), topics, 3,
-                TopologyConfig.defaults(topics), "exactly_once_v2", Duration.ofMillis(100), WebhookConfig.defaults()),
+                config, "exactly_once_v2", Duration.ofMillis(100), WebhookConfig.defaults()),
                 new SimpleMeterRegistry());
         reader = new TopicReader(stack.bootstrapServers(), stack.registryUrl());
     }
@@ -98,6 +103,33 @@ class UsageEndToEndTest {
         assertThat(reader.values(topics.deadLetters(), DeadLetter.class))
                 .anySatisfy(d -> assertThat(d.getReason()).contains("cost 'a lot' is not a number"))
                 .anySatisfy(d -> assertThat(d.getReason()).contains("traffic_type 9 (Voice)"));
+
+        // the usage stores through the query API of a real Kafka Streams: the data record (once) and the SMS, of one
+        // session, device and operator; the voice record is not counted
+        String totals = "[{\"currency\":\"EUR\",\"records\":2,\"sms\":1,\"volume_mb\":{\"total\":\"0.219933\","
+                + "\"rx\":\"0.172848\",\"tx\":\"0.047085\"},\"cost\":\"0.09188512\"}]";
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode session = query("/v1/devices/123456789/sessions/722aeb56-c4de-4753-ac23-4f99c1980c5e");
+            assertThat(session.get("totals")).isEqualTo(Json.mapper().readTree(totals));
+            assertThat(session.get("operator").get("id").asLong()).isEqualTo(5);
+            JsonNode hour = query("/v1/devices/123456789/usage?from=2024-02-15T14:00:00Z&until=2024-02-15T15:00:00Z");
+            assertThat(hour.get("total")).isEqualTo(Json.mapper().readTree(totals));
+            JsonNode fleet = query("/v1/fleet/usage?by=operator&from=2024-02-15T00:00:00Z&until=2024-02-16T00:00:00Z");
+            assertThat(fleet.get("days")).hasSize(1);
+            assertThat(fleet.get("days").get(0).get("operators").get(0).get("operator").asText()).isEqualTo("Telefonica O2");
+            assertThat(fleet.get("days").get(0).get("operators").get(0).get("usage")).isEqualTo(Json.mapper().readTree(totals));
+        });
+        JsonNode ledger = query("/v1/devices/123456789/sessions?from=2022-04-26T00:00:00Z&until=2024-02-16T00:00:00Z");
+        assertThat(ledger.get("sessions")).extracting(s -> s.get("session_id").asText())
+                .containsExactly("722aeb56-c4de-4753-ac23-4f99c1980c5e");
+    }
+
+    private static JsonNode query(String pathAndQuery) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + stack.queryPort() + pathAndQuery)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(pathAndQuery + ": " + response.body()).isEqualTo(200);
+        return Json.mapper().readTree(response.body());
     }
 
     private static HttpResponse<String> post(String body) throws IOException, InterruptedException {

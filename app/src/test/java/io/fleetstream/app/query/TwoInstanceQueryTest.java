@@ -7,12 +7,26 @@ import io.fleetstream.app.kafka.TopicProvisioner;
 import io.fleetstream.app.registry.EmbeddedSchemaRegistry;
 import io.fleetstream.app.registry.KafkaRegistryJournal;
 import io.fleetstream.app.topology.TopologyService;
+import io.fleetstream.avro.Currency;
 import io.fleetstream.avro.EmnifyEvent;
+import io.fleetstream.avro.TrafficType;
+import io.fleetstream.avro.UsageEndpoint;
+import io.fleetstream.avro.UsageOperator;
+import io.fleetstream.avro.UsageRecord;
+import io.fleetstream.avro.UsageVolume;
+import io.fleetstream.schemas.emnify.EventKeys;
+import io.fleetstream.schemas.json.Json;
+import io.fleetstream.schemas.registry.HttpSchemaRegistryClient;
+import io.fleetstream.schemas.serde.AvroSerdes;
 import io.fleetstream.schemas.Topics;
 import io.fleetstream.topology.DeviceTimers;
 import io.fleetstream.topology.TopologyConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterAll;
@@ -20,6 +34,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +44,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
@@ -51,6 +67,7 @@ import static org.awaitility.Awaitility.await;
 class TwoInstanceQueryTest {
 
     private static final int DEVICES = 24;
+    private static final Instant USAGE_END = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
     private static final Topics topics = Topics.withDefaultPrefix();
     private static Path dataDir;
     private static EmbeddedKafka kafka;
@@ -70,6 +87,7 @@ class TwoInstanceQueryTest {
                 kafka.bootstrapServers(), KafkaRegistryJournal.DEFAULT_TOPIC, (short) 1));
         fleet = new SimulatedFleet(Instant.now().truncatedTo(ChronoUnit.SECONDS), DEVICES);
         produce(fleet.events());
+        produceUsage(usage());
         shared = Group.start("fleetstream-query-e2e");
     }
 
@@ -142,9 +160,24 @@ class TwoInstanceQueryTest {
         }
     }
 
+    /** Every event and usage record: a device's answer includes its sessions' usage. */
     private static void awaitEveryEventProcessed(QueryClient client) {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> processedEvents(client) == fleet.events().size());
+                .until(() -> processedEvents(client) == fleet.events().size() && countedUsage(client) == DEVICES);
+    }
+
+    private static long countedUsage(QueryClient client) {
+        QueryClient.Answer answer = client.get("/v1/fleet/usage?by=operator");
+        if (answer.status() != 200) {
+            return -1;
+        }
+        long records = 0;
+        for (JsonNode operator : answer.json().get("operators")) {
+            for (JsonNode total : operator.get("total")) {
+                records += total.get("records").asLong();
+            }
+        }
+        return records;
     }
 
     /** Asks both instances until they give the same settled answer, and returns it. */
@@ -328,6 +361,77 @@ class TwoInstanceQueryTest {
                 .as(status).isEqualTo(n));
         assertThat(summary.get("quotas").get("data").get("ACTIVE").asInt()).isEqualTo(dataActive);
         assertThat(summary.get("partitions").asInt()).isEqualTo(3);
+    }
+
+    /**
+     * Usage through a real Kafka Streams on two instances: its subtopology's partitions are assigned apart from the
+     * events', so the per-operator sums are gathered over the raw usage topic's owners and a device's session usage is
+     * joined from whichever instance holds it. One data record per device, of its session, cost 0.00188512 and 0.1 MB:
+     * 24 of them are 0.04524288 and 2.4 MB.
+     */
+    @Test
+    void usageIsJoinedToEachSessionAndSummedPerOperatorOverBothInstances() throws IOException {
+        String total = "[{\"currency\":\"EUR\",\"records\":24,\"sms\":0,\"volume_mb\":{\"total\":\"2.4\",\"rx\":\"2.4\","
+                + "\"tx\":\"0\"},\"cost\":\"0.04524288\"}]";
+        for (QueryClient client : List.of(shared.a(), shared.b())) {
+            QueryClient.Answer answer = client.get("/v1/fleet/usage?by=operator");
+            assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+            JsonNode operators = answer.json().get("operators");
+            assertThat(operators).hasSize(1);
+            assertThat(operators.get(0).get("operator_id").asLong()).isEqualTo(7);
+            assertThat(operators.get(0).get("total")).isEqualTo(Json.mapper().readTree(total));
+        }
+        for (long id : fleet.deviceIds()) {
+            JsonNode device = askBoth(shared.a(), shared.b(), "/v1/devices/" + id);
+            JsonNode session = device.get("session").path("session_id").asText().equals("s" + id) ? device.get("session")
+                    : device.get("last_session");
+            assertThat(session.get("session_id").asText()).as(device.toString()).isEqualTo("s" + id);
+            assertThat(session.get("usage").get("totals").get(0).get("cost").asText()).as(device.toString())
+                    .isEqualTo("0.00188512");
+            // a range of its own: the default one ends at each instance's now
+            JsonNode ledger = askBoth(shared.a(), shared.b(), "/v1/devices/" + id + "/sessions?from="
+                    + USAGE_END.minus(Duration.ofHours(1)) + "&until=" + USAGE_END.plus(Duration.ofMinutes(30)));
+            assertThat(ledger.get("sessions")).hasSize(1);
+        }
+    }
+
+    /** One data record per device, of its session, an hour ago: cost 0.00188512 and 0.1 MB each. */
+    private static List<UsageRecord> usage() {
+        Instant end = USAGE_END;
+        List<UsageRecord> usage = new ArrayList<>();
+        for (long id : fleet.deviceIds()) {
+            usage.add(UsageRecord.newBuilder()
+                    .setId(7_000_000 + id)
+                    .setTrafficType(new TrafficType(5, "Data"))
+                    .setStartTimestamp(end.minusSeconds(45))
+                    .setEndTimestamp(end)
+                    .setEndpoint(new UsageEndpoint(id, "device " + id, null, null, null))
+                    .setOperator(new UsageOperator(7L, "Sim Mobile", "07", null))
+                    .setCurrency(new Currency(1L, "EUR", null))
+                    .setCost(new BigDecimal("0.00188512").setScale(10))
+                    .setVolume(new UsageVolume(new BigDecimal("0.1").setScale(6), new BigDecimal("0.1").setScale(6),
+                            BigDecimal.ZERO.setScale(6)))
+                    .setSessionId("s" + id)
+                    .setSource("SIMULATOR")
+                    .setReceivedAt(Instant.now())
+                    .build());
+        }
+        return usage;
+    }
+
+    private static void produceUsage(List<UsageRecord> records) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        AvroSerdes serdes = new AvroSerdes(new HttpSchemaRegistryClient(registry.url()), true);
+        try (KafkaProducer<String, UsageRecord> producer = new KafkaProducer<>(props, new StringSerializer(),
+                serdes.forValue(UsageRecord.class).serializer())) {
+            for (UsageRecord record : records) {
+                producer.send(new ProducerRecord<>(topics.usageRaw(), null, record.getReceivedAt().toEpochMilli(),
+                        EventKeys.keyOf(record), record));
+            }
+            producer.flush();
+        }
     }
 
     @Test

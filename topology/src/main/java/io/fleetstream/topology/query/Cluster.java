@@ -38,11 +38,11 @@ public interface Cluster {
     List<PartitionOwners> owners();
 
     /**
-     * The owners of every partition of one store, ordered by partition. By default those of {@link #owners()}: every
-     * store fed from the raw topic's sub-topology shares its assignment. A store of a sub-topology fed from a topic of
-     * its own (the incidents) is assigned apart, and a cluster that runs one says so here.
+     * The owners of every partition of one store, ordered by partition: those of {@link #owners()} unless the store
+     * is fed in a sub-topology of its own (the usage stores from the raw usage topic, the carrier incidents from a
+     * topic of fleetstream's own), whose tasks are assigned apart.
      *
-     * @throws NotQueryableException when some partition has no owner right now
+     * @throws NotQueryableException when some partition has no active owner right now
      */
     default List<PartitionOwners> owners(String store) {
         return owners();

@@ -18,7 +18,11 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
+import io.fleetstream.topology.usage.OperatorDay;
+import io.fleetstream.topology.usage.SessionLedger;
+import io.fleetstream.topology.usage.SessionUsage;
 import io.fleetstream.topology.usage.UsageBucket;
+import org.apache.kafka.streams.kstream.Windowed;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -162,6 +166,32 @@ final class LocalQueries {
             }
         }
         return found;
+    }
+
+    /** The usage of one session of a device; empty when no usage record of it is kept. */
+    Optional<SessionUsage> session(long endpointId, String sessionId, PartitionRead read) {
+        return SessionLedger.session(stores.sessionUsage(read), endpointId, sessionId);
+    }
+
+    /** A device's sessions whose usage records meet the range, by start. */
+    List<SessionUsage> sessions(long endpointId, AvailabilityQuery range, PartitionRead read) {
+        return SessionLedger.sessions(stores.sessionUsage(read), endpointId, range.from(), range.until());
+    }
+
+    /** The usage per operator and day of the given partitions, over the query's days. */
+    FleetUsage fleetUsage(FleetUsageQuery query, List<PartitionRead> reads) {
+        FleetUsage fleet = new FleetUsage();
+        for (PartitionRead read : reads) {
+            // the window store's bounds are inclusive: the last day starting before until
+            try (KeyValueIterator<Windowed<String>, byte[]> days = stores.operatorUsage(read).fetchAll(query.from(),
+                    query.until().minusMillis(1))) {
+                while (days.hasNext()) {
+                    KeyValue<Windowed<String>, byte[]> day = days.next();
+                    fleet.add(day.key.window().start(), day.key.key(), OperatorDay.decode(day.value));
+                }
+            }
+        }
+        return fleet;
     }
 
     private EventSlice slice(HistoryPage page) {

@@ -34,4 +34,10 @@ public interface LocalStores {
      * of the topic fleet.presence-by-network, read with {@link Cluster#owners(String)}.
      */
     ReadOnlyKeyValueStore<String, FleetIncident> incidents(PartitionRead read);
+
+    /** The usage per session ({@link io.fleetstream.topology.usage.SessionUsageProcessor#STORE}). */
+    ReadOnlyWindowStore<Bytes, byte[]> sessionUsage(PartitionRead read);
+
+    /** This partition's usage per operator and day ({@link io.fleetstream.topology.usage.OperatorUsageProcessor#STORE}). */
+    ReadOnlyWindowStore<String, byte[]> operatorUsage(PartitionRead read);
 }

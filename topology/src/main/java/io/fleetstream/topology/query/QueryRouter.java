@@ -188,8 +188,10 @@ final class QueryRouter {
     }
 
     /**
-     * Like {@link #gather(Request, Function, Function)}, over the partitions of one store: a store of a sub-topology
-     * with its own source topic ({@link Cluster#owners(String)}); null for the raw topic's stores.
+     * As {@link #gather(Request, Function, Function)}, over the partitions of {@code store} ({@link Cluster#owners(String)}):
+     * a store fed in a subtopology of its own has owners of its own.
+     *
+     * @param store null for the stores of the raw topic
      */
     <T> Gathered<T> gather(Request request, String store, Function<List<PartitionRead>, T> localPart,
                            Function<PeerClient.Reply, T> remotePart) {

@@ -2,6 +2,8 @@ package io.fleetstream.topology.query;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetstream.avro.DeviceState;
@@ -28,6 +30,8 @@ import io.fleetstream.topology.query.QueryRouter.Answer;
 import io.fleetstream.topology.query.QueryRouter.Gathered;
 import io.fleetstream.topology.quota.QuotaManagementProcessor;
 import io.fleetstream.topology.quota.QuotaStateProcessor;
+import io.fleetstream.topology.usage.OperatorUsageProcessor;
+import io.fleetstream.topology.usage.SessionUsageProcessor;
 import io.fleetstream.topology.usage.UsageTotalsProcessor;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -44,6 +48,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -200,11 +206,14 @@ public final class QueryServer implements AutoCloseable {
         get("/v1/devices/{endpoint_id}/events", EventQuery.PARAMETERS, this::deviceEvents);
         get("/v1/devices/{endpoint_id}/availability", AvailabilityQuery.DEVICE_PARAMETERS, this::deviceAvailability);
         get("/v1/devices/{endpoint_id}/usage", UsageQuery.PARAMETERS, this::deviceUsage);
+        get("/v1/devices/{endpoint_id}/sessions", AvailabilityQuery.DEVICE_PARAMETERS, this::deviceSessions);
+        get("/v1/devices/{endpoint_id}/sessions/{session_id}", Set.of(), this::deviceSession);
         get("/v1/organisations/{organisation_id}/quota-management", Set.of(), this::quotaManagement);
         get("/v1/organisations/{organisation_id}/events", EventQuery.PARAMETERS, this::organisationEvents);
         get("/v1/fleet/summary", Set.of(), this::summary);
         get("/v1/fleet/availability", AvailabilityQuery.FLEET_PARAMETERS, this::fleetAvailability);
         get("/v1/fleet/incidents", IncidentQuery.PARAMETERS, this::fleetIncidents);
+        get("/v1/fleet/usage", FleetUsageQuery.PARAMETERS, this::fleetUsage);
 
         app.exception(NotAuthenticatedException.class, (e, ctx) -> refuse(ctx, e.outcome()));
         app.exception(BadRequestException.class, (e, ctx) -> error(ctx, 400, e.getMessage(), e.parameter()));
@@ -362,15 +371,92 @@ public final class QueryServer implements AutoCloseable {
         json(ctx, 200, body);
     }
 
+    /**
+     * The device's state, its open and last session each with the {@code usage} counted for it: the usage stores are
+     * in another subtopology, possibly on another instance, so the entry instance joins them by {@code session_id},
+     * each routed to its own owner. Another instance asking is answered the state alone.
+     */
     private void device(Context ctx) {
         long id = RequestParameters.id("endpoint_id", ctx.pathParam("endpoint_id"));
         String key = EventKeys.ofEndpoint(id);
-        keyed(ctx, DeviceStateProcessor.STATE_STORE, key, read -> {
+        QueryRouter.Request request = request(ctx);
+        QueryRouter.Routed routed = router.keyed(request, DeviceStateProcessor.STATE_STORE, key, read -> {
             DeviceState state = local.device(key, read);
             return state == null
                     ? Answer.error(404, "no device with endpoint_id " + id + " has been seen")
                     : Answer.ok(DeviceStateJson.of(state));
         });
+        if (request.internal()) {
+            render(ctx, routed);
+            return;
+        }
+        Keyed state = Keyed.of(routed);
+        if (state.status() != 200 || !(state.body() instanceof ObjectNode body)) {
+            render(ctx, routed);
+            return;
+        }
+        boolean stale = state.stale();
+        for (String field : List.of("session", "last_session")) {
+            if (body.get(field) instanceof ObjectNode session && session.path("session_id").isTextual()) {
+                stale |= joinSessionUsage(id, key, session);
+            }
+        }
+        body.remove("stale");
+        send(ctx, Answer.ok(body), stale);
+    }
+
+    /** Sets a session's {@code usage} (null when none of its records is kept); true when it came from a standby. */
+    private boolean joinSessionUsage(long id, String key, ObjectNode session) {
+        String sessionId = session.get("session_id").textValue();
+        String path = "/v1/devices/" + id + "/sessions/"
+                + URLEncoder.encode(sessionId, StandardCharsets.UTF_8).replace("+", "%20");
+        Keyed usage = Keyed.of(router.keyed(QueryRouter.Request.fromClient(path), SessionUsageProcessor.STORE, key,
+                read -> sessionAnswer(id, sessionId, read)));
+        if (usage.status() == 404) {
+            session.putNull("usage");
+        } else if (usage.status() == 503) {
+            throw new NotQueryableException("the usage of session " + HttpEdge.quote(sessionId) + " cannot be read: "
+                    + usage.body().path("error").asText());
+        } else if (usage.status() != 200 || !(usage.body() instanceof ObjectNode found)) {
+            throw new PeerFailureException(502, "the usage of session " + HttpEdge.quote(sessionId) + " could not be read ("
+                    + usage.status() + "): " + usage.body().path("error").asText());
+        } else {
+            found.remove(List.of("endpoint_id", "session_id", "stale"));
+            session.set("usage", found);
+        }
+        return usage.stale();
+    }
+
+    private Answer sessionAnswer(long id, String sessionId, PartitionRead read) {
+        return local.session(id, sessionId, read)
+                .map(s -> Answer.ok(SessionUsageJson.one(id, s)))
+                .orElseGet(() -> Answer.error(404, "no usage record of session " + HttpEdge.quote(sessionId)
+                        + " of endpoint_id " + id + " is kept"));
+    }
+
+    private void deviceSession(Context ctx) {
+        long id = RequestParameters.id("endpoint_id", ctx.pathParam("endpoint_id"));
+        String sessionId = ctx.pathParam("session_id");
+        keyed(ctx, SessionUsageProcessor.STORE, EventKeys.ofEndpoint(id), read -> sessionAnswer(id, sessionId, read));
+    }
+
+    private void deviceSessions(Context ctx) {
+        long id = RequestParameters.id("endpoint_id", ctx.pathParam("endpoint_id"));
+        AvailabilityQuery range = AvailabilityQuery.parseDevice(parameters(ctx), clock.instant(), retention);
+        keyed(ctx, SessionUsageProcessor.STORE, EventKeys.ofEndpoint(id),
+                read -> Answer.ok(SessionUsageJson.ledger(id, range, local.sessions(id, range, read))));
+    }
+
+    private void fleetUsage(Context ctx) {
+        QueryRouter.Request asked = request(ctx);
+        FleetUsageQuery query = FleetUsageQuery.parse(ctx.queryParamMap(), clock.instant(), retention, !asked.internal());
+        // the other instances are asked for exactly these days, whatever their own clocks say
+        QueryRouter.Request request = asked.internal() ? asked : QueryRouter.Request.fromClient(query.pathAndQuery(ctx.path()));
+        Gathered<FleetUsage> gathered = router.gather(request, OperatorUsageProcessor.STORE,
+                reads -> local.fleetUsage(query, reads), reply -> FleetUsage.fromJson(reply.json()));
+        FleetUsage total = new FleetUsage();
+        gathered.parts().forEach(total::add);
+        send(ctx, Answer.ok(total.toJson(query)), gathered.stale());
     }
 
     private void quota(Context ctx) {
@@ -484,7 +570,33 @@ public final class QueryServer implements AutoCloseable {
 
     /** Answers a question about one key, here or relayed from the instance that holds it. */
     private void keyed(Context ctx, String store, String key, Function<PartitionRead, Answer> answer) {
-        QueryRouter.Routed routed = router.keyed(request(ctx), store, key, answer);
+        render(ctx, router.keyed(request(ctx), store, key, answer));
+    }
+
+    /** A keyed answer as JSON, wherever it was answered: for an answer joined from several stores. */
+    private record Keyed(int status, JsonNode body, boolean stale) {
+        /** Decimals read as written ({@code 3600.0} stays so): the joined answer is the same from any instance. */
+        private static final ObjectReader AS_SENT = Json.mapper().reader()
+                .without(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);
+
+        static Keyed of(QueryRouter.Routed routed) {
+            if (routed instanceof QueryRouter.Relayed relayed) {
+                PeerClient.Reply reply = relayed.reply();
+                JsonNode body;
+                try {
+                    body = AS_SENT.readTree(reply.body());
+                } catch (IOException e) {
+                    throw new PeerFailureException(502, "another instance answered with a body that is not JSON: "
+                            + e.getMessage());
+                }
+                return new Keyed(reply.status(), body, reply.header(STALE_HEADER).isPresent());
+            }
+            QueryRouter.Here here = (QueryRouter.Here) routed;
+            return new Keyed(here.answer().status(), here.answer().body(), here.stale());
+        }
+    }
+
+    private static void render(Context ctx, QueryRouter.Routed routed) {
         if (routed instanceof QueryRouter.Relayed relayed) {
             relay(ctx, relayed.reply());
         } else if (routed instanceof QueryRouter.Here here) {

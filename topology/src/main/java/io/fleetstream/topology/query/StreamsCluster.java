@@ -10,6 +10,8 @@ import io.fleetstream.topology.history.EventHistoryProcessor;
 import io.fleetstream.topology.incident.IncidentTopology;
 import io.fleetstream.topology.quota.QuotaManagementProcessor;
 import io.fleetstream.topology.quota.QuotaStateProcessor;
+import io.fleetstream.topology.usage.OperatorUsageProcessor;
+import io.fleetstream.topology.usage.SessionUsageProcessor;
 import io.fleetstream.topology.usage.UsageTotalsProcessor;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -49,17 +51,19 @@ import java.util.function.Supplier;
  * partition of the source topic, and this instance's stores, one partition at a time. The only class
  * of the query API that touches Kafka Streams.
  *
- * <p>Every store but one is fed from the raw topic in one sub-topology, so a store partition is a raw-topic
- * partition and one assignment covers them all. The exception is the usage totals
- * ({@value UsageTotalsProcessor#STORE}), fed from the raw usage topic in a sub-topology of its own: its tasks are
- * assigned apart from the events', so the owners of a device's usage are asked of Kafka Streams for that store
- * (the same key, the same default partitioner, as ingest writes both topics). The carrier incidents
- * ({@value IncidentTopology#STORE}) are fed from a topic of fleetstream's own in a sub-topology of their own too: a
- * fleet-wide read of them goes by that topic's assignment ({@link #owners(String)}).
+ * <p>Every store but the usage stores is fed from the raw topic in one sub-topology, so a store partition is a
+ * raw-topic partition and one assignment covers them all. The usage stores ({@link #USAGE_STORES}) are fed from the
+ * raw usage topic in a sub-topology of its own: its tasks are assigned apart from the events', so the owners of a
+ * device's usage are asked of Kafka Streams for that store (the same key, the same default partitioner, as ingest
+ * writes both topics), and a question about every partition of them follows the raw usage topic's assignment. The carrier incidents ({@value IncidentTopology#STORE}) are fed from a topic of
+ * fleetstream's own in a sub-topology of their own too: a fleet-wide read of them goes by that topic's assignment.
  */
 public final class StreamsCluster implements Cluster, LocalStores {
 
     private static final Serializer<String> KEYS = Serdes.String().serializer();
+    /** The stores of the usage subtopology: assigned with the raw usage topic's partitions. */
+    public static final Set<String> USAGE_STORES = Set.of(UsageTotalsProcessor.STORE, SessionUsageProcessor.STORE,
+            OperatorUsageProcessor.STORE);
 
     /** How long a request waits for the source topic's description before answering 503. */
     private static final Duration DESCRIBE_TIMEOUT = Duration.ofSeconds(5);
@@ -68,41 +72,45 @@ public final class StreamsCluster implements Cluster, LocalStores {
     private final Admin admin;
     private final Instance self;
     private final String sourceTopic;
+    private final String usageTopic;
     private final Supplier<Optional<String>> waitingFor;
-    /** Stores fed from a topic of their own, in a sub-topology of their own: store → its source topic. */
+    /**
+     * Other stores fed from a topic of their own in a sub-topology of their own, each with that topic: the carrier
+     * incidents ({@value IncidentTopology#STORE}) and {@code fleet.presence-by-network}.
+     */
     private final Map<String, String> ownSources;
-    /** The source topic's partition count once Kafka described it; 0 until then. */
-    private volatile int partitionCount;
-    /** The partition counts of the own sources' topics, once described. */
-    private final Map<String, Integer> ownSourcePartitions = new ConcurrentHashMap<>();
+    /** Each source topic's partition count once Kafka described it. */
+    private final Map<String, Integer> partitionCounts = new ConcurrentHashMap<>();
 
     /**
      * @param admin       describes the source topic: its partition count is the number of partitions
      *                    every fleet-wide answer covers (the caller closes it)
      * @param self        this instance as configured in {@code application.server}
      * @param sourceTopic the topic the stores are fed from (the raw topic): its partitions are the stores'
+     * @param usageTopic  the topic the usage stores are fed from (the raw usage topic)
      */
-    public StreamsCluster(KafkaStreams streams, Admin admin, Instance self, String sourceTopic) {
-        this(streams, admin, self, sourceTopic, Optional::empty);
+    public StreamsCluster(KafkaStreams streams, Admin admin, Instance self, String sourceTopic, String usageTopic) {
+        this(streams, admin, self, sourceTopic, usageTopic, Optional::empty);
     }
 
     /** @param waitingFor what keeps Kafka Streams from starting yet, for the readiness answer */
-    public StreamsCluster(KafkaStreams streams, Admin admin, Instance self, String sourceTopic,
+    public StreamsCluster(KafkaStreams streams, Admin admin, Instance self, String sourceTopic, String usageTopic,
                           Supplier<Optional<String>> waitingFor) {
-        this(streams, admin, self, sourceTopic, waitingFor, Map.of());
+        this(streams, admin, self, sourceTopic, usageTopic, waitingFor, Map.of());
     }
 
     /**
-     * @param ownSources the stores read fleet-wide that are fed from a topic of their own (not the raw topic), each
+     * @param ownSources other stores read fleet-wide that are fed from a topic of their own (neither raw topic), each
      *                   with that topic: the incidents store and fleet.presence-by-network
      */
-    public StreamsCluster(KafkaStreams streams, Admin admin, Instance self, String sourceTopic,
+    public StreamsCluster(KafkaStreams streams, Admin admin, Instance self, String sourceTopic, String usageTopic,
                           Supplier<Optional<String>> waitingFor, Map<String, String> ownSources) {
         this.ownSources = Map.copyOf(ownSources);
         this.streams = streams;
         this.admin = admin;
         this.self = self;
         this.sourceTopic = sourceTopic;
+        this.usageTopic = usageTopic;
         this.waitingFor = waitingFor;
     }
 
@@ -129,7 +137,7 @@ public final class StreamsCluster implements Cluster, LocalStores {
     @Override
     public PartitionOwners ownersOf(String store, String key) {
         requireQueryable();
-        if (UsageTotalsProcessor.STORE.equals(store)) {
+        if (USAGE_STORES.contains(store)) {
             return ownersInOwnSubtopology(store, key);
         }
         return assignment().ownersOf(partitionOf(key));
@@ -156,22 +164,16 @@ public final class StreamsCluster implements Cluster, LocalStores {
 
     @Override
     public List<PartitionOwners> owners(String store) {
-        String topic = ownSources.get(store);
-        if (topic == null) {
-            return owners();
-        }
         requireQueryable();
-        int count = ownSourcePartitions.computeIfAbsent(topic, this::describePartitions);
-        List<InstanceMembership> members = clients().stream()
-                .map(c -> new InstanceMembership(instance(c.hostInfo()), partitions(c.topicPartitions(), topic),
-                        partitions(c.standbyTopicPartitions(), topic)))
-                .sorted(Comparator.comparing(m -> m.instance().toString()))
-                .toList();
-        return new PartitionAssignment(topic, count, members).owners();
+        String topic = USAGE_STORES.contains(store) ? usageTopic : ownSources.get(store);
+        if (topic != null) {
+            return new PartitionAssignment(topic, partitionCount(topic), members(topic)).owners();
+        }
+        return assignment().owners();
     }
 
     private PartitionAssignment assignment() {
-        return new PartitionAssignment(sourceTopic, partitionCount(), members());
+        return new PartitionAssignment(sourceTopic, partitionCount(sourceTopic), members());
     }
 
     /**
@@ -181,19 +183,15 @@ public final class StreamsCluster implements Cluster, LocalStores {
      * the raw topic later would move keys away from the state kept for them, which Kafka Streams does
      * not support, so a restart is due then anyway.
      */
-    private int partitionCount() {
-        int known = partitionCount;
-        if (known > 0) {
+    private int partitionCount(String topic) {
+        Integer known = partitionCounts.get(topic);
+        if (known != null) {
             return known;
         }
-        partitionCount = describePartitions(sourceTopic);
-        return partitionCount;
-    }
-
-    private int describePartitions(String topic) {
         try {
             TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
                     .get(DESCRIBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+            partitionCounts.put(topic, description.partitions().size());
             return description.partitions().size();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -209,14 +207,19 @@ public final class StreamsCluster implements Cluster, LocalStores {
 
     /** The partition of a key: Kafka's default partitioner, which ingest's producer uses for the raw topic. */
     private int partitionOf(String key) {
-        return Utils.toPositive(Utils.murmur2(KEYS.serialize(sourceTopic, key))) % partitionCount();
+        return Utils.toPositive(Utils.murmur2(KEYS.serialize(sourceTopic, key))) % partitionCount(sourceTopic);
     }
 
     @Override
     public List<InstanceMembership> members() {
+        return members(sourceTopic);
+    }
+
+    /** Every instance and the partitions of {@code topic} it holds. */
+    private List<InstanceMembership> members(String topic) {
         return clients().stream()
-                .map(c -> new InstanceMembership(instance(c.hostInfo()), partitions(c.topicPartitions()),
-                        partitions(c.standbyTopicPartitions())))
+                .map(c -> new InstanceMembership(instance(c.hostInfo()), partitions(topic, c.topicPartitions()),
+                        partitions(topic, c.standbyTopicPartitions())))
                 .sorted(Comparator.comparing(m -> m.instance().toString()))
                 .toList();
     }
@@ -256,6 +259,16 @@ public final class StreamsCluster implements Cluster, LocalStores {
         return store(IncidentTopology.STORE, read);
     }
 
+    @Override
+    public ReadOnlyWindowStore<Bytes, byte[]> sessionUsage(PartitionRead read) {
+        return store(SessionUsageProcessor.STORE, QueryableStoreTypes.windowStore(), read);
+    }
+
+    @Override
+    public ReadOnlyWindowStore<String, byte[]> operatorUsage(PartitionRead read) {
+        return store(OperatorUsageProcessor.STORE, QueryableStoreTypes.windowStore(), read);
+    }
+
     private <K, V> ReadOnlyKeyValueStore<K, V> store(String name, PartitionRead read) {
         return store(name, QueryableStoreTypes.keyValueStore(), read);
     }
@@ -289,11 +302,7 @@ public final class StreamsCluster implements Cluster, LocalStores {
         return streams.metadataForAllStreamsClients();
     }
 
-    private TreeSet<Integer> partitions(Set<TopicPartition> partitions) {
-        return partitions(partitions, sourceTopic);
-    }
-
-    private static TreeSet<Integer> partitions(Set<TopicPartition> partitions, String topic) {
+    private static TreeSet<Integer> partitions(String topic, Set<TopicPartition> partitions) {
         TreeSet<Integer> numbers = new TreeSet<>();
         for (TopicPartition p : partitions) {
             if (p.topic().equals(topic)) {

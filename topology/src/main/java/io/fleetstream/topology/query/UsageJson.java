@@ -1,5 +1,6 @@
 package io.fleetstream.topology.query;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetstream.schemas.json.Json;
@@ -43,7 +44,8 @@ final class UsageJson {
         return root;
     }
 
-    private static void totals(ArrayNode array, UsageBucket bucket) {
+    /** Appends a bucket's totals, one object per currency, to {@code array}. */
+    static void totals(ArrayNode array, UsageBucket bucket) {
         for (UsageTotals t : bucket.totals()) {
             ObjectNode node = array.addObject();
             if (t.currency().isEmpty()) {
@@ -59,6 +61,29 @@ final class UsageJson {
             volume.put("tx", decimal(t.volumeTx()));
             node.put("cost", decimal(t.cost()));
         }
+    }
+
+    /**
+     * A bucket read back from its {@link #totals} array, as another instance sent it: the decimal strings read as
+     * {@link BigDecimal}s, so sums over instances stay exact.
+     */
+    static UsageBucket bucket(JsonNode array) {
+        UsageBucket bucket = new UsageBucket();
+        for (JsonNode t : array) {
+            JsonNode volume = t.path("volume_mb");
+            bucket.add(new UsageTotals(t.path("currency").isNull() ? "" : t.path("currency").asText(),
+                    t.path("records").asLong(), t.path("sms").asLong(), decimal(volume, "total"),
+                    decimal(volume, "rx"), decimal(volume, "tx"), decimal(t, "cost")));
+        }
+        return bucket;
+    }
+
+    private static BigDecimal decimal(JsonNode parent, String field) {
+        JsonNode value = parent.get(field);
+        if (value == null || !value.isTextual()) {
+            throw new PeerFailureException(502, "another instance sent usage without the decimal string " + field);
+        }
+        return new BigDecimal(value.textValue());
     }
 
     /** Plain notation, without trailing zeros: {@code 0.0018851201}, {@code 0}. */

@@ -20,7 +20,8 @@ import java.util.EnumSet;
  * Usage records: raw usage topic → decode (poison pills to the dead-letter topic) → dedupe by usage record id (the
  * events' mechanism and retention, a store of its own) → {@code usage.data} (traffic type 5) or {@code usage.sms} (6);
  * any other traffic type to the dead-letter topic. Values are written as the bytes they were read in. The deduplicated
- * records are also added up per device and hour ({@link UsageTotalsProcessor}).
+ * records are also added up per device and hour ({@link UsageTotalsProcessor}), per session
+ * ({@link SessionUsageProcessor}) and per operator and day ({@link OperatorUsageProcessor}).
  *
  * <p>A subtopology of its own, with its own node writing to the dead-letter topic: sharing a node with the events
  * would make one task read both raw topics, and the events' processing (stream time, the reorder buffer, waiting for
@@ -34,6 +35,8 @@ public final class UsageTopology {
     public static final String DEDUPE = "dedupe-usage-records";
     public static final String ROUTE = "route-usage-records";
     public static final String TOTALS = "usage-totals-per-device";
+    public static final String SESSIONS = "usage-per-session";
+    public static final String OPERATORS = "usage-per-operator-and-day";
     public static final String DATA_SINK = "usage-data-sink";
     public static final String SMS_SINK = "usage-sms-sink";
     public static final String DEAD_LETTER_SINK = "usage-dead-letters-sink";
@@ -60,6 +63,10 @@ public final class UsageTopology {
         // a second child of the dedupe node: the totals count each usage record once, like the topics
         topology.addProcessor(TOTALS, UsageTotalsProcessor::new, DEDUPE);
         topology.addStateStore(UsageTotalsProcessor.store(config.history().retention()), TOTALS);
+        topology.addProcessor(SESSIONS, SessionUsageProcessor::new, DEDUPE);
+        topology.addStateStore(SessionUsageProcessor.store(config.history().retention()), SESSIONS);
+        topology.addProcessor(OPERATORS, OperatorUsageProcessor::new, DEDUPE);
+        topology.addStateStore(OperatorUsageProcessor.store(config.history().retention()), OPERATORS);
         DeadLetterStage routing = deadLetters.stage(ROUTING_STAGE, EnumSet.of(PoisonKind.UNKNOWN_TRAFFIC_TYPE));
         topology.addProcessor(ROUTE, () -> new UsageRouting(DATA_SINK, SMS_SINK, routing, usageMeters), DEDUPE);
         Serializer<ReceivedUsage> written = ReceivedUsage.serializer(serdes.valueSerializer(UsageRecord.class));

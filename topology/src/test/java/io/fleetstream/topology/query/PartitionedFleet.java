@@ -19,6 +19,8 @@ import io.fleetstream.topology.history.EventHistoryReader;
 import io.fleetstream.topology.incident.IncidentTopology;
 import io.fleetstream.topology.quota.QuotaManagementProcessor;
 import io.fleetstream.topology.quota.QuotaStateProcessor;
+import io.fleetstream.topology.usage.OperatorUsageProcessor;
+import io.fleetstream.topology.usage.SessionUsageProcessor;
 import io.fleetstream.topology.usage.UsageTotalsProcessor;
 import io.fleetstream.topology.testing.TopologyFixture;
 import org.apache.kafka.common.serialization.Serdes;
@@ -101,6 +103,14 @@ final class PartitionedFleet implements AutoCloseable {
      * partition the instance cannot read right now.
      */
     LocalStores stores(Consumer<PartitionRead> check) {
+        return stores(check, check);
+    }
+
+    /**
+     * As {@link #stores(Consumer)}, the usage stores checked with {@code usageCheck}: they are fed in a subtopology of
+     * their own, whose partitions Kafka Streams assigns apart from the events'.
+     */
+    LocalStores stores(Consumer<PartitionRead> check, Consumer<PartitionRead> usageCheck) {
         return new LocalStores() {
             @Override
             public ReadOnlyKeyValueStore<String, DeviceState> devices(PartitionRead read) {
@@ -134,7 +144,7 @@ final class PartitionedFleet implements AutoCloseable {
 
             @Override
             public ReadOnlyWindowStore<Long, byte[]> usage(PartitionRead read) {
-                check.accept(read);
+                usageCheck.accept(read);
                 return partitions.get(read.partition()).driver.getWindowStore(UsageTotalsProcessor.STORE);
             }
 
@@ -143,6 +153,18 @@ final class PartitionedFleet implements AutoCloseable {
                 // each driver feeds fleet.presence-by-network back to itself: its incidents are of its own devices
                 check.accept(read);
                 return partitions.get(read.partition()).driver.getKeyValueStore(IncidentTopology.STORE);
+            }
+
+            @Override
+            public ReadOnlyWindowStore<Bytes, byte[]> sessionUsage(PartitionRead read) {
+                usageCheck.accept(read);
+                return partitions.get(read.partition()).driver.getWindowStore(SessionUsageProcessor.STORE);
+            }
+
+            @Override
+            public ReadOnlyWindowStore<String, byte[]> operatorUsage(PartitionRead read) {
+                usageCheck.accept(read);
+                return partitions.get(read.partition()).driver.getWindowStore(OperatorUsageProcessor.STORE);
             }
         };
     }

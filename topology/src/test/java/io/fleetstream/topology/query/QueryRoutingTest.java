@@ -120,7 +120,11 @@ class QueryRoutingTest {
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.json().get("endpoint_id").asLong()).isEqualTo(remote);
-        assertThat(a.meters.scrape()).contains("fleetstream_query_forwarded_total{copy=\"active\",outcome=\"answered\"} 1.0");
+        // the state, then the usage of each of its sessions (the usage store's partition is held by the same instance here)
+        long sessions = List.of("session", "last_session").stream()
+                .filter(field -> response.json().path(field).path("session_id").isTextual()).count();
+        assertThat(a.meters.scrape()).contains("fleetstream_query_forwarded_total{copy=\"active\",outcome=\"answered\"} "
+                + (1 + sessions) + ".0");
         assertThat(b.meters.scrape()).contains("route=\"/v1/devices/{endpoint_id}\",status=\"200\"")
                 .contains("internal=\"true\"");
     }

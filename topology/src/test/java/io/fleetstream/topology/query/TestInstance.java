@@ -24,6 +24,9 @@ final class TestInstance implements Cluster, AutoCloseable {
     final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Set<Integer> active = ConcurrentHashMap.newKeySet();
     private final Set<Integer> standby = ConcurrentHashMap.newKeySet();
+    /** The usage subtopology's partitions, when the test assigns them apart from the events' (null: as the events'). */
+    private volatile Set<Integer> usageActive;
+    private volatile Set<Integer> usageStandby = Set.of();
     private final List<TestInstance> group = new CopyOnWriteArrayList<>();
     private volatile String state = "RUNNING";
     private volatile boolean rebalancing;
@@ -40,7 +43,7 @@ final class TestInstance implements Cluster, AutoCloseable {
     TestInstance(PartitionedFleet fleet, String host, QueryAccess access) {
         this.fleet = fleet;
         this.server = new QueryServer(new QueryServer.Config(host, 0, Duration.ofSeconds(2), access), this,
-                fleet.stores(this::requireHeld),
+                fleet.stores(this::requireHeld, this::requireUsageHeld),
                 fleet.historyReader(), EventCatalog.standard(), meters);
         server.start();
         port = server.port();
@@ -69,6 +72,13 @@ final class TestInstance implements Cluster, AutoCloseable {
         active.addAll(activePartitions);
         standby.clear();
         standby.addAll(standbyPartitions);
+        return this;
+    }
+
+    /** The usage subtopology's partitions held here, assigned apart from the events' as Kafka Streams may do. */
+    TestInstance holdingUsage(Set<Integer> activePartitions, Set<Integer> standbyPartitions) {
+        usageActive = Set.copyOf(activePartitions);
+        usageStandby = Set.copyOf(standbyPartitions);
         return this;
     }
 
@@ -132,12 +142,38 @@ final class TestInstance implements Cluster, AutoCloseable {
 
     @Override
     public PartitionOwners ownersOf(String store, String key) {
-        return assignment().ownersOf(fleet.partitionOf(key));
+        return assignment(store).ownersOf(fleet.partitionOf(key));
     }
 
     @Override
     public List<PartitionOwners> owners() {
         return assignment().owners();
+    }
+
+    @Override
+    public List<PartitionOwners> owners(String store) {
+        return assignment(store).owners();
+    }
+
+    /** The assignment of a store's subtopology: the usage stores' own when the test gave one. */
+    private PartitionAssignment assignment(String store) {
+        if (!StreamsCluster.USAGE_STORES.contains(store) || group.stream().allMatch(i -> i.usageActive == null)) {
+            return assignment();
+        }
+        if (rebalancing) {
+            throw new NotQueryableException("the test group is rebalancing");
+        }
+        return new PartitionAssignment(fleet.topics.usageRaw(), fleet.count(), group.stream()
+                .map(i -> new InstanceMembership(i.self(), new TreeSet<>(i.usageActive()), new TreeSet<>(i.usageStandby())))
+                .toList());
+    }
+
+    private Set<Integer> usageActive() {
+        return usageActive == null ? active : usageActive;
+    }
+
+    private Set<Integer> usageStandby() {
+        return usageActive == null ? standby : usageStandby;
     }
 
     /** The group's assignment against the fleet's real partition count, as {@link StreamsCluster} sees it. */
@@ -157,6 +193,14 @@ final class TestInstance implements Cluster, AutoCloseable {
     // ---- the stores this instance reads
 
     private void requireHeld(PartitionRead read) {
+        requireHeld(read, active, standby);
+    }
+
+    private void requireUsageHeld(PartitionRead read) {
+        requireHeld(read, usageActive(), usageStandby());
+    }
+
+    private void requireHeld(PartitionRead read, Set<Integer> active, Set<Integer> standby) {
         if (!storesReady) {
             throw new NotQueryableException("the stores of " + self() + " are restoring");
         }
