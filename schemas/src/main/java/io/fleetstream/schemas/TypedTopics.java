@@ -4,6 +4,7 @@ import io.fleetstream.avro.DeadLetter;
 import io.fleetstream.avro.DeviceState;
 import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.avro.PresenceChange;
+import io.fleetstream.avro.QuotaAlert;
 import io.fleetstream.avro.QuotaManagementState;
 import io.fleetstream.avro.QuotaState;
 import io.fleetstream.avro.UsageRecord;
@@ -50,6 +51,7 @@ public final class TypedTopics {
         all.add(usageRaw());
         all.add(usageData());
         all.add(usageSms());
+        all.add(quotaAlerts());
         return List.copyOf(all);
     }
 
@@ -90,6 +92,11 @@ public final class TypedTopics {
 
     public TypedTopic<String, QuotaManagementState> quotaManagement() {
         return avro(topics.quotaManagement(), QuotaManagementState.class);
+    }
+
+    /** Data quotas projected to run out within the alert horizon. */
+    public TypedTopic<String, QuotaAlert> quotaAlerts() {
+        return avro(topics.quotaAlerts(), QuotaAlert.class);
     }
 
     /** Normalised usage records, before dedupe. */

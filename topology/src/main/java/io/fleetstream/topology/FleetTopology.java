@@ -16,6 +16,7 @@ import io.fleetstream.topology.device.DeviceMeters;
 import io.fleetstream.topology.device.DeviceStateProcessor;
 import io.fleetstream.topology.device.DeviceTopology;
 import io.fleetstream.topology.history.HistoryTopology;
+import io.fleetstream.topology.quota.QuotaForecastTopology;
 import io.fleetstream.topology.quota.QuotaManagementProcessor;
 import io.fleetstream.topology.quota.QuotaMeters;
 import io.fleetstream.topology.quota.QuotaStateProcessor;
@@ -131,6 +132,7 @@ public final class FleetTopology {
         QuotaTopology.addTo(topology, topics, DEDUPE, deadLetterSink, new QuotaMeters(meters));
         HistoryTopology.addTo(topology, config, DEDUPE, deadLetterSink);
         UsageTopology.addTo(topology, config, topics, serdes, meters);
+        QuotaForecastTopology.addTo(topology, config.forecasting(), topics, UsageTopology.DEDUPE);
 
         topology.addSink(DEAD_LETTER_SINK, deadLetters.name(), deadLetters.keySerializer(), deadLetters.valueSerializer(),
                 DECODE, ROUTE, DeviceTopology.PROCESSOR, QuotaTopology.STATE_PROCESSOR, QuotaTopology.MANAGEMENT_PROCESSOR,

@@ -14,9 +14,10 @@ import java.util.Objects;
  *                             arriving later than this is routed again
  * @param deviceTimers         the offline window and when pending offlines fire
  * @param history              how long events stay in the queryable history and how often it is purged
+ * @param forecasting          how data quotas' run-out is forecast and when it is alerted
  */
 public record TopologyConfig(Topics topics, Duration dedupeRetention, DeviceTimers deviceTimers,
-                             HistoryRetention history) {
+                             HistoryRetention history, QuotaForecasting forecasting) {
 
     public static final Duration DEFAULT_DEDUPE_RETENTION = Duration.ofDays(7);
 
@@ -29,6 +30,12 @@ public record TopologyConfig(Topics topics, Duration dedupeRetention, DeviceTime
         Objects.requireNonNull(history, "history");
         requirePositive(history.retention(), "history retention");
         requirePositive(history.purgeInterval(), "history purge interval");
+        Objects.requireNonNull(forecasting, "forecasting");
+    }
+
+    /** With the default quota forecasting. */
+    public TopologyConfig(Topics topics, Duration dedupeRetention, DeviceTimers deviceTimers, HistoryRetention history) {
+        this(topics, dedupeRetention, deviceTimers, history, QuotaForecasting.defaults());
     }
 
     /** With the default history retention. */
@@ -41,11 +48,15 @@ public record TopologyConfig(Topics topics, Duration dedupeRetention, DeviceTime
     }
 
     public TopologyConfig withDeviceTimers(DeviceTimers timers) {
-        return new TopologyConfig(topics, dedupeRetention, timers, history);
+        return new TopologyConfig(topics, dedupeRetention, timers, history, forecasting);
     }
 
     public TopologyConfig withHistory(HistoryRetention retention) {
-        return new TopologyConfig(topics, dedupeRetention, deviceTimers, retention);
+        return new TopologyConfig(topics, dedupeRetention, deviceTimers, retention, forecasting);
+    }
+
+    public TopologyConfig withForecasting(QuotaForecasting quotaForecasting) {
+        return new TopologyConfig(topics, dedupeRetention, deviceTimers, history, quotaForecasting);
     }
 
     private static void requirePositive(Duration d, String what) {
