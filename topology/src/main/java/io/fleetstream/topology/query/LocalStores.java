@@ -27,4 +27,7 @@ public interface LocalStores {
 
     /** The hourly usage per device ({@link io.fleetstream.topology.usage.UsageTotalsProcessor#STORE}). */
     ReadOnlyWindowStore<Long, byte[]> usage(PartitionRead read);
+
+    /** The data quotas' burn and forecast per device ({@link io.fleetstream.topology.quota.QuotaForecastProcessor#STORE}). */
+    ReadOnlyKeyValueStore<String, byte[]> forecasts(PartitionRead read);
 }

@@ -8,6 +8,7 @@ import io.fleetstream.topology.device.DeviceStateProcessor;
 import io.fleetstream.topology.history.EventHistoryProcessor;
 import io.fleetstream.topology.quota.QuotaManagementProcessor;
 import io.fleetstream.topology.quota.QuotaStateProcessor;
+import io.fleetstream.topology.quota.QuotaForecastProcessor;
 import io.fleetstream.topology.usage.UsageTotalsProcessor;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -49,7 +50,8 @@ import java.util.function.Supplier;
  * partition and one assignment covers them all. The exception is the usage totals
  * ({@value UsageTotalsProcessor#STORE}), fed from the raw usage topic in a sub-topology of its own: its tasks are
  * assigned apart from the events', so the owners of a device's usage are asked of Kafka Streams for that store
- * (the same key, the same default partitioner, as ingest writes both topics).
+ * (the same key, the same default partitioner, as ingest writes both topics). The quota forecast
+ * ({@value QuotaForecastProcessor#STORE}) lives in that same sub-topology and is looked up the same way.
  */
 public final class StreamsCluster implements Cluster, LocalStores {
 
@@ -109,7 +111,7 @@ public final class StreamsCluster implements Cluster, LocalStores {
     @Override
     public PartitionOwners ownersOf(String store, String key) {
         requireQueryable();
-        if (UsageTotalsProcessor.STORE.equals(store)) {
+        if (UsageTotalsProcessor.STORE.equals(store) || QuotaForecastProcessor.STORE.equals(store)) {
             return ownersInOwnSubtopology(store, key);
         }
         return assignment().ownersOf(partitionOf(key));
@@ -209,6 +211,11 @@ public final class StreamsCluster implements Cluster, LocalStores {
     @Override
     public ReadOnlyWindowStore<Long, byte[]> usage(PartitionRead read) {
         return store(UsageTotalsProcessor.STORE, QueryableStoreTypes.windowStore(), read);
+    }
+
+    @Override
+    public ReadOnlyKeyValueStore<String, byte[]> forecasts(PartitionRead read) {
+        return store(QuotaForecastProcessor.STORE, read);
     }
 
     private <K, V> ReadOnlyKeyValueStore<K, V> store(String name, PartitionRead read) {

@@ -15,6 +15,7 @@ import io.fleetstream.topology.availability.AvailabilityProcessor;
 import io.fleetstream.topology.device.DeviceStateProcessor;
 import io.fleetstream.topology.history.EventHistoryProcessor;
 import io.fleetstream.topology.history.EventHistoryReader;
+import io.fleetstream.topology.quota.QuotaForecastProcessor;
 import io.fleetstream.topology.quota.QuotaManagementProcessor;
 import io.fleetstream.topology.quota.QuotaStateProcessor;
 import io.fleetstream.topology.usage.UsageTotalsProcessor;
@@ -134,6 +135,12 @@ final class PartitionedFleet implements AutoCloseable {
             public ReadOnlyWindowStore<Long, byte[]> usage(PartitionRead read) {
                 check.accept(read);
                 return partitions.get(read.partition()).driver.getWindowStore(UsageTotalsProcessor.STORE);
+            }
+
+            @Override
+            public ReadOnlyKeyValueStore<String, byte[]> forecasts(PartitionRead read) {
+                check.accept(read);
+                return partitions.get(read.partition()).driver.getKeyValueStore(QuotaForecastProcessor.STORE);
             }
         };
     }
