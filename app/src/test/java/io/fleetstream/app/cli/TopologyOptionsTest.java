@@ -50,7 +50,8 @@ class TopologyOptionsTest {
                 "--commit-interval", "250ms", "--query-port", "9191", "--query-host", "127.0.0.1",
                 "--advertised-host", "pod-1.fleet", "--dedupe-retention", "2d", "--offline-window", "10m",
                 "--event-lateness", "5s", "--offline-wall-clock-allowance", "1m", "--source-idle-timeout", "3m",
-                "--history-retention", "30d", "--rocksdb-memory", "256MiB", "--ready-max-restore-records", "500"};
+                "--history-retention", "30d", "--rocksdb-memory", "256MiB", "--ready-max-restore-records", "500",
+                "--quota-alert-horizon", "12h", "--quota-burn-window", "3h"};
         String[] topologyOptions = Stream.concat(Stream.of(options), Stream.of("--replication-factor", "1"))
                 .toArray(String[]::new);
 
@@ -62,6 +63,8 @@ class TopologyOptionsTest {
         assertThat(topology.topology().history().retention()).hasDays(30);
         assertThat(topology.rocksDbMemoryBytes()).isEqualTo(256L << 20);
         assertThat(topology.readyMaxRestoreRecords()).isEqualTo(500);
+        assertThat(topology.topology().forecasting().horizon()).hasHours(12);
+        assertThat(topology.topology().forecasting().burnWindow()).hasHours(3);
     }
 
     @Test
@@ -72,5 +75,7 @@ class TopologyOptionsTest {
         assertThatThrownBy(() -> topologyRole("--rocksdb-memory", "1MiB")).hasMessageContaining("--rocksdb-memory");
         assertThatThrownBy(() -> topologyRole("--ready-max-restore-records", "-1"))
                 .hasMessageContaining("--ready-max-restore-records");
+        assertThatThrownBy(() -> topologyRole("--quota-burn-window", "10m")).hasMessageContaining("--quota-burn-window");
+        assertThatThrownBy(() -> topologyRole("--quota-alert-horizon", "0s")).hasMessageContaining("--quota-alert-horizon");
     }
 }
