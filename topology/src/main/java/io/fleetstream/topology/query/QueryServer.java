@@ -1,7 +1,9 @@
 package io.fleetstream.topology.query;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetstream.avro.DeviceState;
@@ -438,26 +440,31 @@ public final class QueryServer implements AutoCloseable {
 
     /** A keyed answer's status, JSON body (of a 200) and staleness, whether answered here or relayed from another instance. */
     private record Keyed(int status, JsonNode body, boolean stale) {
+
+        /**
+         * Quota answers are made of doubles: read back as doubles (not as the exact decimals the shared mapper reads),
+         * another instance's answer is written again exactly as that instance wrote it ({@code 100.0} stays
+         * {@code 100.0}), so a merged answer reads the same whichever instance held each part.
+         */
+        private static final ObjectReader AS_WRITTEN = Json.mapper().reader()
+                .without(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
         static Keyed of(QueryRouter.Routed routed) {
             if (routed instanceof QueryRouter.Relayed relayed) {
                 PeerClient.Reply reply = relayed.reply();
                 // only a 200 is read: any other answer is relayed as it came
-                return new Keyed(reply.status(), reply.status() == 200 ? reply.json() : null,
+                return new Keyed(reply.status(), reply.status() == 200 ? read(reply) : null,
                         reply.header(STALE_HEADER).isPresent());
             }
             QueryRouter.Here here = (QueryRouter.Here) routed;
-            return new Keyed(here.answer().status(), asRead(here.answer().body()), here.stale());
+            return new Keyed(here.answer().status(), here.answer().body(), here.stale());
         }
 
-        /**
-         * The body as it reads after a trip between instances (numbers read as exact decimals: 100.0 is written 100),
-         * so that an answer merged from parts reads the same whichever instance held each part.
-         */
-        private static JsonNode asRead(JsonNode body) {
+        private static JsonNode read(PeerClient.Reply reply) {
             try {
-                return Json.mapper().readTree(Json.mapper().writeValueAsBytes(body));
+                return AS_WRITTEN.readTree(reply.body());
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                throw new PeerFailureException(502, "another instance answered with a body that is not JSON: " + e.getMessage());
             }
         }
     }

@@ -138,6 +138,8 @@ class QuotaForecastEndpointTest {
             Http.Response response = Http.get(instance.port(), "/v1/devices/9301/quota");
             assertThat(response.status()).isEqualTo(200);
             assertThat(response.json()).isEqualTo(expected);
+            // written as the instance holding each part wrote it, whichever was asked
+            assertThat(response.body()).contains("\"remaining_volume\":100.0", "\"burn_rate_mb_per_hour\":10.0");
         }
     }
 }
