@@ -132,7 +132,7 @@ public final class FleetTopology {
         QuotaTopology.addTo(topology, topics, DEDUPE, deadLetterSink, new QuotaMeters(meters));
         HistoryTopology.addTo(topology, config, DEDUPE, deadLetterSink);
         UsageTopology.addTo(topology, config, topics, serdes, meters);
-        QuotaForecastTopology.addTo(topology, config.forecasting(), topics, UsageTopology.DEDUPE);
+        QuotaForecastTopology.addTo(topology, config.forecasting(), topics, UsageTopology.DEDUPE, meters);
 
         topology.addSink(DEAD_LETTER_SINK, deadLetters.name(), deadLetters.keySerializer(), deadLetters.valueSerializer(),
                 DECODE, ROUTE, DeviceTopology.PROCESSOR, QuotaTopology.STATE_PROCESSOR, QuotaTopology.MANAGEMENT_PROCESSOR,

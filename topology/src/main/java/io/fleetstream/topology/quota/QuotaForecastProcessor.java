@@ -6,6 +6,7 @@ import io.fleetstream.schemas.emnify.EventKeys;
 import io.fleetstream.topology.QuotaForecasting;
 import io.fleetstream.topology.usage.ReceivedUsage;
 import io.fleetstream.topology.usage.UsageTraffic;
+import io.micrometer.core.instrument.Counter;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -27,11 +28,14 @@ public final class QuotaForecastProcessor implements Processor<String, ReceivedU
     public static final String STORE = "quota-forecast";
 
     private final QuotaForecasting settings;
+    private final Counter alerted;
     private ProcessorContext<String, QuotaAlert> context;
     private KeyValueStore<String, byte[]> burns;
 
-    public QuotaForecastProcessor(QuotaForecasting settings) {
+    /** @param alerted counts the alerts forwarded (shared by every task of the instance) */
+    public QuotaForecastProcessor(QuotaForecasting settings, Counter alerted) {
         this.settings = settings;
+        this.alerted = alerted;
     }
 
     public static StoreBuilder<KeyValueStore<String, byte[]>> store() {
@@ -64,6 +68,7 @@ public final class QuotaForecastProcessor implements Processor<String, ReceivedU
         QuotaForecast forecast = burn.reforecast(settings);
         if (burn.alertDue(settings.horizon())) {
             context.forward(new Record<>(key, alert(usage, burn, forecast), record.timestamp()));
+            alerted.increment();
         }
         burns.put(key, burn.encode());
     }

@@ -5,6 +5,8 @@ import io.fleetstream.avro.QuotaState;
 import io.fleetstream.schemas.TypedTopic;
 import io.fleetstream.schemas.TypedTopics;
 import io.fleetstream.topology.QuotaForecasting;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.streams.Topology;
 
 /**
@@ -22,17 +24,27 @@ public final class QuotaForecastTopology {
     public static final String QUOTA_PROCESSOR = "forecast-quota-states";
     public static final String USAGE_PROCESSOR = "forecast-quota-burn";
     public static final String ALERT_SINK = "quota-alerts-sink";
+    /** In Prometheus {@code fleetstream_topology_quota_alerts_total}. */
+    public static final String ALERTS = "fleetstream.topology.quota.alerts";
 
     private QuotaForecastTopology() {
     }
 
-    /** Adds the forecast below {@code usageParent}, a node that emits deduplicated usage records. */
-    public static void addTo(Topology topology, QuotaForecasting settings, TypedTopics topics, String usageParent) {
+    /**
+     * Adds the forecast below {@code usageParent}, a node that emits deduplicated usage records.
+     *
+     * @param meters where the alerts written are counted ({@value #ALERTS})
+     */
+    public static void addTo(Topology topology, QuotaForecasting settings, TypedTopics topics, String usageParent,
+                             MeterRegistry meters) {
+        Counter alerted = Counter.builder(ALERTS)
+                .description("records written to the quota alerts topic: data quotas projected to run out within the horizon")
+                .register(meters);
         TypedTopic<String, QuotaState> quotaStates = topics.quotaState();
         TypedTopic<String, QuotaAlert> alerts = topics.quotaAlerts();
         topology.addSource(QUOTA_SOURCE, quotaStates.keyDeserializer(), quotaStates.valueDeserializer(), quotaStates.name());
         topology.addProcessor(QUOTA_PROCESSOR, () -> new ForecastQuotaProcessor(settings), QUOTA_SOURCE);
-        topology.addProcessor(USAGE_PROCESSOR, () -> new QuotaForecastProcessor(settings), usageParent);
+        topology.addProcessor(USAGE_PROCESSOR, () -> new QuotaForecastProcessor(settings, alerted), usageParent);
         topology.addStateStore(QuotaForecastProcessor.store(), QUOTA_PROCESSOR, USAGE_PROCESSOR);
         topology.addSink(ALERT_SINK, alerts.name(), alerts.keySerializer(), alerts.valueSerializer(), USAGE_PROCESSOR);
     }

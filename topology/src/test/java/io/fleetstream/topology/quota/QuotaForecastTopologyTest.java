@@ -162,6 +162,7 @@ class QuotaForecastTopologyTest {
         assertThat(alert.getBasedOnRecords()).isEqualTo(16);
         assertThat(alert.getBasedOnFrom()).isEqualTo(T0);
         assertThat(alert.getBasedOnUntil()).isEqualTo(T0.plus(Duration.ofHours(4)));
+        assertThat(fixture.meters.get(QuotaForecastTopology.ALERTS).counter().count()).isEqualTo(1.0);
     }
 
     /** The id {@link #quarter} gave the k-th record of the test (the first test record is k = 1). */
