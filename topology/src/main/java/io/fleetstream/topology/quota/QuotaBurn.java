@@ -95,7 +95,9 @@ public final class QuotaBurn {
         this.endpointQuotaId = data.getEndpointQuotaId();
         long newChange = data.getChangedAt().toEpochMilli();
         double newRemaining = data.getRemainingVolume();
-        boolean sameChange = newChange == changedAt && newRemaining == remainingVolume && forecast != null;
+        // the quota state is emitted again for changes that leave the data quota's figures alone (its SMS quota, a
+        // late assignment's settings): the usage counted since the event, older than the window or not, stays
+        boolean sameChange = newChange == changedAt && newRemaining == remainingVolume;
         long assignment = data.getAssignedAt() == null ? NONE : data.getAssignedAt().toEpochMilli();
         if (assignment != assignedAt) {
             alerted = false;
