@@ -72,6 +72,7 @@ final class QuotaJson {
         m.put("quota_changed_at", time(burn.changedAt()));
         m.put("used_since_change_mb", micro(burn.usedSinceChange()));
         m.put("assigned_at", time(burn.assignedAt().orElse(null)));
+        m.put("expiry", time(f.expiry()));
         m.put("alerted", burn.alerted());
         m.put("note", f.note());
         return m;

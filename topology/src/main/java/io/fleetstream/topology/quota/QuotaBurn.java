@@ -51,6 +51,7 @@ public final class QuotaBurn {
     private long assignedAt;
     private double remainingVolume;
     private long changedAt;
+    private long expiry = NONE;
     private double usedSinceChange;
     /** Ordered by end. */
     private final List<Usage> window = new ArrayList<>();
@@ -93,6 +94,7 @@ public final class QuotaBurn {
         }
         this.organisationId = organisationId;
         this.endpointQuotaId = data.getEndpointQuotaId();
+        this.expiry = data.getExpiry() == null ? NONE : data.getExpiry().toEpochMilli();
         long newChange = data.getChangedAt().toEpochMilli();
         double newRemaining = data.getRemainingVolume();
         // the quota state is emitted again for changes that leave the data quota's figures alone (its SMS quota, a
@@ -131,9 +133,10 @@ public final class QuotaBurn {
     /** Computes the forecast from what is known now and keeps it (read back with {@link #forecast()}). */
     public QuotaForecast reforecast(QuotaForecasting settings) {
         double remainingNow = remainingVolume - usedSinceChange;
+        Instant expiryTime = time(expiry);
         if (window.isEmpty()) {
             forecast = new QuotaForecast(remainingNow, null, null, 0, null, null,
-                    "no data usage in the last " + settings.burnWindow() + " of usage records");
+                    "no data usage in the last " + settings.burnWindow() + " of usage records", expiryTime);
             return forecast;
         }
         long from = window.stream().mapToLong(Usage::fromMillis).min().orElseThrow();
@@ -143,12 +146,12 @@ public final class QuotaBurn {
         Instant untilTime = Instant.ofEpochMilli(until);
         if (records < settings.minRecords()) {
             forecast = new QuotaForecast(remainingNow, null, null, records, fromTime, untilTime,
-                    "fewer than " + settings.minRecords() + " data usage records in the burn window");
+                    "fewer than " + settings.minRecords() + " data usage records in the burn window", expiryTime);
             return forecast;
         }
         if (until - from < settings.minSpan().toMillis()) {
             forecast = new QuotaForecast(remainingNow, null, null, records, fromTime, untilTime,
-                    "the data usage records cover less than " + settings.minSpan());
+                    "the data usage records cover less than " + settings.minSpan(), expiryTime);
             return forecast;
         }
         double used = window.stream().mapToDouble(Usage::mb).sum();
@@ -162,7 +165,11 @@ public final class QuotaBurn {
         } else {
             note = "no data used in the burn window: no exhaustion in sight";
         }
-        forecast = new QuotaForecast(remainingNow, rate, exhaustion, records, fromTime, untilTime, note);
+        forecast = new QuotaForecast(remainingNow, rate, exhaustion, records, fromTime, untilTime, note, expiryTime);
+        if (forecast.expiresFirst()) {
+            forecast = new QuotaForecast(remainingNow, rate, exhaustion, records, fromTime, untilTime,
+                    "the quota expires at " + expiryTime + ", before it runs out at this rate", expiryTime);
+        }
         return forecast;
     }
 
@@ -172,11 +179,12 @@ public final class QuotaBurn {
     }
 
     /**
-     * Whether this forecast is to be alerted: inside the horizon, and no alert yet for the quota's assignment. Marks
+     * Whether this forecast is to be alerted: inside the horizon, not after the quota's expiry (it never runs out
+     * then: it expires), and no alert yet for the quota's assignment. Marks
      * the assignment alerted when it is, so each assignment is alerted once (a new assignment or top-up re-arms it).
      */
     public boolean alertDue(Duration horizon) {
-        if (forecast == null || !forecast.within(horizon) || alerted) {
+        if (forecast == null || !forecast.within(horizon) || forecast.expiresFirst() || alerted) {
             return false;
         }
         alerted = true;
@@ -241,6 +249,7 @@ public final class QuotaBurn {
             out.writeLong(f.from() == null ? NONE : f.from().toEpochMilli());
             out.writeLong(f.until() == null ? NONE : f.until().toEpochMilli());
             out.writeUTF(f.note() == null ? "" : f.note());
+            out.writeLong(expiry);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -273,8 +282,9 @@ public final class QuotaBurn {
             long from = in.readLong();
             long until = in.readLong();
             String note = in.readUTF();
+            burn.expiry = in.readLong();
             burn.forecast = new QuotaForecast(remainingNow, Double.isNaN(rate) ? null : rate, time(exhaustion), records,
-                    time(from), time(until), note.isEmpty() ? null : note);
+                    time(from), time(until), note.isEmpty() ? null : note, time(burn.expiry));
             return burn;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

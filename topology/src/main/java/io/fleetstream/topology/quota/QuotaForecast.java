@@ -14,13 +14,19 @@ import java.time.Instant;
  * @param records               the usage records in the burn window
  * @param from                  the start of the earliest of them (null when there are none)
  * @param until                 the end of the latest of them (null when there are none)
- * @param note                  why there is no projection, or null
+ * @param note                  why there is no projection, or that the quota expires before it, or null
+ * @param expiry                the quota's expiry, when its assignment named one
  */
 public record QuotaForecast(double remainingNowMb, Double burnRateMbPerHour, Instant projectedExhaustionAt, int records,
-                            Instant from, Instant until, String note) {
+                            Instant from, Instant until, String note, Instant expiry) {
 
     /** The projection is at most {@code horizon} after the latest usage record. */
     public boolean within(Duration horizon) {
         return projectedExhaustionAt != null && until != null && !projectedExhaustionAt.isAfter(until.plus(horizon));
+    }
+
+    /** The quota expires before the projected exhaustion: it never runs out at this rate. */
+    public boolean expiresFirst() {
+        return projectedExhaustionAt != null && expiry != null && expiry.isBefore(projectedExhaustionAt);
     }
 }

@@ -97,6 +97,7 @@ class QuotaForecastEndpointTest {
         // 10 h away from T0+45min (the third record, the first with a rate) is inside the default 24 h horizon
         assertThat(f.get("alerted").asBoolean()).isTrue();
         assertThat(f.get("note").isNull()).isTrue();
+        assertThat(f.get("expiry").isNull()).isTrue();
         assertThat(f.has("endpoint_id")).isFalse();
     }
 

@@ -119,7 +119,8 @@ class QuotaBurnTest {
 
     @Test
     void aStoredBurnReadsBackAsItWas() {
-        QuotaBurn burn = QuotaBurn.of(active(10, T, T), 77L);
+        QuotaBurn burn = QuotaBurn.of(EndpointQuota.newBuilder(active(10, T, T)).setExpiry(T.plus(Duration.ofDays(30)))
+                .build(), 77L);
         burn.used(at(0), at(30), 3, SETTINGS);
         burn.used(at(30), at(60), 3, SETTINGS);
         QuotaForecast f = burn.reforecast(SETTINGS);
@@ -127,6 +128,7 @@ class QuotaBurnTest {
 
         QuotaBurn read = QuotaBurn.decode(burn.encode());
         assertThat(read.forecast()).isEqualTo(f);
+        assertThat(read.forecast().expiry()).isEqualTo(T.plus(Duration.ofDays(30)));
         assertThat(read.window()).isEqualTo(burn.window());
         assertThat(read.organisationId()).contains(77L);
         assertThat(read.endpointQuotaId()).contains(9L);

@@ -243,6 +243,20 @@ class QuotaForecastTopologyTest {
     }
 
     @Test
+    void aQuotaThatExpiresBeforeItRunsOutIsNotAlerted() {
+        start(Duration.ofHours(24));
+        Instant expiry = T0.plus(Duration.ofHours(8));
+        fixture.send(device.quota(56, T0, QuotaDetail.newBuilder(assignment(100)).setExpiry(expiry).build()));
+        burnQuarters(1, 8);
+
+        QuotaForecast f = forecast();
+        assertThat(f.projectedExhaustionAt()).isEqualTo(T0.plus(Duration.ofHours(10)));
+        assertThat(f.expiry()).isEqualTo(expiry);
+        assertThat(f.note()).isEqualTo("the quota expires at 2025-03-01T18:00:00Z, before it runs out at this rate");
+        assertThat(alerts.isEmpty()).isTrue();
+    }
+
+    @Test
     void smsAndOtherDevicesDoNotBurnTheQuota() {
         start(Duration.ofHours(24));
         fixture.send(device.quota(56, T0, assignment(100)));
