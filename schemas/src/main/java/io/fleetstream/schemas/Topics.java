@@ -76,6 +76,14 @@ public final class Topics {
         return prefix + "quota.management";
     }
 
+    /**
+     * Data quotas projected to run out within the alert horizon, once per quota assignment: {@code QuotaAlert}, key
+     * endpoint id.
+     */
+    public String quotaAlerts() {
+        return prefix + "quota.alerts";
+    }
+
     /** Normalised usage records of the Data Streamer, before dedupe: {@code UsageRecord}, key endpoint id or org-&lt;id&gt;. */
     public String usageRaw() {
         return prefix + "usage.raw";
@@ -131,6 +139,7 @@ public final class Topics {
         specs.add(new Spec(usageSms(), Cleanup.DELETE));
         specs.add(new Spec(fleetPresenceByNetwork(), Cleanup.DELETE));
         specs.add(new Spec(fleetIncidents(), Cleanup.DELETE));
+        specs.add(new Spec(quotaAlerts(), Cleanup.DELETE));
         return List.copyOf(specs);
     }
 }

@@ -6,6 +6,7 @@ import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.avro.FleetIncident;
 import io.fleetstream.avro.NetworkPresence;
 import io.fleetstream.avro.PresenceChange;
+import io.fleetstream.avro.QuotaAlert;
 import io.fleetstream.avro.QuotaManagementState;
 import io.fleetstream.avro.QuotaState;
 import io.fleetstream.avro.UsageRecord;
@@ -54,6 +55,7 @@ public final class TypedTopics {
         all.add(usageSms());
         all.add(fleetPresenceByNetwork());
         all.add(fleetIncidents());
+        all.add(quotaAlerts());
         return List.copyOf(all);
     }
 
@@ -94,6 +96,11 @@ public final class TypedTopics {
 
     public TypedTopic<String, QuotaManagementState> quotaManagement() {
         return avro(topics.quotaManagement(), QuotaManagementState.class);
+    }
+
+    /** Data quotas projected to run out within the alert horizon. */
+    public TypedTopic<String, QuotaAlert> quotaAlerts() {
+        return avro(topics.quotaAlerts(), QuotaAlert.class);
     }
 
     /** Normalised usage records, before dedupe. */

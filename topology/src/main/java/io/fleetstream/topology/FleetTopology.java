@@ -18,6 +18,7 @@ import io.fleetstream.topology.device.DeviceTopology;
 import io.fleetstream.topology.history.HistoryTopology;
 import io.fleetstream.topology.incident.IncidentMeters;
 import io.fleetstream.topology.incident.IncidentTopology;
+import io.fleetstream.topology.quota.QuotaForecastTopology;
 import io.fleetstream.topology.quota.QuotaManagementProcessor;
 import io.fleetstream.topology.quota.QuotaMeters;
 import io.fleetstream.topology.quota.QuotaStateProcessor;
@@ -136,6 +137,7 @@ public final class FleetTopology {
         QuotaTopology.addTo(topology, topics, DEDUPE, deadLetterSink, new QuotaMeters(meters));
         HistoryTopology.addTo(topology, config, DEDUPE, deadLetterSink);
         UsageTopology.addTo(topology, config, topics, serdes, meters);
+        QuotaForecastTopology.addTo(topology, config.forecasting(), topics, UsageTopology.DEDUPE, meters);
 
         topology.addSink(DEAD_LETTER_SINK, deadLetters.name(), deadLetters.keySerializer(), deadLetters.valueSerializer(),
                 DECODE, ROUTE, DeviceTopology.PROCESSOR, QuotaTopology.STATE_PROCESSOR, QuotaTopology.MANAGEMENT_PROCESSOR,

@@ -16,9 +16,10 @@ import java.util.Objects;
  * @param history              how long events stay in the queryable history and how often it is purged
  *                             (carrier incidents are kept as long)
  * @param incidents            when devices going offline together open a carrier incident
+ * @param forecasting          how data quotas' run-out is forecast and when it is alerted
  */
 public record TopologyConfig(Topics topics, Duration dedupeRetention, DeviceTimers deviceTimers,
-                             HistoryRetention history, IncidentRules incidents) {
+                             HistoryRetention history, IncidentRules incidents, QuotaForecasting forecasting) {
 
     public static final Duration DEFAULT_DEDUPE_RETENTION = Duration.ofDays(7);
 
@@ -32,11 +33,24 @@ public record TopologyConfig(Topics topics, Duration dedupeRetention, DeviceTime
         requirePositive(history.retention(), "history retention");
         requirePositive(history.purgeInterval(), "history purge interval");
         Objects.requireNonNull(incidents, "incidents");
+        Objects.requireNonNull(forecasting, "forecasting");
+    }
+
+    /** With the default quota forecasting. */
+    public TopologyConfig(Topics topics, Duration dedupeRetention, DeviceTimers deviceTimers, HistoryRetention history,
+                          IncidentRules incidents) {
+        this(topics, dedupeRetention, deviceTimers, history, incidents, QuotaForecasting.defaults());
     }
 
     /** With the default incident rules. */
+    public TopologyConfig(Topics topics, Duration dedupeRetention, DeviceTimers deviceTimers, HistoryRetention history,
+                          QuotaForecasting forecasting) {
+        this(topics, dedupeRetention, deviceTimers, history, IncidentRules.defaults(), forecasting);
+    }
+
+    /** With the default incident rules and quota forecasting. */
     public TopologyConfig(Topics topics, Duration dedupeRetention, DeviceTimers deviceTimers, HistoryRetention history) {
-        this(topics, dedupeRetention, deviceTimers, history, IncidentRules.defaults());
+        this(topics, dedupeRetention, deviceTimers, history, IncidentRules.defaults(), QuotaForecasting.defaults());
     }
 
     /** With the default history retention. */
@@ -49,15 +63,19 @@ public record TopologyConfig(Topics topics, Duration dedupeRetention, DeviceTime
     }
 
     public TopologyConfig withDeviceTimers(DeviceTimers timers) {
-        return new TopologyConfig(topics, dedupeRetention, timers, history, incidents);
+        return new TopologyConfig(topics, dedupeRetention, timers, history, incidents, forecasting);
     }
 
     public TopologyConfig withHistory(HistoryRetention retention) {
-        return new TopologyConfig(topics, dedupeRetention, deviceTimers, retention, incidents);
+        return new TopologyConfig(topics, dedupeRetention, deviceTimers, retention, incidents, forecasting);
     }
 
     public TopologyConfig withIncidents(IncidentRules rules) {
-        return new TopologyConfig(topics, dedupeRetention, deviceTimers, history, rules);
+        return new TopologyConfig(topics, dedupeRetention, deviceTimers, history, rules, forecasting);
+    }
+
+    public TopologyConfig withForecasting(QuotaForecasting quotaForecasting) {
+        return new TopologyConfig(topics, dedupeRetention, deviceTimers, history, incidents, quotaForecasting);
     }
 
     private static void requirePositive(Duration d, String what) {

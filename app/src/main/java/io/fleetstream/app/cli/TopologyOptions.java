@@ -5,6 +5,7 @@ import io.fleetstream.schemas.Topics;
 import io.fleetstream.topology.DeviceTimers;
 import io.fleetstream.topology.HistoryRetention;
 import io.fleetstream.topology.IncidentRules;
+import io.fleetstream.topology.QuotaForecasting;
 import io.fleetstream.topology.TopologyConfig;
 import io.fleetstream.topology.query.QueryAccess;
 import picocli.CommandLine.Option;
@@ -109,6 +110,16 @@ public final class TopologyOptions extends ApplicationOptions {
                     + "(default: ${DEFAULT-VALUE})")
     public double incidentResolveShare;
 
+    @Option(names = "--quota-alert-horizon", defaultValue = "24h", converter = DurationConverter.class,
+            description = "a record goes to <prefix>quota.alerts, once per quota assignment, when a data quota's projected "
+                    + "exhaustion is at most this far after its latest usage record (default: ${DEFAULT-VALUE})")
+    public Duration quotaAlertHorizon;
+
+    @Option(names = "--quota-burn-window", defaultValue = "6h", converter = DurationConverter.class,
+            description = "a data quota's burn rate is the data used in this trailing window of usage records over the "
+                    + "time they cover; at least 30m (default: ${DEFAULT-VALUE})")
+    public Duration quotaBurnWindow;
+
     @Option(names = "--ready-max-restore-records", defaultValue = "10000",
             description = "the instance is ready (/health/ready 200) only while at most this many changelog records are "
                     + "left to restore into its stores; Kafka Streams must also be RUNNING, or REBALANCING after it has "
@@ -152,7 +163,7 @@ public final class TopologyOptions extends ApplicationOptions {
     TopologyConfig topologyConfig(Topics topics) {
         return new TopologyConfig(topics, dedupeRetention, new DeviceTimers(offlineWindow, eventLateness, offlineWallClockAllowance,
                         sourceIdleTimeout, DeviceTimers.DEFAULT_PUNCTUATION_INTERVAL),
-                new HistoryRetention(historyRetention, HistoryRetention.DEFAULT_PURGE_INTERVAL), incidentRules());
+                new HistoryRetention(historyRetention, HistoryRetention.DEFAULT_PURGE_INTERVAL), incidentRules(), quotaForecasting());
     }
 
     private IncidentRules incidentRules() {
@@ -161,6 +172,14 @@ public final class TopologyOptions extends ApplicationOptions {
         } catch (IllegalArgumentException e) {
             // the rules' messages start with the rule's name
             throw new IllegalArgumentException("--incident-" + e.getMessage(), e);
+        }
+    }
+
+    private QuotaForecasting quotaForecasting() {
+        try {
+            return new QuotaForecasting(quotaAlertHorizon, quotaBurnWindow);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--quota-alert-horizon / --quota-burn-window: " + e.getMessage(), e);
         }
     }
 }

@@ -54,7 +54,8 @@ class TopologyOptionsTest {
                 "--event-lateness", "5s", "--offline-wall-clock-allowance", "1m", "--source-idle-timeout", "3m",
                 "--history-retention", "30d", "--rocksdb-memory", "256MiB", "--ready-max-restore-records", "500",
                 "--incident-min-devices", "50", "--incident-min-share", "0.25", "--incident-window", "10m",
-                "--incident-resolve-share", "0.9"};
+                "--incident-resolve-share", "0.9",
+                "--quota-alert-horizon", "12h", "--quota-burn-window", "3h"};
         String[] topologyOptions = Stream.concat(Stream.of(options), Stream.of("--replication-factor", "1"))
                 .toArray(String[]::new);
 
@@ -67,6 +68,8 @@ class TopologyOptionsTest {
         assertThat(topology.rocksDbMemoryBytes()).isEqualTo(256L << 20);
         assertThat(topology.readyMaxRestoreRecords()).isEqualTo(500);
         assertThat(topology.topology().incidents()).isEqualTo(new IncidentRules(50, 0.25, Duration.ofMinutes(10), 0.9));
+        assertThat(topology.topology().forecasting().horizon()).hasHours(12);
+        assertThat(topology.topology().forecasting().burnWindow()).hasHours(3);
     }
 
     @Test
@@ -80,5 +83,7 @@ class TopologyOptionsTest {
         assertThatThrownBy(() -> topologyRole("--incident-min-share", "1.5")).hasMessageContaining("--incident-min-share");
         assertThatThrownBy(() -> topologyRole("--incident-min-devices", "0")).hasMessageContaining("--incident-min-devices");
         assertThatThrownBy(() -> topologyRole("--incident-resolve-share", "0")).hasMessageContaining("--incident-resolve-share");
+        assertThatThrownBy(() -> topologyRole("--quota-burn-window", "10m")).hasMessageContaining("--quota-burn-window");
+        assertThatThrownBy(() -> topologyRole("--quota-alert-horizon", "0s")).hasMessageContaining("--quota-alert-horizon");
     }
 }

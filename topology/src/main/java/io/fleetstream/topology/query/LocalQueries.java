@@ -14,6 +14,7 @@ import io.fleetstream.topology.history.HistoryOrder;
 import io.fleetstream.topology.history.HistoryPage;
 import io.fleetstream.topology.history.HistoryScope;
 import io.fleetstream.topology.history.StoredEvent;
+import io.fleetstream.topology.quota.QuotaBurn;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -53,6 +54,12 @@ final class LocalQueries {
 
     QuotaState quota(String key, PartitionRead read) {
         return stores.quotas(read).get(key);
+    }
+
+    /** A device's data quota burn and forecast; null when its data quota is not being forecast. */
+    QuotaBurn forecast(String key, PartitionRead read) {
+        byte[] stored = stores.forecasts(read).get(key);
+        return stored == null ? null : QuotaBurn.decode(stored);
     }
 
     QuotaManagementState quotaManagement(String key, PartitionRead read) {

@@ -40,4 +40,7 @@ public interface LocalStores {
 
     /** This partition's usage per operator and day ({@link io.fleetstream.topology.usage.OperatorUsageProcessor#STORE}). */
     ReadOnlyWindowStore<String, byte[]> operatorUsage(PartitionRead read);
+
+    /** The data quotas' burn and forecast per device ({@link io.fleetstream.topology.quota.QuotaForecastProcessor#STORE}). */
+    ReadOnlyKeyValueStore<String, byte[]> forecasts(PartitionRead read);
 }

@@ -28,6 +28,8 @@ import io.fleetstream.topology.history.HistoryScope;
 import io.fleetstream.topology.incident.IncidentTopology;
 import io.fleetstream.topology.query.QueryRouter.Answer;
 import io.fleetstream.topology.query.QueryRouter.Gathered;
+import io.fleetstream.topology.quota.QuotaBurn;
+import io.fleetstream.topology.quota.QuotaForecastProcessor;
 import io.fleetstream.topology.quota.QuotaManagementProcessor;
 import io.fleetstream.topology.quota.QuotaStateProcessor;
 import io.fleetstream.topology.usage.OperatorUsageProcessor;
@@ -203,6 +205,7 @@ public final class QueryServer implements AutoCloseable {
         get("/v1/devices", DeviceQuery.PARAMETERS, this::devices);
         get("/v1/devices/{endpoint_id}", Set.of(), this::device);
         get("/v1/devices/{endpoint_id}/quota", Set.of(), this::quota);
+        get("/v1/devices/{endpoint_id}/quota/forecast", Set.of(), this::quotaForecast);
         get("/v1/devices/{endpoint_id}/events", EventQuery.PARAMETERS, this::deviceEvents);
         get("/v1/devices/{endpoint_id}/availability", AvailabilityQuery.DEVICE_PARAMETERS, this::deviceAvailability);
         get("/v1/devices/{endpoint_id}/usage", UsageQuery.PARAMETERS, this::deviceUsage);
@@ -459,15 +462,66 @@ public final class QueryServer implements AutoCloseable {
         send(ctx, Answer.ok(total.toJson(query)), gathered.stale());
     }
 
+    /**
+     * The quota state, and for an ACTIVE data quota its forecast under {@code data.forecast} (null when none is kept).
+     * The forecast lives in the usage sub-topology's tasks, which Kafka Streams may assign to another instance than
+     * the quota state's, so it is a second keyed question; another instance asking for the state gets the state
+     * alone (the instance the client asked adds the forecast).
+     */
     private void quota(Context ctx) {
         long id = RequestParameters.id("endpoint_id", ctx.pathParam("endpoint_id"));
         String key = EventKeys.ofEndpoint(id);
-        keyed(ctx, QuotaStateProcessor.STATE_STORE, key, read -> {
-            QuotaState state = local.quota(key, read);
-            return state == null
+        QueryRouter.Request request = request(ctx);
+        QueryRouter.Routed state = router.keyed(request, QuotaStateProcessor.STATE_STORE, key, read -> {
+            QuotaState s = local.quota(key, read);
+            return s == null
                     ? Answer.error(404, "no quota event has been seen for endpoint_id " + id)
-                    : Answer.ok(QuotaJson.of(state));
+                    : Answer.ok(QuotaJson.of(s));
         });
+        Keyed quota = Keyed.of(state);
+        if (request.internal() || quota.status() != 200
+                || !"ACTIVE".equals(quota.body().path("data").path("status").asText())) {
+            render(ctx, state);
+            return;
+        }
+        QueryRouter.Routed forecastRouted = router.keyed(QueryRouter.Request.fromClient(forecastPath(id)),
+                QuotaForecastProcessor.STORE, key, read -> forecastAnswer(id, key, read));
+        Keyed forecast = Keyed.of(forecastRouted);
+        if (forecast.status() != 200 && forecast.status() != 404) {
+            render(ctx, forecastRouted);
+            return;
+        }
+        ObjectNode body = ((ObjectNode) quota.body()).deepCopy();
+        ObjectNode data = (ObjectNode) body.get("data");
+        if (forecast.status() == 200) {
+            ObjectNode f = ((ObjectNode) forecast.body()).deepCopy();
+            f.remove(List.of("endpoint_id", "stale"));
+            data.set("forecast", f);
+        } else {
+            data.putNull("forecast");
+        }
+        send(ctx, Answer.ok(body), quota.stale() || forecast.stale());
+    }
+
+    private static String forecastPath(long endpointId) {
+        return "/v1/devices/" + endpointId + "/quota/forecast";
+    }
+
+    private void quotaForecast(Context ctx) {
+        long id = RequestParameters.id("endpoint_id", ctx.pathParam("endpoint_id"));
+        String key = EventKeys.ofEndpoint(id);
+        keyed(ctx, QuotaForecastProcessor.STORE, key, read -> forecastAnswer(id, key, read));
+    }
+
+    private Answer forecastAnswer(long id, String key, PartitionRead read) {
+        QuotaBurn burn = local.forecast(key, read);
+        if (burn == null) {
+            return Answer.error(404, "no data quota of endpoint_id " + id + " is being forecast: none is ACTIVE (never"
+                    + " assigned, or exhausted, expired or deleted), or its assignment has not reached the forecast yet");
+        }
+        ObjectNode body = Json.mapper().createObjectNode().put("endpoint_id", id);
+        body.setAll(QuotaJson.forecast(burn));
+        return Answer.ok(body);
     }
 
     private void quotaManagement(Context ctx) {
@@ -573,7 +627,10 @@ public final class QueryServer implements AutoCloseable {
         render(ctx, router.keyed(request(ctx), store, key, answer));
     }
 
-    /** A keyed answer as JSON, wherever it was answered: for an answer joined from several stores. */
+    /**
+     * A keyed answer as JSON, wherever it was answered: for an answer joined from several stores (a device and its
+     * sessions' usage, a quota and its forecast).
+     */
     private record Keyed(int status, JsonNode body, boolean stale) {
         /** Decimals read as written ({@code 3600.0} stays so): the joined answer is the same from any instance. */
         private static final ObjectReader AS_SENT = Json.mapper().reader()

@@ -8,13 +8,15 @@ import io.fleetstream.avro.QuotaManagementState;
 import io.fleetstream.avro.QuotaState;
 import io.fleetstream.avro.ServiceProfileQuotaManagement;
 import io.fleetstream.schemas.json.Json;
+import io.fleetstream.topology.quota.QuotaBurn;
+import io.fleetstream.topology.quota.QuotaForecast;
 
 import java.util.Comparator;
 import java.util.Map;
 
 import static io.fleetstream.topology.query.DeviceStateJson.time;
 
-/** Quota state and quota management as the query API shows them: snake_case, ISO-8601 UTC times. */
+/** Quota state, its forecast and quota management as the query API shows them: snake_case, ISO-8601 UTC times. */
 final class QuotaJson {
 
     private QuotaJson() {
@@ -50,6 +52,34 @@ final class QuotaJson {
         m.put("event_id", q.getEventId());
         m.put("event_type_id", q.getEventTypeId());
         return m;
+    }
+
+    /**
+     * A device's data quota forecast: the figures, what they are based on, and the quota event they start from.
+     * Volumes and rates are rounded to the micro-MB (the usage records' scale).
+     */
+    static ObjectNode forecast(QuotaBurn burn) {
+        QuotaForecast f = burn.forecast();
+        ObjectNode m = Json.mapper().createObjectNode();
+        m.put("burn_rate_mb_per_hour", f.burnRateMbPerHour() == null ? null : micro(f.burnRateMbPerHour()));
+        m.put("remaining_now_mb", micro(f.remainingNowMb()));
+        m.put("projected_exhaustion_at", time(f.projectedExhaustionAt()));
+        ObjectNode basedOn = m.putObject("based_on");
+        basedOn.put("records", f.records());
+        basedOn.put("from", time(f.from()));
+        basedOn.put("until", time(f.until()));
+        m.put("remaining_volume", micro(burn.remainingVolume()));
+        m.put("quota_changed_at", time(burn.changedAt()));
+        m.put("used_since_change_mb", micro(burn.usedSinceChange()));
+        m.put("assigned_at", time(burn.assignedAt().orElse(null)));
+        m.put("expiry", time(f.expiry()));
+        m.put("alerted", burn.alerted());
+        m.put("note", f.note());
+        return m;
+    }
+
+    private static double micro(double mb) {
+        return Math.round(mb * 1e6) / 1e6;
     }
 
     /** Service profiles as a list ordered by id (the unnamed entry last), for a stable answer. */

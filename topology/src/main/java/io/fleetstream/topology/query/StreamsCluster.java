@@ -12,6 +12,7 @@ import io.fleetstream.topology.quota.QuotaManagementProcessor;
 import io.fleetstream.topology.quota.QuotaStateProcessor;
 import io.fleetstream.topology.usage.OperatorUsageProcessor;
 import io.fleetstream.topology.usage.SessionUsageProcessor;
+import io.fleetstream.topology.quota.QuotaForecastProcessor;
 import io.fleetstream.topology.usage.UsageTotalsProcessor;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -57,6 +58,8 @@ import java.util.function.Supplier;
  * device's usage are asked of Kafka Streams for that store (the same key, the same default partitioner, as ingest
  * writes both topics), and a question about every partition of them follows the raw usage topic's assignment. The carrier incidents ({@value IncidentTopology#STORE}) are fed from a topic of
  * fleetstream's own in a sub-topology of their own too: a fleet-wide read of them goes by that topic's assignment.
+ * The quota forecast
+ * ({@value QuotaForecastProcessor#STORE}) lives in the usage sub-topology and is looked up the same way.
  */
 public final class StreamsCluster implements Cluster, LocalStores {
 
@@ -137,7 +140,7 @@ public final class StreamsCluster implements Cluster, LocalStores {
     @Override
     public PartitionOwners ownersOf(String store, String key) {
         requireQueryable();
-        if (USAGE_STORES.contains(store)) {
+        if (USAGE_STORES.contains(store) || QuotaForecastProcessor.STORE.equals(store)) {
             return ownersInOwnSubtopology(store, key);
         }
         return assignment().ownersOf(partitionOf(key));
@@ -267,6 +270,11 @@ public final class StreamsCluster implements Cluster, LocalStores {
     @Override
     public ReadOnlyWindowStore<String, byte[]> operatorUsage(PartitionRead read) {
         return store(OperatorUsageProcessor.STORE, QueryableStoreTypes.windowStore(), read);
+    }
+
+    @Override
+    public ReadOnlyKeyValueStore<String, byte[]> forecasts(PartitionRead read) {
+        return store(QuotaForecastProcessor.STORE, read);
     }
 
     private <K, V> ReadOnlyKeyValueStore<K, V> store(String name, PartitionRead read) {

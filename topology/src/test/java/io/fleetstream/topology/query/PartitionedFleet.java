@@ -17,6 +17,7 @@ import io.fleetstream.topology.device.DeviceStateProcessor;
 import io.fleetstream.topology.history.EventHistoryProcessor;
 import io.fleetstream.topology.history.EventHistoryReader;
 import io.fleetstream.topology.incident.IncidentTopology;
+import io.fleetstream.topology.quota.QuotaForecastProcessor;
 import io.fleetstream.topology.quota.QuotaManagementProcessor;
 import io.fleetstream.topology.quota.QuotaStateProcessor;
 import io.fleetstream.topology.usage.OperatorUsageProcessor;
@@ -165,6 +166,12 @@ final class PartitionedFleet implements AutoCloseable {
             public ReadOnlyWindowStore<String, byte[]> operatorUsage(PartitionRead read) {
                 usageCheck.accept(read);
                 return partitions.get(read.partition()).driver.getWindowStore(OperatorUsageProcessor.STORE);
+            }
+
+            @Override
+            public ReadOnlyKeyValueStore<String, byte[]> forecasts(PartitionRead read) {
+                check.accept(read);
+                return partitions.get(read.partition()).driver.getKeyValueStore(QuotaForecastProcessor.STORE);
             }
         };
     }

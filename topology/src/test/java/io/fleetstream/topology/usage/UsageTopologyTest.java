@@ -207,7 +207,9 @@ class UsageTopologyTest {
             sourcesBySubtopology.add(sources);
         }
 
-        assertThat(sourcesBySubtopology).contains(Set.of(fixture.topics.usageRaw()), Set.of(fixture.topics.raw()));
+        // the quota run-out forecast reads the quota states back from their topic into the usage subtopology
+        assertThat(sourcesBySubtopology).contains(Set.of(fixture.topics.usageRaw(), fixture.topics.quotaState()),
+                Set.of(fixture.topics.raw()));
     }
 
     private static byte[] bytes(ByteBuffer buffer) {

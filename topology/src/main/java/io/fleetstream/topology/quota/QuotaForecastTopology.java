@@ -1,0 +1,51 @@
+package io.fleetstream.topology.quota;
+
+import io.fleetstream.avro.QuotaAlert;
+import io.fleetstream.avro.QuotaState;
+import io.fleetstream.schemas.TypedTopic;
+import io.fleetstream.schemas.TypedTopics;
+import io.fleetstream.topology.QuotaForecasting;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.streams.Topology;
+
+/**
+ * The quota run-out forecast: deduplicated usage records and the {@code quota.state} topic → each device's data burn
+ * and forecast (store {@value QuotaForecastProcessor#STORE}, queryable) → {@code <prefix>quota.alerts}.
+ *
+ * <p>It joins the usage subtopology, not the events': the quota states come in through a source of their own topic
+ * (the quota processor's output, keyed by endpoint id like the usage records, with the same partition count), so the
+ * events' event-time machinery never waits on usage traffic and usage never waits on events. Both nodes share the
+ * store, which is what puts them, and the usage nodes, in one task per partition.
+ */
+public final class QuotaForecastTopology {
+
+    public static final String QUOTA_SOURCE = "forecast-quota-state-source";
+    public static final String QUOTA_PROCESSOR = "forecast-quota-states";
+    public static final String USAGE_PROCESSOR = "forecast-quota-burn";
+    public static final String ALERT_SINK = "quota-alerts-sink";
+    /** In Prometheus {@code fleetstream_topology_quota_alerts_total}. */
+    public static final String ALERTS = "fleetstream.topology.quota.alerts";
+
+    private QuotaForecastTopology() {
+    }
+
+    /**
+     * Adds the forecast below {@code usageParent}, a node that emits deduplicated usage records.
+     *
+     * @param meters where the alerts written are counted ({@value #ALERTS})
+     */
+    public static void addTo(Topology topology, QuotaForecasting settings, TypedTopics topics, String usageParent,
+                             MeterRegistry meters) {
+        Counter alerted = Counter.builder(ALERTS)
+                .description("records written to the quota alerts topic: data quotas projected to run out within the horizon")
+                .register(meters);
+        TypedTopic<String, QuotaState> quotaStates = topics.quotaState();
+        TypedTopic<String, QuotaAlert> alerts = topics.quotaAlerts();
+        topology.addSource(QUOTA_SOURCE, quotaStates.keyDeserializer(), quotaStates.valueDeserializer(), quotaStates.name());
+        topology.addProcessor(QUOTA_PROCESSOR, () -> new ForecastQuotaProcessor(settings), QUOTA_SOURCE);
+        topology.addProcessor(USAGE_PROCESSOR, () -> new QuotaForecastProcessor(settings, alerted), usageParent);
+        topology.addStateStore(QuotaForecastProcessor.store(), QUOTA_PROCESSOR, USAGE_PROCESSOR);
+        topology.addSink(ALERT_SINK, alerts.name(), alerts.keySerializer(), alerts.valueSerializer(), USAGE_PROCESSOR);
+    }
+}
