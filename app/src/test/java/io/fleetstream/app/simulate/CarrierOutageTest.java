@@ -179,6 +179,27 @@ class CarrierOutageTest {
     }
 
     @Test
+    void everyDevicesEventsStayInOrderASecondApartWithEachSessionClosedBeforeTheNextOpens() {
+        for (List<ObservedEvent> events : outageRun.values()) {
+            String open = null;
+            for (int i = 0; i < events.size(); i++) {
+                ObservedEvent event = events.get(i);
+                if (i > 0 && !event.device().startsWith("org-")) {
+                    assertThat(event.time()).as("device %s", event.device())
+                            .isAfterOrEqualTo(events.get(i - 1).time().plusSeconds(1));
+                }
+                if (event.acceptedCreate()) {
+                    assertThat(open).as("device %s opens a session while one is open", event.device()).isNull();
+                    open = event.sessionId();
+                } else if (event.type() == 5) {
+                    assertThat(event.sessionId()).as("device %s deletes the open session", event.device()).isEqualTo(open);
+                    open = null;
+                }
+            }
+        }
+    }
+
+    @Test
     void aCutSessionsUsageRecordsEndAtItsDeleteAndAddUpToItsVolume() {
         Map<String, BigDecimal> usedBySession = new HashMap<>();
         Map<String, Long> lastEndBySession = new HashMap<>();
