@@ -109,10 +109,7 @@ final class DeviceBehaviour implements TrafficSource {
 
     private final SimulatedDevice device;
     private final SplittableRandom random;
-    /**
-     * Draws for what came after the device's first story (its SMS): a stream of their own, so the events
-     * of a seed stay what they were.
-     */
+    /** Draws for the device's SMS, a stream of their own: adding SMS left the events of a seed as they were. */
     private final SplittableRandom smsRandom;
     private final StreamerEvents writer;
     private final Consumer<PlannedUsage> usage;
