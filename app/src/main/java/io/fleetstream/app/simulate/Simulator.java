@@ -90,8 +90,17 @@ public final class Simulator implements AutoCloseable {
         log.info("simulating {} devices in {} organisation(s) from {} at {}x speed{}, posting to {}",
                 generator.devices().size(), generator.organisations().size(), config.traffic().start(), config.speed(),
                 config.duration().map(d -> " for " + d + " (simulated)").orElse(""), config.webhook());
-        config.traffic().outage().ifPresent(outage -> log.info("carrier outage planned: {}, {} after the start (simulated)",
-                outage.describe(), outage.after()));
+        config.traffic().outage().ifPresent(outage -> {
+            long onOperator = generator.devices().stream().filter(device -> device.network().equals(outage.operator())).count();
+            if (onOperator == 0) {
+                log.warn("carrier outage planned on {} (id {}), but none of the {} simulated devices is on it: it takes no "
+                        + "device down; simulate more devices", outage.operator().name(), outage.operator().id(),
+                        generator.devices().size());
+            } else {
+                log.info("carrier outage planned: {}, {} after the start (simulated); {} simulated devices are on it",
+                        outage.describe(), outage.after(), onOperator);
+            }
+        });
         if (usageWebhook == null) {
             log.info("no usage records: the webhook URL {} does not end in /events, so there is no usage path next to it",
                     config.webhook());
