@@ -56,9 +56,14 @@ public record CarrierOutage(MobileOperator operator, double share, Duration afte
         return new CarrierOutage(operator, DEFAULT_SHARE, DEFAULT_AFTER, DEFAULT_DURATION);
     }
 
-    /** For log lines: {@code Vodafone (id 3), 60% of its devices, 10 min}. */
+    /** For log lines: {@code Vodafone (id 3), 60% of its devices, for 10m}. */
     public String describe() {
         return operator.name() + " (id " + operator.id() + "), " + Math.round(share * 100) + "% of its devices, for "
-                + duration.toString().substring(2).toLowerCase(Locale.ROOT);
+                + readable(duration);
+    }
+
+    /** A duration as the options take it: {@code 10m}, {@code 1h30m}, {@code 90s}. */
+    static String readable(Duration duration) {
+        return duration.toString().substring(2).toLowerCase(Locale.ROOT);
     }
 }

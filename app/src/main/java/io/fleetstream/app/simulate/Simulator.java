@@ -98,7 +98,7 @@ public final class Simulator implements AutoCloseable {
                         generator.devices().size());
             } else {
                 log.info("carrier outage planned: {}, {} after the start (simulated); {} simulated devices are on it",
-                        outage.describe(), outage.after(), onOperator);
+                        outage.describe(), CarrierOutage.readable(outage.after()), onOperator);
             }
         });
         if (usageWebhook == null) {
@@ -310,7 +310,8 @@ public final class Simulator implements AutoCloseable {
         @Override
         public void ended(CarrierOutage outage, Instant at, int devicesToReconnect) {
             log.info("carrier outage ended at {} (simulated) on {} (id {}): {} devices reconnect within {}", at,
-                    outage.operator().name(), outage.operator().id(), devicesToReconnect, CarrierOutage.RECONNECT_SPREAD);
+                    outage.operator().name(), outage.operator().id(), devicesToReconnect,
+                    CarrierOutage.readable(CarrierOutage.RECONNECT_SPREAD));
         }
     }
 
