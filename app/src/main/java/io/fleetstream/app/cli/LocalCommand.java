@@ -3,6 +3,7 @@ package io.fleetstream.app.cli;
 import io.fleetstream.app.local.LocalStack;
 import io.fleetstream.app.local.LocalStatus;
 import io.fleetstream.app.logging.LogConfiguration;
+import io.fleetstream.app.simulate.CarrierOutage;
 import io.fleetstream.app.simulate.DeliveryListener;
 import io.fleetstream.app.simulate.Simulator;
 import io.fleetstream.app.simulate.SimulatorConfig;
@@ -11,9 +12,11 @@ import io.fleetstream.schemas.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -33,6 +36,9 @@ import java.util.concurrent.Callable;
 public final class LocalCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(LocalCommand.class);
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--data-dir", defaultValue = "./data",
             description = "where Kafka, the registry and Kafka Streams keep their data; survives restarts (default: ${DEFAULT-VALUE})")
@@ -62,6 +68,13 @@ public final class LocalCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "seed of the simulated traffic (default: ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--outage", paramLabel = "OUTAGE", converter = OutageConverter.class,
+            description = "with --simulate, play a carrier outage: a share of one operator's devices lose their data sessions together "
+                    + "and reconnect after it, e.g. operator=Vodafone,share=0.6,after=10m,duration=10m (operator: "
+                    + "name or id; defaults: share 0.6, after 10m of simulated time, duration 10m, which is longer than "
+                    + "the 5-minute offline window so the devices go offline)")
+    CarrierOutage outage;
+
     @Option(names = "--status-interval", defaultValue = "5s", converter = StatusIntervalConverter.class,
             paramLabel = "DURATION",
             description = "print a status line this often: 'status: in <events/s> events/s, out <n> category records, "
@@ -81,6 +94,10 @@ public final class LocalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (outage != null && simulatedDevices <= 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--outage plays an outage in the simulated traffic: give --simulate <devices> too");
+        }
         LocalStack.Settings settings = settings(Clock.systemUTC());
         ShutdownSignal shutdown = ShutdownSignal.install();
         try (LocalStack stack = LocalStack.start(settings);
@@ -92,6 +109,13 @@ public final class LocalCommand implements Callable<Integer> {
                         URI.create("http://localhost:" + stack.ingestPort() + "/v1/events"), simulatedDevices, seed)
                         .withSpeed(speed);
                 config = webhook.authorizationHeader().map(config::withAuthorization).orElse(config);
+                if (outage != null) {
+                    config = config.withTraffic(config.traffic().withOutage(outage));
+                    if (outage.duration().compareTo(topology.offlineWindow) <= 0) {
+                        log.warn("the outage lasts {}, not longer than the offline window ({}): its devices reconnect "
+                                + "before they count as offline, so no incident opens", outage.duration(), topology.offlineWindow);
+                    }
+                }
                 simulator = new Simulator(config, DeliveryListener.NONE);
                 simulator.start();
                 log.info("simulator: {} devices at {}x speed posting to the webhook", simulatedDevices, speed);

@@ -1,5 +1,6 @@
 package io.fleetstream.app.cli;
 
+import io.fleetstream.app.simulate.CarrierOutage;
 import io.fleetstream.app.simulate.DeliveryListener;
 import io.fleetstream.app.simulate.Simulator;
 import io.fleetstream.app.simulate.SimulatorConfig;
@@ -54,6 +55,13 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "most events per POST, 1 to 10000 (default: ${DEFAULT-VALUE})")
     int batchSize;
 
+    @Option(names = "--outage", paramLabel = "OUTAGE", converter = OutageConverter.class,
+            description = "play a carrier outage: a share of one operator's devices lose their data sessions together "
+                    + "and reconnect after it, e.g. operator=Vodafone,share=0.6,after=10m,duration=10m (operator: "
+                    + "name or id; defaults: share 0.6, after 10m of simulated time, duration 10m, which is longer than "
+                    + "the 5-minute offline window so the devices go offline)")
+    CarrierOutage outage;
+
     @Option(names = "--webhook-token", description = "bearer token to send (never logged)")
     String bearerToken;
 
@@ -72,6 +80,9 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         if (duration != null) {
             config = config.withDuration(duration);
+        }
+        if (outage != null) {
+            config = config.withTraffic(config.traffic().withOutage(outage));
         }
         config = WebhookOptions.authorizationHeader(bearerToken, basicAuth).map(config::withAuthorization).orElse(config);
         ShutdownSignal shutdown = ShutdownSignal.install();

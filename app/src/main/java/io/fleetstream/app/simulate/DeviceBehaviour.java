@@ -17,7 +17,11 @@ import java.util.function.Consumer;
  * reconnect inside the 5-minute offline window and sometimes longer, now and then a rejected session
  * request, a long silence ending in a purge (16, 15) and a later re-attach, rarely a block (11) that the
  * network follows with the delete of the open session; and, for quota devices, the data and SMS quota
- * lifecycles (56/58 assigned → 18/20 threshold → 19/21 used up, 60/61 expired, 57/59 deleted).
+ * lifecycles (56/58 assigned → 18/20 threshold → 19/21 used up, 60/61 expired, 57/59 deleted); and the
+ * SMS it sends, which leave no event but a usage record each: a device with an SMS quota sends exactly
+ * the SMS that take the quota to its threshold and then use it up, at the moments those events say,
+ * and none while it has no active SMS quota; any other device sends one now and then. A device that a
+ * {@link CarrierOutage} covers loses its session when the outage starts and opens none until it ends.
  *
  * <p>Each device draws from its own random stream, so its story does not depend on how many other
  * devices there are or how the timeline is advanced. Two events of one device are at least a second
@@ -54,14 +58,21 @@ final class DeviceBehaviour implements TrafficSource {
     private static final int[] SMS_THRESHOLD_PERCENTAGES = {20, 50};
     private static final long[] THROTTLED_THROUGHPUTS = {64_000, 128_000, 256_000};
     private static final String OTHER_REJECTION = "PDP Context Request rejected, because endpoint exceeded its traffic limit.";
+    /** Devices without an SMS quota send an SMS about this often, each at its own pace. */
+    private static final long MIN_SMS_INTERVAL = 30 * MINUTE;
+    private static final long MAX_SMS_INTERVAL = 6 * HOUR;
 
     private enum Kind {
         ATTACH, ATTACH_GPRS, CREATE_PDP, DATA_THRESHOLD, DATA_USED_UP, BLOCK, DELETE_PDP, PURGE_GPRS, PURGE,
-        DATA_ASSIGN, DATA_EXPIRE, DATA_DELETE, SMS_ASSIGN, SMS_THRESHOLD, SMS_USED_UP, SMS_EXPIRE, SMS_DELETE
+        DATA_ASSIGN, DATA_EXPIRE, DATA_DELETE, SMS_ASSIGN, SMS_THRESHOLD, SMS_USED_UP, SMS_EXPIRE, SMS_DELETE,
+        SMS_SENT, QUOTA_SMS_SENT
     }
 
-    /** Why a session ended: the device closed it, Policy Control blocked the endpoint, or the quota ran out. */
-    private enum Ending { DEVICE, BLOCKED, QUOTA_USED_UP }
+    /**
+     * Why a session ended: the device closed it, Policy Control blocked the endpoint, the quota ran out, or
+     * the operator's network failed.
+     */
+    private enum Ending { DEVICE, BLOCKED, QUOTA_USED_UP, OUTAGE }
 
     private enum QuotaStatus { NONE, ACTIVE, EXHAUSTED, EXPIRED, DELETED }
 
@@ -98,8 +109,13 @@ final class DeviceBehaviour implements TrafficSource {
 
     private final SimulatedDevice device;
     private final SplittableRandom random;
+    /** Draws for the device's SMS, a stream of their own: adding SMS left the events of a seed as they were. */
+    private final SplittableRandom smsRandom;
     private final StreamerEvents writer;
-    private final Consumer<UsageSlice> usage;
+    private final Consumer<PlannedUsage> usage;
+    /** The outage that covers this device, or null. */
+    private final OutageWindow outage;
+    private final long smsInterval;
     private final PriorityQueue<Step> agenda =
             new PriorityQueue<>(Comparator.comparingLong(Step::at).thenComparingLong(Step::order));
     private final double megabytesPerMinute;
@@ -117,21 +133,21 @@ final class DeviceBehaviour implements TrafficSource {
     private long lastSessionEndedAt = Long.MIN_VALUE / 4;
     private OpenSession session;
     private boolean rejectedSinceLastSession;
-
-    DeviceBehaviour(SimulatedDevice device, SplittableRandom random, long start, StreamerEvents writer) {
-        this(device, random, start, writer, slice -> { });
-    }
+    private boolean heldOffByOutage;
 
     /**
-     * @param usage told about each usage record's slice of a session's traffic when it is planned; a
-     *              slice is due at its end, which is never earlier than the step that plans it
+     * @param usage  told about each usage record (a slice of a session's traffic, or an SMS) when it is
+     *               planned; it is due at its end, which is never earlier than the step that plans it
+     * @param outage the carrier outage that covers this device, or null
      */
-    DeviceBehaviour(SimulatedDevice device, SplittableRandom random, long start, StreamerEvents writer,
-                    Consumer<UsageSlice> usage) {
+    DeviceBehaviour(SimulatedDevice device, SplittableRandom random, SplittableRandom smsRandom, long start,
+                    StreamerEvents writer, Consumer<PlannedUsage> usage, OutageWindow outage) {
         this.device = device;
         this.random = random;
+        this.smsRandom = smsRandom;
         this.writer = writer;
         this.usage = usage;
+        this.outage = outage;
         this.megabytesPerMinute = logUniform(0.01, 0.5);
         String countryCode = device.network().country().countryCode();
         this.vlr = countryCode + (1_700_000_000L + random.nextLong(100_000_000L));
@@ -147,6 +163,10 @@ final class DeviceBehaviour implements TrafficSource {
         }
         if (device.smsQuotaManaged()) {
             schedule(start + random.nextLong(0, 5 * MINUTE), Kind.SMS_ASSIGN, null, sms.epoch, null);
+            this.smsInterval = 0;
+        } else {
+            this.smsInterval = Math.round(Math.exp(smsRandom.nextDouble(Math.log(MIN_SMS_INTERVAL), Math.log(MAX_SMS_INTERVAL))));
+            schedule(start + smsRandom.nextLong(SECOND, smsInterval), Kind.SMS_SENT);
         }
     }
 
@@ -182,6 +202,8 @@ final class DeviceBehaviour implements TrafficSource {
             case SMS_USED_UP -> smsUsedUp(at, step.epoch());
             case SMS_EXPIRE -> endSmsQuota(at, step.epoch(), QuotaStatus.EXPIRED);
             case SMS_DELETE -> endSmsQuota(at, step.epoch(), QuotaStatus.DELETED);
+            case SMS_SENT -> smsSent(at);
+            case QUOTA_SMS_SENT -> quotaSmsSent(at, step.epoch());
         };
         if (event != null) {
             lastEventAt = at;
@@ -204,6 +226,15 @@ final class DeviceBehaviour implements TrafficSource {
      * followed by another request, and the occasional one happens at most once between two sessions.
      */
     private ObjectNode requestSession(long at) {
+        if (outage != null && outage.covers(at)) {
+            // the network is down: nothing reaches emnify, not even a rejection
+            if (!heldOffByOutage) {
+                heldOffByOutage = true;
+                outage.tally().deviceHeldOff();
+            }
+            schedule(outage.reconnectAt(), Kind.CREATE_PDP);
+            return null;
+        }
         if (data.status != QuotaStatus.NONE && data.status != QuotaStatus.ACTIVE
                 && data.grant.onExhaustion() == QuotaGrant.Exhaustion.BLOCK) {
             schedule(at + random.nextLong(2 * MINUTE, 10 * MINUTE), Kind.CREATE_PDP);
@@ -257,6 +288,14 @@ final class DeviceBehaviour implements TrafficSource {
             }
         }
 
+        if (outage != null && at < outage.from()
+                && at + Math.round(endsAt * duration) > outage.dropAt()) {
+            // still open when the network fails: it ends then, with the traffic up to that moment
+            endsAt = (double) (outage.dropAt() - at) / duration;
+            opened.ending = Ending.OUTAGE;
+            outage.tally().sessionDropped();
+        }
+
         long lastPlanned = at;
         if (thresholdAt < endsAt) {
             lastPlanned = Math.max(lastPlanned + SECOND, at + Math.round(thresholdAt * duration));
@@ -274,9 +313,11 @@ final class DeviceBehaviour implements TrafficSource {
             lastPlanned = Math.max(lastPlanned + SECOND, at + Math.round(blockAt * duration));
             schedule(lastPlanned, Kind.BLOCK, opened, 0, null);
         }
-        long deleteAt = opened.ending == Ending.DEVICE
-                ? Math.max(at + duration, lastPlanned + SECOND)
-                : lastPlanned + random.nextLong(SECOND, 3 * SECOND);
+        long deleteAt = switch (opened.ending) {
+            case DEVICE -> Math.max(at + duration, lastPlanned + SECOND);
+            case OUTAGE -> Math.max(outage.dropAt(), lastPlanned + SECOND);
+            case BLOCKED, QUOTA_USED_UP -> lastPlanned + random.nextLong(SECOND, 3 * SECOND);
+        };
         schedule(deleteAt, Kind.DELETE_PDP, opened, 0, null);
 
         BigDecimal total = opened.ending == Ending.QUOTA_USED_UP
@@ -344,7 +385,9 @@ final class DeviceBehaviour implements TrafficSource {
                 && (data.status == QuotaStatus.ACTIVE || data.status == QuotaStatus.EXHAUSTED)) {
             data.remaining = data.remaining.subtract(closed.rx.add(closed.tx));
         }
-        if (closed.ending == Ending.BLOCKED) {
+        if (closed.ending == Ending.OUTAGE) {
+            schedule(outage.reconnectAt(), Kind.CREATE_PDP);
+        } else if (closed.ending == Ending.BLOCKED) {
             schedule(at + random.nextLong(6 * MINUTE, 60 * MINUTE), Kind.CREATE_PDP);
         } else {
             double pick = random.nextDouble();
@@ -418,9 +461,38 @@ final class DeviceBehaviour implements TrafficSource {
         int belowThreshold = thresholdVolume.intValue() - 1;
         long thresholdAt = at + Math.max(SECOND, Math.round((volume - belowThreshold) * millisPerSms * uniform(0.8, 1.2)));
         long usedUpAt = thresholdAt + Math.max(SECOND, Math.round(belowThreshold * millisPerSms * uniform(0.8, 1.2)));
+        // planned before the quota events, so the SMS that crosses a line comes before the event that says so
+        planQuotaSms(at, thresholdAt, volume - belowThreshold);
+        planQuotaSms(thresholdAt, usedUpAt, belowThreshold);
         schedule(thresholdAt, Kind.SMS_THRESHOLD, null, sms.epoch, BigDecimal.valueOf(belowThreshold));
         schedule(usedUpAt, Kind.SMS_USED_UP, null, sms.epoch, null);
         return writer.smsQuotaAssigned(at, device, grant);
+    }
+
+    /**
+     * {@code count} SMS of the current SMS quota in {@code (from, to]}, the last one at {@code to}: the
+     * usage records then count exactly what the threshold and used-up events report.
+     */
+    private void planQuotaSms(long from, long to, int count) {
+        for (int i = 1; i < count; i++) {
+            schedule(smsRandom.nextLong(from + 1, to + 1), Kind.QUOTA_SMS_SENT, null, sms.epoch, null);
+        }
+        schedule(to, Kind.QUOTA_SMS_SENT, null, sms.epoch, null);
+    }
+
+    /** An SMS of the quota: sent only while that quota is active (an expired or deleted quota blocks SMS). */
+    private ObjectNode quotaSmsSent(long at, int epoch) {
+        if (epoch == sms.epoch && sms.status == QuotaStatus.ACTIVE) {
+            usage.accept(new SmsMessage(device, at, tariffId, ratezoneId));
+        }
+        return null;
+    }
+
+    /** An SMS of a device without SMS quota, at its own pace. */
+    private ObjectNode smsSent(long at) {
+        usage.accept(new SmsMessage(device, at, tariffId, ratezoneId));
+        schedule(at + smsRandom.nextLong(smsInterval / 2, smsInterval * 3 / 2), Kind.SMS_SENT);
+        return null;
     }
 
     private ObjectNode smsThresholdReached(long at, int epoch, BigDecimal remaining) {

@@ -26,7 +26,12 @@ final class FleetRoster {
             "GPS Tracker", "Smart Meter", "Cold-Chain Sensor", "Vending Machine", "E-Scooter", "Parking Sensor");
     /** Type allocation codes (the first 8 IMEI digits) of common cellular IoT modules' makers. */
     private static final List<String> MODULE_TACS = List.of("35391108", "86714903", "35473510", "86280305", "35271011");
-    private static final double[] NETWORK_WEIGHTS = {0.30, 0.25, 0.15, 0.15, 0.15};
+    /**
+     * Most of a fleet is on its home network (Vodafone DE), as with a fleet deployed in one country, so
+     * an outage of that network takes down enough devices for fleetstream's incident rule (20 devices)
+     * with a few hundred devices.
+     */
+    private static final double[] NETWORK_WEIGHTS = {0.45, 0.20, 0.15, 0.10, 0.10};
     private static final int[] RAT_TYPES = {6, 9, 8, 2, 1, 5};
     private static final double[] RAT_WEIGHTS = {0.50, 0.15, 0.10, 0.15, 0.05, 0.05};
 

@@ -1,6 +1,7 @@
 package io.fleetstream.app.simulate;
 
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * A mobile network a simulated device is attached to, in the shape emnify puts into the detail of
@@ -25,4 +26,27 @@ public record MobileOperator(long id, String name, Country country, long mncId, 
             new MobileOperator(24, "O2", UNITED_KINGDOM, 41, "10", 36, "GBRCN", "eu-west-1"),
             new MobileOperator(129, "AT&T", UNITED_STATES, 212, "410", 118, "USACG", "us-east-1"),
             new MobileOperator(15, "Orange", FRANCE, 22, "01", 17, "FRAF1", "eu-west-1"));
+
+    /**
+     * The simulated network with this emnify operator id or name (case-insensitive, e.g. {@code 3} or
+     * {@code vodafone}); options name operators this way.
+     *
+     * @throws IllegalArgumentException naming the known operators when none matches
+     */
+    public static MobileOperator byIdOrName(String idOrName) {
+        String wanted = idOrName == null ? "" : idOrName.trim();
+        for (MobileOperator network : NETWORKS) {
+            if (Long.toString(network.id()).equals(wanted) || network.name().equalsIgnoreCase(wanted)) {
+                return network;
+            }
+        }
+        throw new IllegalArgumentException("unknown operator '" + wanted + "'; the simulated ones are " + known());
+    }
+
+    /** The simulated networks as {@code 3 (Vodafone, Germany), ...}, for messages. */
+    public static String known() {
+        return NETWORKS.stream()
+                .map(network -> network.id() + " (" + network.name() + ", " + network.country().name() + ")")
+                .collect(Collectors.joining(", "));
+    }
 }

@@ -67,7 +67,7 @@ public final class Simulator implements AutoCloseable {
     public Simulator(SimulatorConfig config, DeliveryListener listener) {
         this.config = config;
         this.listener = listener;
-        this.generator = new TrafficGenerator(config.traffic(), config.usageWebhook().isPresent());
+        this.generator = new TrafficGenerator(config.traffic(), config.usageWebhook().isPresent(), new OutageLog());
         // delivery has its own random stream, so batching never changes which events are generated
         SplittableRandom deliveryRandom = new SplittableRandom(~config.traffic().seed());
         this.planner = new BatchPlanner(config.batchSize(), deliveryRandom.split());
@@ -90,6 +90,17 @@ public final class Simulator implements AutoCloseable {
         log.info("simulating {} devices in {} organisation(s) from {} at {}x speed{}, posting to {}",
                 generator.devices().size(), generator.organisations().size(), config.traffic().start(), config.speed(),
                 config.duration().map(d -> " for " + d + " (simulated)").orElse(""), config.webhook());
+        config.traffic().outage().ifPresent(outage -> {
+            long onOperator = generator.devices().stream().filter(device -> device.network().equals(outage.operator())).count();
+            if (onOperator == 0) {
+                log.warn("carrier outage planned on {} (id {}), but none of the {} simulated devices is on it: it takes no "
+                        + "device down; simulate more devices", outage.operator().name(), outage.operator().id(),
+                        generator.devices().size());
+            } else {
+                log.info("carrier outage planned: {}, {} after the start (simulated); {} simulated devices are on it",
+                        outage.describe(), CarrierOutage.readable(outage.after()), onOperator);
+            }
+        });
         if (usageWebhook == null) {
             log.info("no usage records: the webhook URL {} does not end in /events, so there is no usage path next to it",
                     config.webhook());
@@ -284,6 +295,24 @@ public final class Simulator implements AutoCloseable {
         log.info("simulated time {}: {} events in {} batches and {} usage records acknowledged, {} retries{} [{}]",
                 stats.simulatedNow(), stats.eventsSent(), stats.batchesSent(), stats.usageRecordsSent(), stats.retries(),
                 stats.finished() ? ", finished" : "", categories);
+    }
+
+    /** One log line when the simulated outage starts and one when it ends, with how many devices it took. */
+    private static final class OutageLog implements OutageListener {
+
+        @Override
+        public void started(CarrierOutage outage, Instant at, int devicesCovered, int sessionsDropped) {
+            log.info("carrier outage started at {} (simulated): {}; {} of the {} devices it covers lose their data "
+                            + "session now, and none opens one until {}", at, outage.describe(), sessionsDropped,
+                    devicesCovered, at.plus(outage.duration()));
+        }
+
+        @Override
+        public void ended(CarrierOutage outage, Instant at, int devicesToReconnect) {
+            log.info("carrier outage ended at {} (simulated) on {} (id {}): {} devices reconnect within {}", at,
+                    outage.operator().name(), outage.operator().id(), devicesToReconnect,
+                    CarrierOutage.readable(CarrierOutage.RECONNECT_SPREAD));
+        }
     }
 
     private static byte[] serialise(List<ObjectNode> batch) {

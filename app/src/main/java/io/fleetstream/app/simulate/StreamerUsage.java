@@ -8,11 +8,13 @@ import java.math.BigDecimal;
 import java.time.Instant;
 
 /**
- * Writes data usage records in the shape a Data Streamer of type usage delivers them (see the example
- * in the README's "Usage records"): traffic type 5, the session's {@code session_id}, volume in MB with
+ * Writes usage records in the shape a Data Streamer of type usage delivers them (see the example in the
+ * README's "Usage records"). Data (traffic type 5): the session's {@code session_id}, volume in MB with
  * 6 decimals and the cost in EUR, which is the volume times the operator's tariff rate and therefore
- * exact to 10 decimals. Every record gets the next id of its own sequence, so ids increase in the order
- * records are written.
+ * exact to 10 decimals. SMS (traffic type 6): one record per message, sent by the device, so its volume
+ * is {@code total 1, rx 0, tx 1} (counted in messages, not MB), it starts and ends when the SMS was sent,
+ * costs the operator's SMS rate and has no {@code session_id}. Every record gets the next id of its own
+ * sequence, so ids increase in the order records are written.
  */
 final class StreamerUsage {
 
@@ -37,17 +39,43 @@ final class StreamerUsage {
         };
     }
 
+    /** The simulated tariff: EUR per SMS sent on this operator's network, 4 decimals. */
+    static BigDecimal smsRate(MobileOperator operator) {
+        return switch ((int) operator.id()) {
+            case 3 -> new BigDecimal("0.0500");
+            case 2 -> new BigDecimal("0.0450");
+            case 24 -> new BigDecimal("0.0600");
+            case 129 -> new BigDecimal("0.0800");
+            case 15 -> new BigDecimal("0.0550");
+            default -> new BigDecimal("0.0500");
+        };
+    }
+
     /** The cost of {@code megabytes} on this operator, exact. */
     static BigDecimal cost(MobileOperator operator, BigDecimal megabytes) {
         return megabytes.multiply(dataRatePerMegabyte(operator)).setScale(COST_SCALE);
     }
 
     ObjectNode data(UsageSlice slice) {
-        SimulatedDevice device = slice.device();
-        MobileOperator operator = device.network();
         BigDecimal total = slice.rx().add(slice.tx());
+        ObjectNode record = record(slice.device(), cost(slice.device().network(), total), 5, "Data",
+                slice.session().tariffId(), slice.session().ratezoneId(), total, slice.rx(), slice.tx(),
+                slice.start(), slice.end());
+        record.put("session_id", slice.session().sessionId());
+        return record;
+    }
+
+    ObjectNode sms(SmsMessage sms) {
+        return record(sms.device(), smsRate(sms.device().network()).setScale(COST_SCALE), 6, "SMS", sms.tariffId(),
+                sms.ratezoneId(), BigDecimal.ONE, BigDecimal.ZERO, BigDecimal.ONE, sms.at(), sms.at());
+    }
+
+    private ObjectNode record(SimulatedDevice device, BigDecimal cost, int trafficTypeId, String trafficTypeName,
+                              long tariffId, long ratezoneId, BigDecimal total, BigDecimal rx, BigDecimal tx,
+                              long start, long end) {
+        MobileOperator operator = device.network();
         ObjectNode record = Json.mapper().createObjectNode();
-        record.put("cost", cost(operator, total));
+        record.put("cost", cost);
         record.put("id", ids.next());
         ObjectNode op = record.putObject("operator");
         op.put("id", operator.id());
@@ -61,14 +89,14 @@ final class StreamerUsage {
         organisation.put("id", device.organisation().id());
         organisation.put("name", device.organisation().name());
         ObjectNode tariff = record.putObject("tariff");
-        tariff.put("id", slice.session().tariffId());
-        tariff.put("name", "Simulated Data Plan " + slice.session().tariffId());
+        tariff.put("id", tariffId);
+        tariff.put("name", "Simulated Data Plan " + tariffId);
         ObjectNode ratezone = tariff.putObject("ratezone");
-        ratezone.put("id", slice.session().ratezoneId());
-        ratezone.put("name", "Zone " + slice.session().ratezoneId());
+        ratezone.put("id", ratezoneId);
+        ratezone.put("name", "Zone " + ratezoneId);
         ObjectNode trafficType = record.putObject("traffic_type");
-        trafficType.put("id", 5);
-        trafficType.put("description", "Data");
+        trafficType.put("id", trafficTypeId);
+        trafficType.put("description", trafficTypeName);
         ObjectNode endpoint = record.putObject("endpoint");
         endpoint.put("id", device.endpointId());
         endpoint.put("name", device.name());
@@ -79,9 +107,9 @@ final class StreamerUsage {
         record.put("imsi", device.imsi().imsi());
         ObjectNode volume = record.putObject("volume");
         volume.put("total", total);
-        volume.put("rx", slice.rx());
-        volume.put("tx", slice.tx());
-        record.put("start_timestamp", EmnifyTimestamps.format(Instant.ofEpochMilli(slice.start())));
+        volume.put("rx", rx);
+        volume.put("tx", tx);
+        record.put("start_timestamp", EmnifyTimestamps.format(Instant.ofEpochMilli(start)));
         ObjectNode sim = record.putObject("sim");
         sim.put("id", device.sim().id());
         sim.put("iccid", device.sim().iccid());
@@ -91,9 +119,8 @@ final class StreamerUsage {
         currency.put("id", 1);
         currency.put("code", "EUR");
         currency.put("symbol", "€");
-        record.put("end_timestamp", EmnifyTimestamps.format(Instant.ofEpochMilli(slice.end())));
+        record.put("end_timestamp", EmnifyTimestamps.format(Instant.ofEpochMilli(end)));
         record.put("imsi_id", device.imsi().id());
-        record.put("session_id", slice.session().sessionId());
         return record;
     }
 }

@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 
@@ -30,8 +33,31 @@ public final class TrafficGenerator {
     private record Resend(long at, long order, ObjectNode event) {
     }
 
-    private record PendingUsage(long order, UsageSlice slice) {
+    private record PendingUsage(long order, PlannedUsage planned) {
     }
+
+    /** A carrier outage being played, and whether its start and end were told to the listener yet. */
+    private static final class OutagePlay {
+        final CarrierOutage outage;
+        final long from;
+        final long until;
+        final OutageTally tally = new OutageTally();
+        final Map<SimulatedDevice, OutageWindow> windows = new HashMap<>();
+        boolean startTold;
+        boolean endTold;
+
+        OutagePlay(CarrierOutage outage, long start) {
+            this.outage = outage;
+            this.from = start + outage.after().toMillis();
+            this.until = from + outage.duration().toMillis();
+        }
+    }
+
+    /**
+     * Seeds the draws added after the first release (SMS, outages) apart from the main stream, so a seed's
+     * events without an outage stay what they were.
+     */
+    private static final long LATER_DRAWS = 0x5DEECE66DL;
 
     private final TrafficProfile profile;
     private final FleetRoster roster;
@@ -46,9 +72,12 @@ public final class TrafficGenerator {
     private long generated;
     private final boolean usageRecords;
     private final PriorityQueue<PendingUsage> usage = new PriorityQueue<>(
-            Comparator.comparingLong((PendingUsage pending) -> pending.slice().end()).thenComparingLong(PendingUsage::order));
+            Comparator.comparingLong((PendingUsage pending) -> pending.planned().end()).thenComparingLong(PendingUsage::order));
     private final StreamerUsage usageWriter;
     private long usageOrder;
+    private final OutageListener outageListener;
+    /** Null without an outage. */
+    private final OutagePlay outagePlay;
 
     /** A generator of events only (no usage records). */
     public TrafficGenerator(TrafficProfile profile) {
@@ -60,8 +89,16 @@ public final class TrafficGenerator {
      *                     {@link #usageUpTo(Instant)} then hands out; the events are the same either way
      */
     public TrafficGenerator(TrafficProfile profile, boolean usageRecords) {
+        this(profile, usageRecords, OutageListener.NONE);
+    }
+
+    /**
+     * @param outageListener told when the profile's carrier outage starts and ends, if it has one
+     */
+    public TrafficGenerator(TrafficProfile profile, boolean usageRecords, OutageListener outageListener) {
         this.profile = profile;
         this.usageRecords = usageRecords;
+        this.outageListener = outageListener;
         SplittableRandom root = new SplittableRandom(profile.seed());
         StreamerEvents writer = new StreamerEvents(new EventIdSequence(root.split()));
         this.drift = new FormatDrift(profile.driftFraction(), root.split());
@@ -73,8 +110,16 @@ public final class TrafficGenerator {
         for (SimulatedOrganisation organisation : roster.organisations()) {
             enqueue(new OrganisationBehaviour(organisation, root.split(), start, writer), ordinal++);
         }
+        SplittableRandom later = new SplittableRandom(profile.seed() ^ LATER_DRAWS);
+        SplittableRandom smsRoot = later.split();
+        this.outagePlay = profile.outage().map(outage -> new OutagePlay(outage, start)).orElse(null);
+        if (outagePlay != null) {
+            cover(outagePlay, later.split());
+        }
         for (SimulatedDevice device : roster.devices()) {
-            enqueue(new DeviceBehaviour(device, root.split(), start, writer, this::usagePlanned), ordinal++);
+            OutageWindow window = outagePlay == null ? null : outagePlay.windows.get(device);
+            enqueue(new DeviceBehaviour(device, root.split(), smsRoot.split(), start, writer, this::usagePlanned, window),
+                    ordinal++);
         }
         // split last, so the events of a seed stay what they were before usage records existed
         this.usageWriter = new StreamerUsage(new EventIdSequence(root.split()));
@@ -114,26 +159,70 @@ public final class TrafficGenerator {
         }
         position = Math.max(position, until);
         generated += events.size();
+        tellOutage();
         return events;
     }
 
     /**
-     * The data usage records due up to and including {@code simulatedNow} (a record is due when its
-     * slice of the session ends), ordered by their end; call it after {@link #advanceTo} with the same
-     * time. Always empty for a generator without usage records. The returned objects belong to the caller.
+     * The devices the outage covers: exactly its share of the operator's devices (rounded, at least
+     * one), each with its own moment to lose its session and to reconnect.
+     */
+    private void cover(OutagePlay play, SplittableRandom random) {
+        List<SimulatedDevice> onOperator = new ArrayList<>();
+        for (SimulatedDevice device : roster.devices()) {
+            if (device.network().equals(play.outage.operator())) {
+                onOperator.add(device);
+            }
+        }
+        int covered = Math.min(onOperator.size(), Math.max(1, (int) Math.round(play.outage.share() * onOperator.size())));
+        for (int i = 0; i < covered; i++) {
+            // a partial Fisher-Yates shuffle: the first `covered` places get a uniform choice of devices
+            Collections.swap(onOperator, i, random.nextInt(i, onOperator.size()));
+            play.windows.put(onOperator.get(i), new OutageWindow(play.from,
+                    play.from + random.nextLong(CarrierOutage.DROP_SPREAD.toMillis()),
+                    play.until,
+                    play.until + random.nextLong(CarrierOutage.RECONNECT_SPREAD.toMillis()),
+                    play.tally));
+        }
+    }
+
+    /** Tells the listener about the outage's start and end once the timeline has passed them. */
+    private void tellOutage() {
+        if (outagePlay == null) {
+            return;
+        }
+        if (!outagePlay.startTold && position >= outagePlay.from) {
+            outagePlay.startTold = true;
+            // every session the outage cuts was open before it started, so the count is complete
+            outageListener.started(outagePlay.outage, Instant.ofEpochMilli(outagePlay.from), outagePlay.windows.size(),
+                    outagePlay.tally.sessionsDropped());
+        }
+        if (!outagePlay.endTold && position >= outagePlay.until) {
+            outagePlay.endTold = true;
+            outageListener.ended(outagePlay.outage, Instant.ofEpochMilli(outagePlay.until),
+                    outagePlay.tally.devicesToReconnect());
+        }
+    }
+
+    /**
+     * The usage records due up to and including {@code simulatedNow} (a data record is due when its
+     * slice of the session ends, an SMS record when the SMS is sent), ordered by their end; call it after
+     * {@link #advanceTo} with the same time. Always empty for a generator without usage records. The
+     * returned objects belong to the caller.
      */
     public List<ObjectNode> usageUpTo(Instant simulatedNow) {
         long until = simulatedNow.toEpochMilli();
         List<ObjectNode> records = new ArrayList<>();
-        while (!usage.isEmpty() && usage.peek().slice().end() <= until) {
-            records.add(usageWriter.data(usage.remove().slice()));
+        while (!usage.isEmpty() && usage.peek().planned().end() <= until) {
+            PlannedUsage planned = usage.remove().planned();
+            records.add(planned instanceof UsageSlice slice ? usageWriter.data(slice) : usageWriter.sms((SmsMessage) planned));
         }
         return records;
     }
 
-    private void usagePlanned(UsageSlice slice) {
+    private void usagePlanned(PlannedUsage planned) {
         if (usageRecords) {
-            usage.add(new PendingUsage(usageOrder++, slice));
+            usage.add(new PendingUsage(usageOrder++, planned));
         }
     }
 

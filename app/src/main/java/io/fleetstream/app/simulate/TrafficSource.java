@@ -11,8 +11,9 @@ interface TrafficSource {
     /**
      * Runs the next step at {@link #nextAt()}.
      *
-     * @return the event it produced, or {@code null} when the step turned out to be moot (e.g. a quota
-     *         warning planned for a quota that has since expired)
+     * @return the event it produced, or {@code null} when it produced none: a step that turned out to be
+     *         moot (e.g. a quota warning planned for a quota that has since expired), or an SMS, which
+     *         leaves only a usage record
      */
     ObjectNode step();
 }

@@ -8,5 +8,6 @@ import java.math.BigDecimal;
  * follow each other without gap or overlap, and their volumes add up to the session's total on its
  * Delete PDP event.
  */
-record UsageSlice(SimulatedDevice device, DataSession session, long start, long end, BigDecimal rx, BigDecimal tx) {
+record UsageSlice(SimulatedDevice device, DataSession session, long start, long end, BigDecimal rx, BigDecimal tx)
+        implements PlannedUsage {
 }

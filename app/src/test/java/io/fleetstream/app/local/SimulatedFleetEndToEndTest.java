@@ -137,16 +137,24 @@ class SimulatedFleetEndToEndTest {
     }
 
     @Test
-    void theSimulatedSessionsUsageRecordsArrivedOnTheDataUsageTopic() {
+    void theSimulatedUsageRecordsArrivedOnTheirTrafficTypesTopic() {
         assertThat(usageSent).hasSizeGreaterThan(DEVICES);
-        Set<Long> sentIds = new HashSet<>();
-        usageSent.forEach(record -> sentIds.add(record.get("id").asLong()));
+        Set<Long> sentData = new HashSet<>();
+        Set<Long> sentSms = new HashSet<>();
+        usageSent.forEach(record -> (record.path("traffic_type").path("id").asInt() == 6 ? sentSms : sentData)
+                .add(record.get("id").asLong()));
+        assertThat(sentSms).as("the devices sent SMS").isNotEmpty();
         await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            Set<Long> routed = new HashSet<>();
+            Set<Long> routedData = new HashSet<>();
             for (UsageRecord usage : reader.values(topics.usageData(), UsageRecord.class)) {
-                assertThat(routed.add(usage.getId())).as("usage record %d routed once", usage.getId()).isTrue();
+                assertThat(routedData.add(usage.getId())).as("usage record %d routed once", usage.getId()).isTrue();
             }
-            assertThat(routed).isEqualTo(sentIds);
+            Set<Long> routedSms = new HashSet<>();
+            for (UsageRecord usage : reader.values(topics.usageSms(), UsageRecord.class)) {
+                assertThat(routedSms.add(usage.getId())).as("usage record %d routed once", usage.getId()).isTrue();
+            }
+            assertThat(routedData).isEqualTo(sentData);
+            assertThat(routedSms).isEqualTo(sentSms);
         });
     }
 

@@ -23,7 +23,7 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The simulator's data usage records against its own PDP events: each record belongs to a session its
+ * The simulator's data usage records (traffic type 5) against its own PDP events: each record belongs to a session its
  * device opened, the records of a closed session cover it from create to delete without gap and add up
  * to the volume on the delete, interim records come on the 45-second grid once 0.1 MB were used, and
  * every record reads without a dead letter.
@@ -68,6 +68,9 @@ class UsageRecordsTest {
             assertThat(ids.add(record.getId())).as("ids are unique").isTrue();
             assertThat(record.getId()).as("ids increase in delivery order").isGreaterThan(previousId);
             previousId = record.getId();
+            if (record.getTrafficType().getId() == 6) {
+                continue; // SMS records: SmsUsageRecordsTest
+            }
 
             Session session = sessions.get(record.getSessionId());
             assertThat(session).as("the session %s was opened by a Create PDP event", record.getSessionId()).isNotNull();
@@ -153,6 +156,45 @@ class UsageRecordsTest {
         TrafficGenerator otherSeed = new TrafficGenerator(profile.withSeed(12), true);
         otherSeed.advanceTo(end);
         assertThat(otherSeed.usageUpTo(end)).isNotEmpty().isNotEqualTo(firstUsage);
+    }
+
+    @Test
+    void theDataUsageRecordsSinceABlockingQuotaWasAssignedAddUpToWhatItsUsedUpEventSaysWasUsed() {
+        TrafficGenerator generator = new TrafficGenerator(profile, true);
+        Instant end = START.plus(RUN);
+        List<ObservedEvent> events = ObservedEvent.firstOccurrences(generator.advanceTo(end));
+        Map<String, BigDecimal> usedBySession = new HashMap<>();
+        for (ObjectNode record : generator.usageUpTo(end)) {
+            if (record.path("traffic_type").path("id").asInt() == 5) {
+                usedBySession.merge(record.get("session_id").asText(),
+                        new BigDecimal(record.get("volume").get("total").asText()), BigDecimal::add);
+            }
+        }
+        int usedUp = 0;
+        for (List<ObservedEvent> device : ObservedEvent.byDevice(events).values()) {
+            BigDecimal volume = null;
+            boolean blocking = false;
+            Set<String> sessions = new HashSet<>();
+            for (ObservedEvent event : device) {
+                if (event.type() == 56) {
+                    JsonNode quota = event.json().get("detail").get("quota");
+                    volume = ObservedEvent.decimal(quota.get("volume"));
+                    blocking = quota.get("action_on_exhaustion").get("id").asInt() == 1;
+                    sessions.clear();
+                } else if (event.acceptedCreate() && volume != null) {
+                    sessions.add(event.sessionId());
+                } else if (event.type() == 19 && blocking) {
+                    BigDecimal remaining = ObservedEvent.decimal(event.json().get("detail").get("quota").get("volume"));
+                    BigDecimal used = sessions.stream().map(id -> usedBySession.getOrDefault(id, BigDecimal.ZERO))
+                            .reduce(BigDecimal.ZERO, BigDecimal::add);
+                    assertThat(used).as("device %s: what the records of the quota's sessions add up to", event.device())
+                            .isEqualByComparingTo(volume.subtract(remaining));
+                    usedUp++;
+                    volume = null;
+                }
+            }
+        }
+        assertThat(usedUp).isGreaterThan(10);
     }
 
     /** The sessions in the events: opened by a Create PDP with a session id, closed by its Delete PDP. */
