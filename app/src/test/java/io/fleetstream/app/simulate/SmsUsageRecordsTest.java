@@ -3,7 +3,7 @@ package io.fleetstream.app.simulate;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetstream.avro.IngestSource;
 import io.fleetstream.avro.UsageRecord;
-import io.fleetstream.schemas.emnify.UsageReadResult;
+import io.fleetstream.schemas.emnify.ReadResult;
 import io.fleetstream.schemas.emnify.UsageRecordReader;
 import io.fleetstream.schemas.json.Json;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,9 +67,9 @@ class SmsUsageRecordsTest {
         generator.devices().forEach(device -> devices.put(device.endpointId(), device));
         UsageRecordReader reader = new UsageRecordReader();
         for (ObjectNode json : smsRecords) {
-            UsageReadResult result = reader.read(Json.mapper().readTree(json.toString()), IngestSource.SIMULATOR, START);
-            assertThat(result).as("%s", json).isInstanceOf(UsageReadResult.Accepted.class);
-            UsageRecord record = ((UsageReadResult.Accepted) result).usage();
+            ReadResult<UsageRecord> result = reader.read(Json.mapper().readTree(json.toString()), IngestSource.SIMULATOR, START);
+            assertThat(result).as("%s", json).isInstanceOf(ReadResult.Accepted.class);
+            UsageRecord record = ((ReadResult.Accepted<UsageRecord>) result).record();
             SimulatedDevice device = devices.get(record.getEndpoint().getId());
             assertThat(device).isNotNull();
             assertThat(record.getTrafficType().getId()).isEqualTo(6);
