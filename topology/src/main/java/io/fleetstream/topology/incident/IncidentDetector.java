@@ -35,12 +35,13 @@ import java.util.Optional;
  *   <li><b>Opening.</b> Each offline is kept in {@value #RECENT} for a few windows. On an offline, the group's
  *       recent offlines still offline are checked by {@link OutageWindow#earliest}: the earliest window that meets
  *       the rules opens the incident; its devices, and those gone offline since, are affected.</li>
- *   <li><b>While open.</b> A device going offline at or after the incident's start joins it; one going offline up to
+ *   <li><b>While open.</b> A device going offline within one window from the incident's start (the outage's onset)
+ *       joins it; later offlines do not (a churny fleet would otherwise keep it open for ever); one going offline up to
  *       a window before the start (delivered late: the groups of different partitions interleave) moves the start
  *       back if the earliest qualifying window starts earlier with it, so the same offlines open the same incident
  *       whatever order they arrive in.</li>
  *   <li><b>Resolving.</b> An affected device coming back online, in the group or in another one (it roamed away from
- *       the failed network), counts as recovered (going offline again un-counts it); when {@link IncidentRules#resolveShare()} of the affected are back, the incident resolves.</li>
+ *       the failed network), counts as recovered, and stays so (a device that comes and goes by itself must not hold the incident open); when {@link IncidentRules#resolveShare()} of the affected are back, the incident resolves.</li>
  *   <li><b>Retention.</b> Incidents stay in {@value #INCIDENTS} (queryable) until resolved longer ago than the
  *       history retention; a sweep on the wall clock deletes them. There are few, so the sweep reads them all.</li>
  * </ul>
@@ -164,7 +165,11 @@ final class IncidentDetector implements Processor<String, NetworkPresence, Strin
         }
         long start = incident.getOpenedAt().toEpochMilli();
         if (at >= start) {
-            join(incident, p.getEndpointId(), at);
+            // only the outage's onset joins: in a fleet whose devices come and go all the time, every later offline
+            // joining would keep the incident open for ever
+            if (at < start + window) {
+                join(incident, p.getEndpointId(), at);
+            }
         } else if (at >= start - window) {
             // delivered late: does the earliest qualifying window start earlier with it?
             List<OutageWindow.Offline> candidates = stillOffline(group, at - window, start + window);
@@ -234,12 +239,8 @@ final class IncidentDetector implements Processor<String, NetworkPresence, Strin
     private static void join(FleetIncident incident, long endpointId, long at) {
         for (AffectedDevice device : incident.getDevices()) {
             if (device.getEndpointId() == endpointId) {
-                if (device.getOnlineAt() != null) {
-                    // back offline: no longer recovered
-                    device.setOnlineAt(null);
-                    device.setOfflineAt(Instant.ofEpochMilli(at));
-                    incident.setRecovered(incident.getRecovered() - 1);
-                }
+                // affected already; once back it stays recovered: the network carried it again, and a device that
+                // comes and goes by itself would otherwise hold the incident open
                 return;
             }
         }
