@@ -131,7 +131,8 @@ public final class FleetTopology {
         topology.addSink(CATEGORY_SINK, new CategoryRouter(EventCatalog.standard(), config.topics()),
                 categories.keySerializer(), ReceivedEvent.serializer(serdes.valueSerializer(EmnifyEvent.class)), ROUTE);
 
-        DeviceTopology.addTo(topology, config, topics, DEDUPE, deadLetterSink, new DeviceMeters(meters));
+        DeviceTopology.addTo(topology, config, topics, DEDUPE, deadLetterSink, new DeviceMeters(meters),
+                IncidentTopology.FEED);
         AvailabilityTopology.addTo(topology, config, DeviceTopology.PRESENCE);
         IncidentTopology.addTo(topology, config, topics, DeviceTopology.PRESENCE, new IncidentMeters(meters));
         QuotaTopology.addTo(topology, topics, DEDUPE, deadLetterSink, new QuotaMeters(meters));

@@ -79,6 +79,12 @@ public final class DeviceStateProcessor implements Processor<String, ReceivedEve
     private static final int FIRE_CHUNK = 10_000;
     private static final int RELEASE_CHUNK = 1_000;
     private static final long LATE_LOG_INTERVAL_MS = 10_000;
+    /**
+     * The clock is announced to the progress child when it moved this far in event time since the last announcement,
+     * or at a punctuation when presence changes were forwarded since: few records in a catch-up (hours of event time
+     * in seconds), and a change is followed by its announcement within one punctuation interval.
+     */
+    static final long PROGRESS_STEP_MS = 10_000;
     private static final Logger log = LoggerFactory.getLogger(DeviceStateProcessor.class);
 
     private final DeviceStateMachine machine;
@@ -87,6 +93,8 @@ public final class DeviceStateProcessor implements Processor<String, ReceivedEve
     private final String subjectTopic;
     private final String stateChild;
     private final String presenceChild;
+    /** Where {@link PresenceProgress} goes (the incident feed), or null for nowhere. */
+    private final String progressChild;
     private final DeadLetterStage deadLetters;
     private final DeviceMeters meters;
     private TaskCounts<DeviceState>.Task counted;
@@ -107,6 +115,9 @@ public final class DeviceStateProcessor implements Processor<String, ReceivedEve
     /** The earliest event time in the reorder buffer, likewise. */
     private long nextBuffered;
     private long lateSinceLog;
+    /** The clock last announced to the progress child (in memory: after a restart the next one is announced). */
+    private long announced = PartitionClock.NONE;
+    private boolean changedSinceAnnounced;
     private long lastLateLog;
 
     /**
@@ -114,17 +125,20 @@ public final class DeviceStateProcessor implements Processor<String, ReceivedEve
      * @param subjectTopic      the topic those bytes come from (the raw topic)
      * @param deadLetters       where a buffered event goes that fails when it is applied
      * @param meters            where devices and late events are counted (shared by every task of the instance)
+     * @param progressChild     the child told how far the presence changes have gone ({@link PresenceProgress}), or
+     *                          null
      */
     public DeviceStateProcessor(DeviceTimers timers,
                                 Deserializer<EmnifyEvent> eventDeserializer, String subjectTopic,
-                                String stateChild, String presenceChild, DeadLetterStage deadLetters,
-                                DeviceMeters meters) {
+                                String stateChild, String presenceChild, String progressChild,
+                                DeadLetterStage deadLetters, DeviceMeters meters) {
         this.machine = new DeviceStateMachine(timers.offlineWindow());
         this.timers = timers;
         this.eventDeserializer = eventDeserializer;
         this.subjectTopic = subjectTopic;
         this.stateChild = stateChild;
         this.presenceChild = presenceChild;
+        this.progressChild = progressChild;
         this.deadLetters = deadLetters;
         this.meters = Objects.requireNonNull(meters, "meters");
     }
@@ -133,7 +147,7 @@ public final class DeviceStateProcessor implements Processor<String, ReceivedEve
     public DeviceStateProcessor(DeviceTimers timers,
                                 Deserializer<EmnifyEvent> eventDeserializer, String subjectTopic,
                                 String stateChild, String presenceChild, DeadLetterStage deadLetters) {
-        this(timers, eventDeserializer, subjectTopic, stateChild, presenceChild, deadLetters,
+        this(timers, eventDeserializer, subjectTopic, stateChild, presenceChild, null, deadLetters,
                 new DeviceMeters(new SimpleMeterRegistry()));
     }
 
@@ -177,14 +191,29 @@ public final class DeviceStateProcessor implements Processor<String, ReceivedEve
         clockStore.put(CLOCK_KEY, clock.encode());
         long now = clockAt(lastRecordWallClock);
         advance(now, record.timestamp());
-        if (!DeviceStateMachine.isRelevant(event)) {
+        if (DeviceStateMachine.isRelevant(event)) {
+            if (eventTime <= now) {
+                applyEvent(event, record.timestamp());
+            } else {
+                reorderBuffer.put(eventTime, event.getId(), record.value().wireFormat());
+                nextBuffered = Math.min(nextBuffered, eventTime);
+            }
+        }
+        // after the event: one at or before the clock is applied now, and its change is before the announcement
+        announce(now, false, record.timestamp());
+    }
+
+    /** Tells the progress child the clock, when it moved a step, or at a punctuation after presence changes. */
+    private void announce(long clockMillis, boolean punctuation, long timestamp) {
+        if (progressChild == null || clockMillis == PartitionClock.NONE || clockMillis <= announced) {
             return;
         }
-        if (eventTime <= now) {
-            applyEvent(event, record.timestamp());
-        } else {
-            reorderBuffer.put(eventTime, event.getId(), record.value().wireFormat());
-            nextBuffered = Math.min(nextBuffered, eventTime);
+        if (announced == PartitionClock.NONE || clockMillis - announced >= PROGRESS_STEP_MS
+                || (punctuation && changedSinceAnnounced)) {
+            context.forward(new Record<String, Object>(null, new PresenceProgress(context.taskId().partition(),
+                    clockMillis), timestamp), progressChild);
+            announced = clockMillis;
+            changedSinceAnnounced = false;
         }
     }
 
@@ -207,7 +236,9 @@ public final class DeviceStateProcessor implements Processor<String, ReceivedEve
         if (wallClock - lastRecordWallClock >= timers.lateness().toMillis() && clock.settleAll()) {
             clockStore.put(CLOCK_KEY, clock.encode());
         }
-        advance(clockAt(wallClock), wallClock);
+        long now = clockAt(wallClock);
+        advance(now, wallClock);
+        announce(now, true, wallClock);
     }
 
     /** Applies every buffered event up to {@code limit} in order, then fires every offline due by then. */
@@ -295,6 +326,7 @@ public final class DeviceStateProcessor implements Processor<String, ReceivedEve
         context.forward(new Record<String, Object>(key, state, timestamp), stateChild);
         for (PresenceChange change : outcome.presenceChanges()) {
             context.forward(new Record<String, Object>(key, change, timestamp), presenceChild);
+            changedSinceAnnounced = true;
         }
     }
 

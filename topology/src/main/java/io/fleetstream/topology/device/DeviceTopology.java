@@ -34,16 +34,19 @@ public final class DeviceTopology {
     /**
      * Adds the device-state nodes below {@code parent}, a node forwarding deduplicated events; {@link #PROCESSOR} must
      * be a parent of the dead-letter sink.
+     *
+     * @param progressChild a node that {@link #PROCESSOR} must be a parent of, told how far in event time the
+     *                      presence changes have gone ({@link PresenceProgress}); null for none
      */
     public static void addTo(Topology topology, TopologyConfig config, TypedTopics topics, String parent,
-                             DeadLetterSink deadLetters, DeviceMeters meters) {
+                             DeadLetterSink deadLetters, DeviceMeters meters, String progressChild) {
         DeadLetterStage stage = deadLetters.processingStage(STAGE);
         TypedTopic<String, DeviceState> deviceStates = topics.deviceState();
         TypedTopic<String, PresenceChange> presenceChanges = topics.devicePresence();
         // buffered events are stored in the bytes they came in, and decoded by the id those carry
         TypedTopic<String, EmnifyEvent> raw = topics.raw();
         topology.addProcessor(PROCESSOR, () -> new PoisonGuard<>(stage, new DeviceStateProcessor(config.deviceTimers(),
-                raw.valueDeserializer(), raw.name(), STATE_SINK, PRESENCE, stage, meters)), parent);
+                raw.valueDeserializer(), raw.name(), STATE_SINK, PRESENCE, progressChild, stage, meters)), parent);
         topology.addProcessor(PRESENCE, PresenceChanges::new, PROCESSOR);
         // the state store is the table of the state topic: same keys, same values
         topology.addStateStore(Stores.keyValueStoreBuilder(

@@ -6,6 +6,7 @@ import io.fleetstream.avro.IncidentKind;
 import io.fleetstream.avro.IncidentStatus;
 import io.fleetstream.avro.NetworkKind;
 import io.fleetstream.avro.NetworkPresence;
+import io.fleetstream.avro.NetworkPresenceChange;
 import io.fleetstream.topology.HistoryRetention;
 import io.fleetstream.topology.IncidentRules;
 import org.apache.kafka.streams.KeyValue;
@@ -58,6 +59,16 @@ final class IncidentDetector implements Processor<String, NetworkPresence, Strin
     static final String RECENT = "incident-recent-offlines";
     /** group → the id of its open incident. */
     static final String OPEN = "incident-open";
+    /**
+     * {@code <event time, 19 digits>|<group>|<endpoint id>|<change>} → a record waiting for the watermark, so that
+     * the records of every device-state task are applied in event-time order.
+     */
+    static final String REORDER = "incident-reorder-buffer";
+    /** {@code source:<partition>} → the watermark of a device-state task; {@value #RELEASED} → how far this task applied. */
+    static final String CLOCKS = "incident-source-clocks";
+    static final String RELEASED = "released";
+    private static final String SOURCE_PREFIX = "source:";
+    private static final int RELEASE_CHUNK = 1_000;
     /** Recent offlines are kept this many windows behind the group's latest one. */
     private static final int KEPT_WINDOWS = 3;
     private static final Logger log = LoggerFactory.getLogger(IncidentDetector.class);
@@ -71,6 +82,10 @@ final class IncidentDetector implements Processor<String, NetworkPresence, Strin
     private KeyValueStore<String, Long> online;
     private KeyValueStore<String, Long> recent;
     private KeyValueStore<String, String> open;
+    private KeyValueStore<String, NetworkPresence> reorder;
+    private KeyValueStore<String, Long> clocks;
+    /** Every buffered record at or before this has been applied; a record arriving at or before it is late. */
+    private long released;
 
     IncidentDetector(IncidentRules rules, HistoryRetention retention, IncidentMeters meters) {
         this.rules = rules;
@@ -86,6 +101,10 @@ final class IncidentDetector implements Processor<String, NetworkPresence, Strin
         this.online = context.getStateStore(ONLINE);
         this.recent = context.getStateStore(RECENT);
         this.open = context.getStateStore(OPEN);
+        this.reorder = context.getStateStore(REORDER);
+        this.clocks = context.getStateStore(CLOCKS);
+        Long restored = clocks.get(RELEASED);
+        this.released = restored == null ? Long.MIN_VALUE : restored;
         context.schedule(retention.purgeInterval(), PunctuationType.WALL_CLOCK_TIME, this::purge);
     }
 
@@ -95,11 +114,74 @@ final class IncidentDetector implements Processor<String, NetworkPresence, Strin
         if (p == null) {
             return;
         }
-        switch (p.getChange()) {
-            case ONLINE -> online(p, record.timestamp());
-            case OFFLINE -> offline(p, record.timestamp());
-            case LEFT -> left(p, record.timestamp());
+        if (p.getChange() == NetworkPresenceChange.CLOCK) {
+            watermark(p, record.timestamp());
+        } else if (p.getAt().toEpochMilli() <= released) {
+            // late: an event that came after its task's clock had passed it; applied as it comes
+            apply(p, record.timestamp());
+        } else {
+            reorder.put(reorderKey(p), p);
         }
+    }
+
+    /**
+     * A device-state task's watermark. The groups of this partition get presence changes from every device-state
+     * task, each in event-time order but interleaved as the tasks happen to run (one may be minutes of event time
+     * ahead of another, or hours in a catch-up): buffered records are applied in event-time order up to the earliest
+     * watermark of the tasks heard from, so the incidents depend on the presence changes, not on that interleaving.
+     */
+    private void watermark(NetworkPresence clock, long timestamp) {
+        if (clock.getSourcePartition() == null) {
+            log.warn("watermark {} without a source partition: skipped", clock);
+            return;
+        }
+        String source = SOURCE_PREFIX + clock.getSourcePartition();
+        long at = clock.getAt().toEpochMilli();
+        Long before = clocks.get(source);
+        if (before != null && before >= at) {
+            return;
+        }
+        clocks.put(source, at);
+        long earliest = Long.MAX_VALUE;
+        try (KeyValueIterator<String, Long> it = clocks.range(SOURCE_PREFIX, SOURCE_PREFIX + Character.MAX_VALUE)) {
+            while (it.hasNext()) {
+                earliest = Math.min(earliest, it.next().value);
+            }
+        }
+        if (earliest <= released) {
+            return;
+        }
+        String upTo = String.format("%019d", Math.max(0, earliest)) + NetworkGroups.SEPARATOR + Character.MAX_VALUE;
+        List<KeyValue<String, NetworkPresence>> due;
+        do {
+            due = new ArrayList<>(RELEASE_CHUNK);
+            try (KeyValueIterator<String, NetworkPresence> it = reorder.range(null, upTo)) {
+                while (it.hasNext() && due.size() < RELEASE_CHUNK) {
+                    due.add(it.next());
+                }
+            }
+            for (KeyValue<String, NetworkPresence> entry : due) {
+                reorder.delete(entry.key);
+                apply(entry.value, timestamp);
+            }
+        } while (due.size() == RELEASE_CHUNK);
+        released = earliest;
+        clocks.put(RELEASED, released);
+    }
+
+    private void apply(NetworkPresence p, long timestamp) {
+        switch (p.getChange()) {
+            case ONLINE -> online(p, timestamp);
+            case OFFLINE -> offline(p, timestamp);
+            case LEFT -> left(p, timestamp);
+            case CLOCK -> throw new IllegalStateException("a watermark is not applied: " + p);
+        }
+    }
+
+    /** Event time first; the rest only makes the key unique and the order of equal times fixed. */
+    static String reorderKey(NetworkPresence p) {
+        return String.format("%019d", Math.max(0, p.getAt().toEpochMilli())) + NetworkGroups.SEPARATOR + p.getGroup()
+                + NetworkGroups.SEPARATOR + p.getEndpointId() + NetworkGroups.SEPARATOR + p.getChange().ordinal();
     }
 
     private void online(NetworkPresence p, long timestamp) {

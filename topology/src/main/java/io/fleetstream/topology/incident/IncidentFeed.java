@@ -8,11 +8,13 @@ import io.fleetstream.avro.Presence;
 import io.fleetstream.avro.PresenceChange;
 import io.fleetstream.schemas.emnify.EventKeys;
 import io.fleetstream.topology.device.DeviceStateProcessor;
+import io.fleetstream.topology.device.PresenceProgress;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -55,6 +57,12 @@ final class IncidentFeed implements Processor<String, Object, String, NetworkPre
 
     @Override
     public void process(Record<String, Object> record) {
+        if (record.value() instanceof PresenceProgress progress) {
+            // to every partition of the topic (ClockBroadcast): each detector task learns how far this task has gone
+            NetworkPresence clock = clock(progress);
+            context.forward(new Record<>(clock.getGroup(), clock, record.timestamp()));
+            return;
+        }
         if (!(record.value() instanceof PresenceChange change)) {
             return;
         }
@@ -89,6 +97,17 @@ final class IncidentFeed implements Processor<String, Object, String, NetworkPre
             counted.put(key, OFFLINE + String.join(NetworkGroups.SEPARATOR, now.keySet()));
         }
         out.forEach(p -> context.forward(new Record<>(p.getGroup(), p, record.timestamp())));
+    }
+
+    static NetworkPresence clock(PresenceProgress progress) {
+        return NetworkPresence.newBuilder()
+                .setGroup(NetworkGroups.CLOCK_PREFIX + progress.partition())
+                .setKind(NetworkKind.OPERATOR)
+                .setEndpointId(0)
+                .setChange(NetworkPresenceChange.CLOCK)
+                .setAt(Instant.ofEpochMilli(progress.upToMillis()))
+                .setSourcePartition(progress.partition())
+                .build();
     }
 
     private static NetworkPresence left(String group, PresenceChange change) {

@@ -6,6 +6,7 @@ import io.fleetstream.schemas.TypedTopic;
 import io.fleetstream.schemas.TypedTopics;
 import io.fleetstream.topology.TopologyConfig;
 import io.fleetstream.topology.device.DeviceStateProcessor;
+import io.fleetstream.topology.device.DeviceTopology;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
@@ -37,12 +38,14 @@ public final class IncidentTopology {
         TypedTopic<String, NetworkPresence> byNetwork = topics.fleetPresenceByNetwork();
         TypedTopic<String, FleetIncident> incidents = topics.fleetIncidents();
 
-        topology.addProcessor(FEED, IncidentFeed::new, presence);
+        // presence changes from below the presence node, the device-state task's clock from the processor itself
+        topology.addProcessor(FEED, IncidentFeed::new, presence, DeviceTopology.PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IncidentFeed.STORE),
                 Serdes.String(), Serdes.String()), FEED);
         // the location of the device whose presence changed: read, never written, by the feed
         topology.connectProcessorAndStateStores(FEED, DeviceStateProcessor.STATE_STORE);
-        topology.addSink(FEED_SINK, byNetwork.name(), byNetwork.keySerializer(), byNetwork.valueSerializer(), FEED);
+        topology.addSink(FEED_SINK, byNetwork.name(), byNetwork.keySerializer(), byNetwork.valueSerializer(),
+                new ClockBroadcast(), FEED);
 
         // written only by the feed, with these serdes: a record that does not decode is fleetstream's bug, not bad input,
         // and fails the task (Kafka Streams' default deserialization handler) rather than skew the counts unseen
@@ -61,6 +64,10 @@ public final class IncidentTopology {
                 Serdes.String(), Serdes.Long()), DETECTOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IncidentDetector.OPEN),
                 Serdes.String(), Serdes.String()), DETECTOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IncidentDetector.REORDER),
+                Serdes.String(), byNetwork.valueSerde()), DETECTOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IncidentDetector.CLOCKS),
+                Serdes.String(), Serdes.Long()), DETECTOR);
         topology.addSink(INCIDENT_SINK, incidents.name(), incidents.keySerializer(), incidents.valueSerializer(),
                 DETECTOR);
     }

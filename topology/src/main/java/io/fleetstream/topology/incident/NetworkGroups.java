@@ -18,6 +18,8 @@ final class NetworkGroups {
 
     static final String OPERATOR_PREFIX = "operator:";
     static final String COUNTRY_PREFIX = "country:";
+    /** The key of a watermark ({@code CLOCK}) record: {@code clock:<source partition>}, in no group. */
+    static final String CLOCK_PREFIX = "clock:";
     /** Joins a device's groups in the feed's per-device store. */
     static final String SEPARATOR = "|";
 

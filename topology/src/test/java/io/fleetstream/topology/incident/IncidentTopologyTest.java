@@ -5,7 +5,9 @@ import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.avro.FleetIncident;
 import io.fleetstream.avro.IncidentKind;
 import io.fleetstream.avro.IncidentStatus;
+import io.fleetstream.avro.NetworkKind;
 import io.fleetstream.avro.NetworkPresence;
+import io.fleetstream.avro.NetworkPresenceChange;
 import io.fleetstream.avro.PdpSession;
 import io.fleetstream.avro.VisitedOperator;
 import io.fleetstream.schemas.Topics;
@@ -63,7 +65,7 @@ class IncidentTopologyTest {
                 f.send(down.get(i).purge(at(10).plusSeconds(i * 5L))); // 25 devices in two minutes
             }
 
-            List<FleetIncident> opened = f.incidents.readValuesToList();
+            List<FleetIncident> opened = f.written();
             assertThat(opened).singleElement().satisfies(i -> {
                 assertThat(i.getStatus()).isEqualTo(IncidentStatus.OPEN);
                 assertThat(i.getKind()).isEqualTo(IncidentKind.OPERATOR);
@@ -85,10 +87,10 @@ class IncidentTopologyTest {
             for (int i = 0; i < 19; i++) {
                 f.send(f.create(down.get(i), SMALL_DE, at(30).plusSeconds(i)));
             }
-            assertThat(f.incidents.readValuesToList()).isEmpty();
+            assertThat(f.written()).isEmpty();
             f.send(f.create(down.get(19), SMALL_DE, at(31)));
 
-            assertThat(f.incidents.readValuesToList()).singleElement().satisfies(i -> {
+            assertThat(f.written()).singleElement().satisfies(i -> {
                 assertThat(i.getIncidentId()).isEqualTo("operator:3@" + at(10));
                 assertThat(i.getStatus()).isEqualTo(IncidentStatus.RESOLVED);
                 assertThat(i.getResolvedAt()).isEqualTo(at(31));
@@ -99,7 +101,7 @@ class IncidentTopologyTest {
 
             // the next devices back change nothing more
             f.send(f.create(down.get(20), SMALL_DE, at(32)));
-            assertThat(f.incidents.readValuesToList()).isEmpty();
+            assertThat(f.written()).isEmpty();
         }
     }
 
@@ -110,7 +112,7 @@ class IncidentTopologyTest {
             for (int i = 0; i < 5; i++) {
                 f.send(small.get(i).purge(at(10).plusSeconds(i)));
             }
-            assertThat(f.incidents.readValuesToList()).isEmpty();
+            assertThat(f.written()).isEmpty();
             assertThat(f.stored()).isEmpty();
         }
     }
@@ -122,7 +124,7 @@ class IncidentTopologyTest {
             for (int i = 0; i < 25; i++) { // 25 of 300: 8%, below 10%
                 f.send(big.get(i).purge(at(10).plusSeconds(i)));
             }
-            assertThat(f.incidents.readValuesToList()).isEmpty();
+            assertThat(f.written()).isEmpty();
         }
     }
 
@@ -133,7 +135,7 @@ class IncidentTopologyTest {
             for (int i = 0; i < 25; i++) { // one every 30 s: never 20 within 5 minutes
                 f.send(small.get(i).purge(at(10).plusSeconds(30L * i)));
             }
-            assertThat(f.incidents.readValuesToList()).isEmpty();
+            assertThat(f.written()).isEmpty();
         }
     }
 
@@ -147,7 +149,7 @@ class IncidentTopologyTest {
             for (int i = 0; i < down.size(); i++) {
                 f.send(down.get(i).purge(at(10).plusSeconds(i)));
             }
-            assertThat(f.incidents.readValuesToList()).singleElement().satisfies(i -> {
+            assertThat(f.written()).singleElement().satisfies(i -> {
                 assertThat(i.getKind()).isEqualTo(IncidentKind.COUNTRY);
                 assertThat(i.getGroup()).isEqualTo("country:234");
                 assertThat(i.getMcc()).isEqualTo("234");
@@ -224,7 +226,7 @@ class IncidentTopologyTest {
             NetworkPresence replay = f.lastFeed("operator:3");
             byNetwork.pipeInput(replay.getGroup(), replay);
             byNetwork.pipeInput(replay.getGroup(), replay);
-            assertThat(f.incidents.readValuesToList()).isEmpty();
+            assertThat(f.written()).isEmpty();
 
             f.send(small.get(19).purge(at(10).plusSeconds(19)));
             assertThat(f.written("operator:3")).singleElement()
@@ -245,7 +247,7 @@ class IncidentTopologyTest {
             for (int i = 0; i < 10; i++) {
                 f.send(small.get(i).purge(at(10)));
             }
-            assertThat(f.incidents.readValuesToList()).isEmpty();
+            assertThat(f.written()).isEmpty();
             for (int i = 10; i < 30; i++) {
                 f.send(small.get(i).purge(at(11)));
             }
@@ -254,6 +256,67 @@ class IncidentTopologyTest {
             assertThat(f.stored("operator:3").get(0).getDevices()).extracting(AffectedDevice::getEndpointId)
                     .doesNotContainAnyElementsOf(small.subList(0, 10).stream().map(TestEvents::endpointId).toList());
         }
+    }
+
+    /**
+     * Two device-state tasks whose presence changes reach the detector one task after the other, as tasks that run
+     * minutes of event time apart do: each device's offline comes right before its online ten minutes later, so in
+     * arrival order no moment has more than a few devices offline. Applied in event-time order up to the tasks'
+     * watermarks, the thirty offlines are one outage, and the onlines resolve it.
+     */
+    @Test
+    void changesOfTwoTasksInterleavedMinutesApartAreAppliedInEventTimeOrder() {
+        try (Fleet f = new Fleet()) {
+            TestInputTopic<String, NetworkPresence> byNetwork = f.fixture.driver.createInputTopic(
+                    f.fixture.topics.fleetPresenceByNetwork(), Serdes.String().serializer(),
+                    f.fixture.serdes.forValue(NetworkPresence.class).serializer());
+            // both tasks announce themselves when they start
+            byNetwork.pipeInput("clock:0", clock(0, at(0).minusSeconds(1)));
+            byNetwork.pipeInput("clock:1", clock(1, at(0).minusSeconds(1)));
+            for (int source = 0; source < 2; source++) {
+                for (int i = 0; i < 15; i++) {
+                    byNetwork.pipeInput("operator:3", change(source, 20_000 + source * 100 + i,
+                            NetworkPresenceChange.ONLINE, at(0)));
+                }
+            }
+            for (int source = 0; source < 2; source++) {
+                for (int i = 0; i < 15; i++) {
+                    long endpoint = 20_000 + source * 100 + i;
+                    byNetwork.pipeInput("operator:3", change(source, endpoint, NetworkPresenceChange.OFFLINE,
+                            at(10).plusSeconds(source * 15 + i)));
+                    byNetwork.pipeInput("operator:3", change(source, endpoint, NetworkPresenceChange.ONLINE,
+                            at(20).plusSeconds(source * 15 + i)));
+                }
+                byNetwork.pipeInput("clock:" + source, clock(source, at(30)));
+                if (source == 0) {
+                    // task 1 has not got this far: nothing of task 0's is applied yet
+                    assertThat(f.written()).isEmpty();
+                }
+            }
+
+            List<FleetIncident> written = f.written();
+            assertThat(written).extracting(FleetIncident::getStatus)
+                    .containsExactly(IncidentStatus.OPEN, IncidentStatus.RESOLVED);
+            FleetIncident resolved = written.get(1);
+            assertThat(resolved.getOpenedAt()).isEqualTo(at(10));
+            // the 20th offline in event time met the rules (20 of 30 online just before)
+            assertThat(written.get(0).getDetectedAt()).isEqualTo(at(10).plusSeconds(19));
+            assertThat(resolved.getAffected()).isEqualTo(30);
+            assertThat(resolved.getDevicesOnlineBefore()).isEqualTo(30);
+            // 80% of 30: the 24th device back, in event-time order
+            assertThat(resolved.getResolvedAt()).isEqualTo(at(20).plusSeconds(23));
+        }
+    }
+
+    private static NetworkPresence clock(int source, Instant upTo) {
+        return NetworkPresence.newBuilder().setGroup("clock:" + source).setKind(NetworkKind.OPERATOR).setEndpointId(0)
+                .setChange(NetworkPresenceChange.CLOCK).setAt(upTo).setSourcePartition(source).build();
+    }
+
+    private static NetworkPresence change(int source, long endpoint, NetworkPresenceChange change, Instant at) {
+        return NetworkPresence.newBuilder().setGroup("operator:3").setKind(NetworkKind.OPERATOR).setOperatorId(3L)
+                .setOperator("Vodafone").setCountry("Germany").setMcc("262").setEndpointId(endpoint).setChange(change)
+                .setAt(at).setSourcePartition(source).build();
     }
 
     private static Instant at(int minutes) {
@@ -305,6 +368,16 @@ class IncidentTopologyTest {
             fixture.send(event);
         }
 
+        /**
+         * What the incident topic got since the last read, after a punctuation: the device-state task announces its
+         * clock after presence changes (else only every {@code PROGRESS_STEP_MS} of event time), and the detector
+         * applies what it buffered up to it.
+         */
+        List<FleetIncident> written() {
+            fixture.driver.advanceWallClockTime(CONFIG.deviceTimers().punctuationInterval());
+            return incidents.readValuesToList();
+        }
+
         NetworkPresence lastFeed(String group) {
             List<KeyValue<String, NetworkPresence>> all = feed.readKeyValuesToList();
             NetworkPresence last = null;
@@ -318,7 +391,7 @@ class IncidentTopologyTest {
 
         /** What the incident topic got of one group since the last read; the rest of what it got is dropped. */
         List<FleetIncident> written(String group) {
-            return incidents.readValuesToList().stream().filter(i -> i.getGroup().equals(group)).toList();
+            return written().stream().filter(i -> i.getGroup().equals(group)).toList();
         }
 
         List<FleetIncident> stored(String group) {
@@ -326,6 +399,7 @@ class IncidentTopologyTest {
         }
 
         List<FleetIncident> stored() {
+            fixture.driver.advanceWallClockTime(CONFIG.deviceTimers().punctuationInterval());
             KeyValueStore<String, FleetIncident> store = fixture.driver.getKeyValueStore(IncidentTopology.STORE);
             List<FleetIncident> found = new ArrayList<>();
             try (KeyValueIterator<String, FleetIncident> it = store.all()) {
