@@ -12,6 +12,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /** What shapes the topology and how Kafka Streams runs it. */
 public final class TopologyOptions extends ApplicationOptions {
@@ -152,11 +153,7 @@ public final class TopologyOptions extends ApplicationOptions {
 
     /** The query token, if given; a blank one counts as none. */
     QueryAccess queryAccess() {
-        try {
-            return QueryAccess.ofNullable(queryToken);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--query-token: " + e.getMessage(), e);
-        }
+        return naming("--query-token: ", () -> QueryAccess.ofNullable(queryToken));
     }
 
     /** What shapes the topology; with no option given, {@link TopologyConfig#defaults}. */
@@ -167,19 +164,25 @@ public final class TopologyOptions extends ApplicationOptions {
     }
 
     private IncidentRules incidentRules() {
-        try {
-            return new IncidentRules(incidentMinDevices, incidentMinShare, incidentWindow, incidentResolveShare);
-        } catch (IllegalArgumentException e) {
-            // the rules' messages start with the rule's name
-            throw new IllegalArgumentException("--incident-" + e.getMessage(), e);
-        }
+        // the rules' messages start with the rule's name
+        return naming("--incident-", () -> new IncidentRules(incidentMinDevices, incidentMinShare, incidentWindow,
+                incidentResolveShare));
     }
 
     private QuotaForecasting quotaForecasting() {
+        return naming("--quota-alert-horizon / --quota-burn-window: ",
+                () -> new QuotaForecasting(quotaAlertHorizon, quotaBurnWindow));
+    }
+
+    /**
+     * Settings built from flags, a refusal prefixed with the flags' names: the settings' own messages name the
+     * setting, not the flag that gave it, and a user can only change the flag.
+     */
+    private static <T> T naming(String flags, Supplier<T> settings) {
         try {
-            return new QuotaForecasting(quotaAlertHorizon, quotaBurnWindow);
+            return settings.get();
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--quota-alert-horizon / --quota-burn-window: " + e.getMessage(), e);
+            throw new IllegalArgumentException(flags + e.getMessage(), e);
         }
     }
 }

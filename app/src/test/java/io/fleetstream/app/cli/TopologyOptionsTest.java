@@ -86,4 +86,15 @@ class TopologyOptionsTest {
         assertThatThrownBy(() -> topologyRole("--quota-burn-window", "10m")).hasMessageContaining("--quota-burn-window");
         assertThatThrownBy(() -> topologyRole("--quota-alert-horizon", "0s")).hasMessageContaining("--quota-alert-horizon");
     }
+
+    @Test
+    void aRefusedSettingIsReportedInTheSettingsOwnWordsAfterTheFlagsThatGaveIt() {
+        assertThatThrownBy(() -> topologyRole("--incident-min-share", "1.5")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--incident-min-share must be in (0, 1], got 1.5");
+        assertThatThrownBy(() -> topologyRole("--incident-window", "0s"))
+                .hasMessage("--incident-window must be a positive duration, got PT0S");
+        assertThatThrownBy(() -> topologyRole("--quota-alert-horizon", "0s")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--quota-alert-horizon / --quota-burn-window: quota alert horizon must be a positive duration, "
+                        + "got PT0S");
+    }
 }

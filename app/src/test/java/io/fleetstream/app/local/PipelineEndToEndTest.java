@@ -7,14 +7,12 @@ import io.fleetstream.app.testing.WebhookPoster;
 import io.fleetstream.avro.DeadLetter;
 import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.avro.IngestSource;
-import io.fleetstream.ingest.webhook.WebhookConfig;
 import io.fleetstream.schemas.Topics;
 import io.fleetstream.schemas.catalog.EventCatalog;
 import io.fleetstream.schemas.catalog.EventCategory;
 import io.fleetstream.schemas.emnify.Examples;
 import io.fleetstream.schemas.json.Json;
 import io.fleetstream.topology.TopologyConfig;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,11 +21,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
@@ -35,7 +30,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -52,7 +46,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class PipelineEndToEndTest {
 
     private static final String MALFORMED = "{\"id\": 99, \"event_type\": {\"id\": 1, \"description\": \"Update location\"}}";
-    private static Path dataDir;
+    private static LocalRun local;
     private static LocalStack stack;
     private static TopicReader reader;
     private static final Topics topics = Topics.withDefaultPrefix();
@@ -65,11 +59,9 @@ class PipelineEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        dataDir = Files.createTempDirectory("fleetstream-e2e");
-        stack = LocalStack.start(new LocalStack.Settings(dataDir, LocalStack.Ports.any(), topics, 3,
-                TopologyConfig.defaults(topics), "exactly_once_v2", Duration.ofMillis(100), WebhookConfig.defaults()),
-                new SimpleMeterRegistry());
-        reader = new TopicReader(stack.bootstrapServers(), stack.registryUrl());
+        local = LocalRun.start("fleetstream-e2e", TopologyConfig.defaults(topics));
+        stack = local.stack;
+        reader = local.reader;
         postBatches();
     }
 
@@ -100,11 +92,8 @@ class PipelineEndToEndTest {
 
     @AfterAll
     static void stop() throws IOException {
-        if (stack != null) {
-            stack.close();
-        }
-        try (Stream<Path> files = Files.walk(dataDir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        if (local != null) {
+            local.close();
         }
     }
 

@@ -5,31 +5,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetstream.app.testing.TopicReader;
 import io.fleetstream.app.testing.WebhookPoster;
 import io.fleetstream.avro.QuotaAlert;
-import io.fleetstream.ingest.webhook.WebhookConfig;
-import io.fleetstream.ingest.webhook.WebhookServer;
 import io.fleetstream.schemas.Topics;
 import io.fleetstream.schemas.emnify.UsageExamples;
 import io.fleetstream.schemas.json.Json;
 import io.fleetstream.topology.TopologyConfig;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -44,29 +34,21 @@ import static org.awaitility.Awaitility.await;
 class QuotaForecastEndToEndTest {
 
     private static final Topics topics = Topics.withDefaultPrefix();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final long DEVICE = 5293531;
     private static final Instant ASSIGNED = Instant.parse("2022-07-14T13:35:07.626Z");
-    private static Path dataDir;
-    private static LocalStack stack;
+    private static LocalRun local;
     private static TopicReader reader;
 
     @BeforeAll
     static void start() throws IOException {
-        dataDir = Files.createTempDirectory("fleetstream-forecast-e2e");
-        stack = LocalStack.start(new LocalStack.Settings(dataDir, LocalStack.Ports.any(), topics, 3,
-                TopologyConfig.defaults(topics), "exactly_once_v2", Duration.ofMillis(100), WebhookConfig.defaults()),
-                new SimpleMeterRegistry());
-        reader = new TopicReader(stack.bootstrapServers(), stack.registryUrl());
+        local = LocalRun.start("fleetstream-forecast-e2e", TopologyConfig.defaults(topics));
+        reader = local.reader;
     }
 
     @AfterAll
     static void stop() throws IOException {
-        if (stack != null) {
-            stack.close();
-        }
-        try (Stream<Path> files = Files.walk(dataDir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        if (local != null) {
+            local.close();
         }
     }
 
@@ -91,31 +73,23 @@ class QuotaForecastEndToEndTest {
         return usage;
     }
 
-    private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + stack.queryPort() + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
     @Test
     void aSteadyBurnAlertsOnceAndTheQueryApiAnswersTheHandComputedForecast() throws Exception {
-        assertThat(WebhookPoster.post(stack.ingestPort(), List.of(assignment())).statusCode()).isEqualTo(200);
+        assertThat(WebhookPoster.post(local.stack.ingestPort(), List.of(assignment())).statusCode()).isEqualTo(200);
         // the assignment travels through quota.state into the forecast; usage before it would not be counted
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                assertThat(get("/v1/devices/" + DEVICE + "/quota/forecast").statusCode()).isEqualTo(200));
+                assertThat(local.get("/v1/devices/" + DEVICE + "/quota/forecast").statusCode()).isEqualTo(200));
 
         List<ObjectNode> records = new ArrayList<>();
         for (int k = 1; k <= 4; k++) {
             records.add(quarter(k));
         }
-        HttpResponse<String> posted = HTTP.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + stack.ingestPort() + WebhookServer.USAGE_PATH))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(Json.mapper().writeValueAsString(records))).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> posted = WebhookPoster.postUsage(local.stack.ingestPort(),
+                Json.mapper().writeValueAsString(records));
         assertThat(posted.statusCode()).isEqualTo(200);
 
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            JsonNode f = Json.mapper().readTree(get("/v1/devices/" + DEVICE + "/quota").body()).get("data").get("forecast");
+            JsonNode f = Json.mapper().readTree(local.get("/v1/devices/" + DEVICE + "/quota").body()).get("data").get("forecast");
             assertThat(f.get("based_on").get("records").asInt()).isEqualTo(4);
             assertThat(f.get("burn_rate_mb_per_hour").asDouble()).isEqualTo(2.0);
             assertThat(f.get("remaining_now_mb").asDouble()).isEqualTo(8.0);

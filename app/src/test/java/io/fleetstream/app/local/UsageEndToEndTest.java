@@ -3,9 +3,9 @@ package io.fleetstream.app.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetstream.app.testing.TopicReader;
+import io.fleetstream.app.testing.WebhookPoster;
 import io.fleetstream.avro.DeadLetter;
 import io.fleetstream.avro.UsageRecord;
-import io.fleetstream.ingest.webhook.WebhookConfig;
 import io.fleetstream.ingest.webhook.WebhookServer;
 import io.fleetstream.schemas.Topics;
 import io.fleetstream.schemas.emnify.UsageExamples;
@@ -13,23 +13,15 @@ import io.fleetstream.schemas.json.Json;
 import io.fleetstream.topology.HistoryRetention;
 import io.fleetstream.topology.TopologyConfig;
 import io.fleetstream.topology.usage.UsageTopology;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -42,30 +34,22 @@ import static org.awaitility.Awaitility.await;
 class UsageEndToEndTest {
 
     private static final Topics topics = Topics.withDefaultPrefix();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static Path dataDir;
-    private static LocalStack stack;
+    private static LocalRun local;
     private static TopicReader reader;
 
     @BeforeAll
     static void start() throws IOException {
-        dataDir = Files.createTempDirectory("fleetstream-usage-e2e");
         // a history retention reaching back to the example record (2024), so the query API answers for its day
         TopologyConfig config = TopologyConfig.defaults(topics).withHistory(new HistoryRetention(Duration.ofDays(36_500),
                 HistoryRetention.defaults().purgeInterval()));
-        stack = LocalStack.start(new LocalStack.Settings(dataDir, LocalStack.Ports.any(), topics, 3,
-                config, "exactly_once_v2", Duration.ofMillis(100), WebhookConfig.defaults()),
-                new SimpleMeterRegistry());
-        reader = new TopicReader(stack.bootstrapServers(), stack.registryUrl());
+        local = LocalRun.start("fleetstream-usage-e2e", config);
+        reader = local.reader;
     }
 
     @AfterAll
     static void stop() throws IOException {
-        if (stack != null) {
-            stack.close();
-        }
-        try (Stream<Path> files = Files.walk(dataDir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        if (local != null) {
+            local.close();
         }
     }
 
@@ -83,7 +67,7 @@ class UsageEndToEndTest {
         String body = "[" + UsageExamples.text(UsageExamples.DATA) + "," + UsageExamples.text(UsageExamples.DATA) + ","
                 + Json.mapper().writeValueAsString(sms) + "," + Json.mapper().writeValueAsString(voice) + "," + malformed + "]";
 
-        HttpResponse<String> response = post(body);
+        HttpResponse<String> response = WebhookPoster.postUsage(local.stack.ingestPort(), body);
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(Json.mapper().readTree(response.body())).isEqualTo(Json.mapper().readTree("{\"accepted\": 4, \"dead_lettered\": 1}"));
@@ -109,33 +93,18 @@ class UsageEndToEndTest {
         String totals = "[{\"currency\":\"EUR\",\"records\":2,\"sms\":1,\"volume_mb\":{\"total\":\"0.219933\","
                 + "\"rx\":\"0.172848\",\"tx\":\"0.047085\"},\"cost\":\"0.09188512\"}]";
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            JsonNode session = query("/v1/devices/123456789/sessions/722aeb56-c4de-4753-ac23-4f99c1980c5e");
+            JsonNode session = local.query("/v1/devices/123456789/sessions/722aeb56-c4de-4753-ac23-4f99c1980c5e");
             assertThat(session.get("totals")).isEqualTo(Json.mapper().readTree(totals));
             assertThat(session.get("operator").get("id").asLong()).isEqualTo(5);
-            JsonNode hour = query("/v1/devices/123456789/usage?from=2024-02-15T14:00:00Z&until=2024-02-15T15:00:00Z");
+            JsonNode hour = local.query("/v1/devices/123456789/usage?from=2024-02-15T14:00:00Z&until=2024-02-15T15:00:00Z");
             assertThat(hour.get("total")).isEqualTo(Json.mapper().readTree(totals));
-            JsonNode fleet = query("/v1/fleet/usage?by=operator&from=2024-02-15T00:00:00Z&until=2024-02-16T00:00:00Z");
+            JsonNode fleet = local.query("/v1/fleet/usage?by=operator&from=2024-02-15T00:00:00Z&until=2024-02-16T00:00:00Z");
             assertThat(fleet.get("days")).hasSize(1);
             assertThat(fleet.get("days").get(0).get("operators").get(0).get("operator").asText()).isEqualTo("Telefonica O2");
             assertThat(fleet.get("days").get(0).get("operators").get(0).get("usage")).isEqualTo(Json.mapper().readTree(totals));
         });
-        JsonNode ledger = query("/v1/devices/123456789/sessions?from=2022-04-26T00:00:00Z&until=2024-02-16T00:00:00Z");
+        JsonNode ledger = local.query("/v1/devices/123456789/sessions?from=2022-04-26T00:00:00Z&until=2024-02-16T00:00:00Z");
         assertThat(ledger.get("sessions")).extracting(s -> s.get("session_id").asText())
                 .containsExactly("722aeb56-c4de-4753-ac23-4f99c1980c5e");
-    }
-
-    private static JsonNode query(String pathAndQuery) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + stack.queryPort() + pathAndQuery)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(pathAndQuery + ": " + response.body()).isEqualTo(200);
-        return Json.mapper().readTree(response.body());
-    }
-
-    private static HttpResponse<String> post(String body) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + stack.ingestPort() + WebhookServer.USAGE_PATH))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -2,6 +2,7 @@ package io.fleetstream.app.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.fleetstream.ingest.webhook.WebhookServer;
 import io.fleetstream.schemas.json.Json;
 
 import java.io.IOException;
@@ -23,6 +24,14 @@ public final class WebhookPoster {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/events"))
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Usage records the way a Data Streamer of type usage posts them: one JSON body to {@code /v1/usage}. */
+    public static HttpResponse<String> postUsage(int port, String body) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + WebhookServer.USAGE_PATH))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

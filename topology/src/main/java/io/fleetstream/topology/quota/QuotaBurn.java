@@ -3,13 +3,8 @@ package io.fleetstream.topology.quota;
 import io.fleetstream.avro.EndpointQuota;
 import io.fleetstream.avro.QuotaStatus;
 import io.fleetstream.topology.QuotaForecasting;
+import io.fleetstream.topology.storevalue.StoreValue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,8 +27,8 @@ import java.util.Optional;
  * <p>At most {@value #MAX_RECORDS} records are kept (the oldest go first), which bounds a value even for a device with
  * many parallel PDP contexts: emnify sends one record per context about every 45 seconds.
  *
- * <p>Stored as a version byte and fixed-width fields ({@link #encode()}), not Avro: the store is this processor's own
- * and never leaves the application, and no schema needs registering before Kafka Streams writes its changelog.
+ * <p>Stored as a {@link StoreValue} of fixed-width fields ({@link #encode()}), not Avro: the store is this processor's
+ * own and never leaves the application, and no schema needs registering before Kafka Streams writes its changelog.
  */
 public final class QuotaBurn {
 
@@ -225,9 +220,7 @@ public final class QuotaBurn {
     }
 
     public byte[] encode() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + window.size() * 24);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(VERSION);
+        return StoreValue.write(VERSION, 64 + window.size() * 24, out -> {
             out.writeLong(organisationId == null ? NONE : organisationId);
             out.writeLong(endpointQuotaId == null ? NONE : endpointQuotaId);
             out.writeLong(assignedAt);
@@ -250,18 +243,11 @@ public final class QuotaBurn {
             out.writeLong(f.until() == null ? NONE : f.until().toEpochMilli());
             out.writeUTF(f.note() == null ? "" : f.note());
             out.writeLong(expiry);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        });
     }
 
     public static QuotaBurn decode(byte[] stored) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(stored))) {
-            byte version = in.readByte();
-            if (version != VERSION) {
-                throw new IllegalStateException("quota burn stored in version " + version + ", this build reads " + VERSION);
-            }
+        return StoreValue.read(stored, VERSION, "quota burn store value", in -> {
             QuotaBurn burn = new QuotaBurn();
             burn.organisationId = orNull(in.readLong());
             burn.endpointQuotaId = orNull(in.readLong());
@@ -286,9 +272,7 @@ public final class QuotaBurn {
             burn.forecast = new QuotaForecast(remainingNow, Double.isNaN(rate) ? null : rate, time(exhaustion), records,
                     time(from), time(until), note.isEmpty() ? null : note, time(burn.expiry));
             return burn;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        });
     }
 
     private static Long orNull(long value) {

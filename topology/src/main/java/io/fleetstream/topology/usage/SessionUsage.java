@@ -2,13 +2,8 @@ package io.fleetstream.topology.usage;
 
 import io.fleetstream.avro.UsageOperator;
 import io.fleetstream.avro.UsageRecord;
+import io.fleetstream.topology.storevalue.StoreValue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -18,8 +13,8 @@ import java.util.Objects;
  * {@code end_timestamp}) and the operator the latest record names. The span is the records' own: a session's
  * start and end events live in another subtopology, and a session that has not ended yet still has a span so far.
  *
- * <p>Stored as: a version byte, the session id (UTF), the span as two epoch millis, the operator (a presence byte,
- * its id or -1, a presence byte and its name), then the length and bytes of the {@link UsageBucket}.
+ * <p>Stored as a {@link StoreValue}: the session id (UTF), the span as two epoch millis, the operator's id and name
+ * (each optional), then the {@link UsageBucket} (nested).
  */
 public final class SessionUsage {
 
@@ -96,44 +91,19 @@ public final class SessionUsage {
     }
 
     public byte[] encode() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(VERSION);
+        return StoreValue.write(VERSION, out -> {
             out.writeUTF(sessionId);
             out.writeLong(firstStart);
             out.writeLong(lastEnd);
-            out.writeBoolean(operatorId != null);
-            out.writeLong(operatorId == null ? -1 : operatorId);
-            out.writeBoolean(operatorName != null);
-            out.writeUTF(operatorName == null ? "" : operatorName);
-            byte[] bucket = usage.encode();
-            out.writeInt(bucket.length);
-            out.write(bucket);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+            out.writeOptionalLong(operatorId);
+            out.writeOptionalUtf(operatorName);
+            out.writeNested(usage.encode());
+        });
     }
 
     public static SessionUsage decode(byte[] value) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
-            byte version = in.readByte();
-            if (version != VERSION) {
-                throw new IllegalStateException("session usage store value of version " + version + ", this build reads "
-                        + VERSION);
-            }
-            String sessionId = in.readUTF();
-            long firstStart = in.readLong();
-            long lastEnd = in.readLong();
-            boolean hasOperatorId = in.readBoolean();
-            long operatorId = in.readLong();
-            boolean hasOperatorName = in.readBoolean();
-            String operatorName = in.readUTF();
-            UsageBucket usage = UsageBucket.decode(in.readNBytes(in.readInt()));
-            return new SessionUsage(sessionId, firstStart, lastEnd, hasOperatorId ? operatorId : null,
-                    hasOperatorName ? operatorName : null, usage);
-        } catch (IOException e) {
-            throw new UncheckedIOException("unreadable session usage store value", e);
-        }
+        return StoreValue.read(value, VERSION, "session usage store value", in -> new SessionUsage(in.readUTF(),
+                in.readLong(), in.readLong(), in.readOptionalLong(), in.readOptionalUtf(),
+                UsageBucket.decode(in.readNested())));
     }
 }

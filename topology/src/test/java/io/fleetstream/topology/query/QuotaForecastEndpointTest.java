@@ -15,7 +15,7 @@ import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Set;
+import java.util.List;
 
 import static io.fleetstream.topology.testing.TestEvents.T0;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,9 +31,7 @@ class QuotaForecastEndpointTest {
     @TempDir
     static Path stateDir;
     static PartitionedFleet fleet;
-    static TestInstance alone;
-    static TestInstance a;
-    static TestInstance b;
+    static ServedFleet served;
     static final TestEvents burning = new TestEvents(9301, 66);
     static final TestEvents exhausted = new TestEvents(9302, 66);
     static final TestEvents idle = new TestEvents(9303, 66);
@@ -62,23 +60,17 @@ class QuotaForecastEndpointTest {
             fleet.send(quarter(900 + k, 9302, k));
         }
         fleet.send(exhausted.quota(19, T0.plus(Duration.ofHours(1)), QuotaDetail.newBuilder().setVolume(0.0).build()));
-        alone = TestInstance.alone(fleet);
-        a = new TestInstance(fleet).holding(Set.of(0), Set.of(1));
-        b = new TestInstance(fleet).holding(Set.of(1), Set.of(0));
-        TestInstance.group(a, b);
+        served = ServedFleet.of(fleet);
     }
 
     @AfterAll
     static void stop() {
-        alone.close();
-        a.close();
-        b.close();
-        fleet.close();
+        served.close();
     }
 
     @Test
     void theQuotaAnswerCarriesTheHandComputedForecastOfASteadyBurn() {
-        Http.Response response = Http.get(alone.port(), "/v1/devices/9301/quota");
+        Http.Response response = served.get("/v1/devices/9301/quota");
 
         assertThat(response.status()).isEqualTo(200);
         JsonNode data = response.json().get("data");
@@ -103,7 +95,7 @@ class QuotaForecastEndpointTest {
 
     @Test
     void theForecastEndpointAnswersTheSameFiguresWithTheEndpointId() {
-        JsonNode f = Http.get(alone.port(), "/v1/devices/9301/quota/forecast").json();
+        JsonNode f = served.get("/v1/devices/9301/quota/forecast").json();
 
         assertThat(f.get("endpoint_id").asLong()).isEqualTo(9301);
         assertThat(f.get("burn_rate_mb_per_hour").asDouble()).isEqualTo(10.0);
@@ -112,18 +104,18 @@ class QuotaForecastEndpointTest {
 
     @Test
     void anExhaustedQuotaHasNoForecast() {
-        JsonNode data = Http.get(alone.port(), "/v1/devices/9302/quota").json().get("data");
+        JsonNode data = served.get("/v1/devices/9302/quota").json().get("data");
         assertThat(data.get("status").asText()).isEqualTo("EXHAUSTED");
         assertThat(data.has("forecast")).isFalse();
 
-        Http.Response forecast = Http.get(alone.port(), "/v1/devices/9302/quota/forecast");
+        Http.Response forecast = served.get("/v1/devices/9302/quota/forecast");
         assertThat(forecast.status()).isEqualTo(404);
         assertThat(forecast.json().get("error").asText()).contains("no data quota of endpoint_id 9302 is being forecast");
     }
 
     @Test
     void anActiveQuotaWithoutUsageSaysWhyThereIsNoRate() {
-        JsonNode f = Http.get(alone.port(), "/v1/devices/9303/quota").json().get("data").get("forecast");
+        JsonNode f = served.get("/v1/devices/9303/quota").json().get("data").get("forecast");
 
         assertThat(f.get("burn_rate_mb_per_hour").isNull()).isTrue();
         assertThat(f.get("projected_exhaustion_at").isNull()).isTrue();
@@ -134,8 +126,8 @@ class QuotaForecastEndpointTest {
 
     @Test
     void everyInstanceAnswersTheSameForecastRelayingWhatItDoesNotHold() {
-        JsonNode expected = Http.get(alone.port(), "/v1/devices/9301/quota").json();
-        for (TestInstance instance : new TestInstance[] {a, b}) {
+        JsonNode expected = served.get("/v1/devices/9301/quota").json();
+        for (TestInstance instance : List.of(served.a, served.b)) {
             Http.Response response = Http.get(instance.port(), "/v1/devices/9301/quota");
             assertThat(response.status()).isEqualTo(200);
             assertThat(response.json()).isEqualTo(expected);

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import static io.fleetstream.topology.query.UsageEntries.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -32,9 +33,7 @@ class SessionUsageEndpointTest {
     @TempDir
     static Path stateDir;
     static PartitionedFleet fleet;
-    static TestInstance alone;
-    static TestInstance a;
-    static TestInstance b;
+    static ServedFleet served;
     /** The start of the UTC day before yesterday. */
     static final Instant D = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(2));
     static final UsageOperator VODAFONE = new UsageOperator(3L, "Vodafone", "02", null);
@@ -68,39 +67,20 @@ class SessionUsageEndpointTest {
         fleet.send(UsageRecord.newBuilder(TestUsage.sms(7, 9203, at(25, 0), "USD", "0.09")).setOperator(null).build());
         // a device seen by its events only: its session has no usage yet
         fleet.send(new TestEvents(9204).createPdp(at(12, 0), "v"));
-        alone = TestInstance.alone(fleet);
         // the usage partitions the other way round: a device's state and its usage are never on the same instance
-        a = new TestInstance(fleet).holding(Set.of(0), Set.of()).holdingUsage(Set.of(1), Set.of());
-        b = new TestInstance(fleet).holding(Set.of(1), Set.of()).holdingUsage(Set.of(0), Set.of());
-        TestInstance.group(a, b);
+        served = ServedFleet.of(fleet,
+                new TestInstance(fleet).holding(Set.of(0), Set.of()).holdingUsage(Set.of(1), Set.of()),
+                new TestInstance(fleet).holding(Set.of(1), Set.of()).holdingUsage(Set.of(0), Set.of()));
     }
 
     @AfterAll
     static void stop() {
-        alone.close();
-        a.close();
-        b.close();
-        fleet.close();
-    }
-
-    /** Each entry of a usage array as currency, counts and decimals; the decimals must be JSON strings. */
-    static List<String> usage(JsonNode array) {
-        List<String> entries = new ArrayList<>();
-        for (JsonNode u : array) {
-            JsonNode mb = u.get("volume_mb");
-            for (JsonNode decimal : List.of(mb.get("total"), mb.get("rx"), mb.get("tx"), u.get("cost"))) {
-                assertThat(decimal.isTextual()).as("a decimal as a string: " + decimal).isTrue();
-            }
-            entries.add(u.get("currency").asText() + " records=" + u.get("records").asLong() + " sms="
-                    + u.get("sms").asLong() + " mb=" + mb.get("total").asText() + "/" + mb.get("rx").asText() + "/"
-                    + mb.get("tx").asText() + " cost=" + u.get("cost").asText());
-        }
-        return entries;
+        served.close();
     }
 
     @Test
     void aDevicesOpenSessionShowsItsUsageSoFarAndItsLastSessionItsTotals() {
-        Http.Response response = Http.get(alone.port(), "/v1/devices/9201");
+        Http.Response response = served.get("/v1/devices/9201");
 
         assertThat(response.status()).isEqualTo(200);
         JsonNode open = response.json().get("session");
@@ -120,16 +100,16 @@ class SessionUsageEndpointTest {
 
     @Test
     void aSessionWithoutUsageRecordsHasNullUsage() {
-        JsonNode device = Http.get(alone.port(), "/v1/devices/9204").json();
+        JsonNode device = served.get("/v1/devices/9204").json();
 
         assertThat(device.get("session").get("session_id").asText()).isEqualTo("v");
         assertThat(device.get("session").get("usage").isNull()).isTrue();
-        assertThat(Http.get(alone.port(), "/v1/devices/9204/sessions/v").status()).isEqualTo(404);
+        assertThat(served.get("/v1/devices/9204/sessions/v").status()).isEqualTo(404);
     }
 
     @Test
     void theLedgerListsTheDevicesSessionsInTheRangeWithTheirTotals() {
-        JsonNode r = Http.get(alone.port(), "/v1/devices/9201/sessions?from=" + D + "&until=" + at(24, 0)).json();
+        JsonNode r = served.get("/v1/devices/9201/sessions?from=" + D + "&until=" + at(24, 0)).json();
 
         assertThat(r.get("endpoint_id").asLong()).isEqualTo(9201);
         JsonNode sessions = r.get("sessions");
@@ -139,16 +119,16 @@ class SessionUsageEndpointTest {
                 .containsExactly("EUR records=3 sms=0 mb=3.219934/1.672848/1.547086 cost=0.5018851201");
         assertThat(sessions.get(1).get("session_id").asText()).isEqualTo("s 2");
         // the range ends before s 2's only record
-        JsonNode early = Http.get(alone.port(), "/v1/devices/9201/sessions?from=" + D + "&until=" + at(11, 9)).json();
+        JsonNode early = served.get("/v1/devices/9201/sessions?from=" + D + "&until=" + at(11, 9)).json();
         assertThat(early.get("sessions")).extracting(s -> s.get("session_id").asText()).containsExactly("s-1");
-        JsonNode one = Http.get(alone.port(), "/v1/devices/9201/sessions/s%202").json();
+        JsonNode one = served.get("/v1/devices/9201/sessions/s%202").json();
         assertThat(one.get("session_id").asText()).isEqualTo("s 2");
         assertThat(usage(one.get("totals"))).containsExactly("EUR records=1 sms=0 mb=3/2/1 cost=0.7");
     }
 
     @Test
     void theFleetsDailyUsagePerOperatorIsSplitAtMidnightAndSummedExactlyOverPartitions() {
-        Http.Response response = Http.get(alone.port(), "/v1/fleet/usage?by=operator&from=" + D + "&until=" + at(48, 0));
+        Http.Response response = served.get("/v1/fleet/usage?by=operator&from=" + D + "&until=" + at(48, 0));
 
         assertThat(response.status()).isEqualTo(200);
         JsonNode days = response.json().get("days");
@@ -175,19 +155,18 @@ class SessionUsageEndpointTest {
     @Test
     void fleetUsageRefusesWhatItCannotAnswer() {
         for (String query : List.of("by=organisation", "granularity=hour", "by=operator&by=operator", "per_page=3")) {
-            Http.Response response = Http.get(alone.port(), "/v1/fleet/usage?" + query);
+            Http.Response response = served.get("/v1/fleet/usage?" + query);
             assertThat(response.status()).as(query).isEqualTo(400);
             assertThat(response.json().get("error").asText()).as(query).isNotBlank();
         }
-        assertThat(Http.get(alone.port(), "/v1/fleet/usage?granularity=hour").json().get("parameter").asText())
+        assertThat(served.get("/v1/fleet/usage?granularity=hour").json().get("parameter").asText())
                 .isEqualTo("granularity");
-        assertThat(Http.get(alone.port(), "/v1/devices/9201/sessions?until=soon").status()).isEqualTo(400);
+        assertThat(served.get("/v1/devices/9201/sessions?until=soon").status()).isEqualTo(400);
     }
 
     @Test
     void twoInstancesWhoseUsageIsAssignedApartAnswerExactlyWhatOneAnswers() {
-        assertThat(List.of(fleet.partitionOf("9201"), fleet.partitionOf("9202"), fleet.partitionOf("9203")))
-                .as("the devices are spread over both partitions").contains(0, 1);
+        served.assertSpread("9201", "9202", "9203");
         List<String> paths = new ArrayList<>(List.of("/v1/fleet/usage?from=" + D + "&until=" + at(48, 0)));
         for (String device : List.of("9201", "9202", "9203", "9204")) {
             paths.add("/v1/devices/" + device);
@@ -196,13 +175,11 @@ class SessionUsageEndpointTest {
         }
         paths.add("/v1/devices/9201/sessions/s-1");
         for (String path : paths) {
-            Http.Response one = Http.get(alone.port(), path);
+            Http.Response one = served.answeredAlike(path);
             assertThat(one.status()).as(path).isEqualTo(path.startsWith("/v1/devices/920") && path.length() == 16
                     && !path.endsWith("9201") && !path.endsWith("9204") ? 404 : 200);
-            assertThat(Http.get(a.port(), path).json()).as(path).isEqualTo(one.json());
-            assertThat(Http.get(b.port(), path).json()).as(path).isEqualTo(one.json());
         }
-        assertThat(Http.get(a.port(), "/v1/devices/9201").json().get("last_session").get("usage").get("totals"))
+        assertThat(Http.get(served.a.port(), "/v1/devices/9201").json().get("last_session").get("usage").get("totals"))
                 .as("the join reached the other instance").isNotEmpty();
     }
 }

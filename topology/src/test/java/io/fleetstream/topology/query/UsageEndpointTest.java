@@ -12,10 +12,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
+import static io.fleetstream.topology.query.UsageEntries.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -27,9 +26,7 @@ class UsageEndpointTest {
     @TempDir
     static Path stateDir;
     static PartitionedFleet fleet;
-    static TestInstance alone;
-    static TestInstance a;
-    static TestInstance b;
+    static ServedFleet served;
     /** The start of the UTC day before yesterday. */
     static final Instant D = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(2));
 
@@ -51,42 +48,21 @@ class UsageEndpointTest {
         fleet.send(TestUsage.data(6, 9201, at(24, 0), "EUR", "0.7", "3", "2", "1"));
         fleet.send(TestUsage.sms(7, 9202, at(12, 0), "EUR", "0.09"));
         fleet.send(TestUsage.sms(8, 9203, at(13, 0), "EUR", "0.09"));
-        alone = TestInstance.alone(fleet);
-        a = new TestInstance(fleet).holding(Set.of(0), Set.of(1));
-        b = new TestInstance(fleet).holding(Set.of(1), Set.of(0));
-        TestInstance.group(a, b);
+        served = ServedFleet.of(fleet);
     }
 
     @AfterAll
     static void stop() {
-        alone.close();
-        a.close();
-        b.close();
-        fleet.close();
+        served.close();
     }
 
     private static String range(Instant from, Instant until) {
         return "from=" + from + "&until=" + until;
     }
 
-    /** Each entry of a usage array as currency, counts and decimals; the decimals must be JSON strings. */
-    private static List<String> usage(JsonNode array) {
-        List<String> entries = new ArrayList<>();
-        for (JsonNode u : array) {
-            JsonNode mb = u.get("volume_mb");
-            for (JsonNode decimal : List.of(mb.get("total"), mb.get("rx"), mb.get("tx"), u.get("cost"))) {
-                assertThat(decimal.isTextual()).as("a decimal as a string: " + decimal).isTrue();
-            }
-            entries.add(u.get("currency").asText() + " records=" + u.get("records").asLong() + " sms="
-                    + u.get("sms").asLong() + " mb=" + mb.get("total").asText() + "/" + mb.get("rx").asText() + "/"
-                    + mb.get("tx").asText() + " cost=" + u.get("cost").asText());
-        }
-        return entries;
-    }
-
     @Test
     void dailySumsAreTheHandComputedExactTotalsPerCurrencyWithTheDuplicateCountedOnce() {
-        Http.Response response = Http.get(alone.port(), "/v1/devices/9201/usage?granularity=day&"
+        Http.Response response = served.get("/v1/devices/9201/usage?granularity=day&"
                 + range(D, D.plus(Duration.ofDays(2))));
 
         assertThat(response.status()).isEqualTo(200);
@@ -111,7 +87,7 @@ class UsageEndpointTest {
 
     @Test
     void hourlyBucketsFollowTheEndTimestampAndARangeIsWidenedToWholeHours() {
-        JsonNode r = Http.get(alone.port(), "/v1/devices/9201/usage?" + range(at(10, 30), at(11, 30))).json();
+        JsonNode r = served.get("/v1/devices/9201/usage?" + range(at(10, 30), at(11, 30))).json();
 
         assertThat(r.get("granularity").asText()).isEqualTo("hour");
         assertThat(Instant.parse(r.get("from").asText())).isEqualTo(at(10, 0));
@@ -128,17 +104,17 @@ class UsageEndpointTest {
 
     @Test
     void untilIsExclusiveAndARangeWithoutUsageHasNoBuckets() {
-        JsonNode r = Http.get(alone.port(), "/v1/devices/9201/usage?" + range(at(9, 0), at(10, 0))).json();
+        JsonNode r = served.get("/v1/devices/9201/usage?" + range(at(9, 0), at(10, 0))).json();
         assertThat(r.get("buckets")).isEmpty();
         assertThat(r.get("total")).isEmpty();
-        JsonNode unknown = Http.get(alone.port(), "/v1/devices/424242/usage?" + range(D, at(24, 0))).json();
+        JsonNode unknown = served.get("/v1/devices/424242/usage?" + range(D, at(24, 0))).json();
         assertThat(unknown.get("buckets")).isEmpty();
     }
 
     @Test
     void theDefaultRangeIsTheLastDayInWholeHours() {
         Instant before = Instant.now();
-        JsonNode r = Http.get(alone.port(), "/v1/devices/9201/usage").json();
+        JsonNode r = served.get("/v1/devices/9201/usage").json();
 
         Instant from = Instant.parse(r.get("from").asText());
         Instant until = Instant.parse(r.get("until").asText());
@@ -152,27 +128,24 @@ class UsageEndpointTest {
         for (String query : List.of(range(at(10, 0), at(10, 0)), range(at(11, 0), at(10, 0)), "from=soon",
                 "until=2020-13-01T00:00:00Z", "granularity=week", "granularity=hour&granularity=day", "by=operator",
                 range(Instant.now().plus(Duration.ofDays(2)), Instant.now().plus(Duration.ofDays(3))))) {
-            Http.Response response = Http.get(alone.port(), "/v1/devices/9201/usage?" + query);
+            Http.Response response = served.get("/v1/devices/9201/usage?" + query);
             assertThat(response.status()).as(query).isEqualTo(400);
             assertThat(response.json().get("error").asText()).as(query).isNotBlank();
         }
-        Http.Response week = Http.get(alone.port(), "/v1/devices/9201/usage?granularity=week");
+        Http.Response week = served.get("/v1/devices/9201/usage?granularity=week");
         assertThat(week.json().get("parameter").asText()).isEqualTo("granularity");
         assertThat(week.json().get("error").asText()).contains("hour, day");
-        assertThat(Http.get(alone.port(), "/v1/devices/x/usage").status()).isEqualTo(400);
+        assertThat(served.get("/v1/devices/x/usage").status()).isEqualTo(400);
     }
 
     @Test
     void twoInstancesAnswerExactlyWhatOneHoldingEveryPartitionAnswers() {
-        assertThat(List.of(fleet.partitionOf("9201"), fleet.partitionOf("9202"), fleet.partitionOf("9203")))
-                .as("the devices are spread over both partitions").contains(0, 1);
+        served.assertSpread("9201", "9202", "9203");
         for (String device : List.of("9201", "9202", "9203")) {
             String path = "/v1/devices/" + device + "/usage?granularity=day&" + range(D, D.plus(Duration.ofDays(2)));
-            Http.Response one = Http.get(alone.port(), path);
+            Http.Response one = served.answeredAlike(path);
             assertThat(one.status()).as(path).isEqualTo(200);
             assertThat(one.json().get("buckets")).as(path).hasSize(device.equals("9201") ? 2 : 1);
-            assertThat(Http.get(a.port(), path).json()).as(path).isEqualTo(one.json());
-            assertThat(Http.get(b.port(), path).json()).as(path).isEqualTo(one.json());
         }
     }
 }
