@@ -16,7 +16,8 @@ import java.util.Locale;
 
 /**
  * Writes events in the shape emnify's Data Streamer delivers them (field names, nesting, value types,
- * {@code tags} a comma-separated string or null, no {@code detail} key where emnify sends none), one method per kind of event.
+ * {@code tags} a comma-separated string or null, no {@code detail} key where emnify sends none), one method
+ * per kind of event.
  * Every event gets the next id of the sequence, so ids increase in the order events are written.
  */
 final class StreamerEvents {

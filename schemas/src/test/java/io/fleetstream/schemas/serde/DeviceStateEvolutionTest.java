@@ -76,7 +76,8 @@ class DeviceStateEvolutionTest {
 
         assertThat(registry.versions(subject)).hasSize(2);
         byte[] body = Arrays.copyOfRange(bytes, 5, bytes.length);
-        GenericRecord seenByAnOldInstance = new GenericDatumReader<GenericRecord>(PublishedSchema.of(DeviceState.getClassSchema()), before)
+        Schema written = PublishedSchema.of(DeviceState.getClassSchema());
+        GenericRecord seenByAnOldInstance = new GenericDatumReader<GenericRecord>(written, before)
                 .read(null, DecoderFactory.get().binaryDecoder(body, null));
         assertThat(seenByAnOldInstance.get("endpoint_id")).isEqualTo(7L);
         assertThat(seenByAnOldInstance.hasField("tags")).isFalse();

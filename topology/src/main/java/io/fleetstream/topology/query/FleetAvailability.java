@@ -132,7 +132,8 @@ final class FleetAvailability {
     }
 
     private void addTo(String key, String tag, AvailabilityReport report) {
-        groups.computeIfAbsent(key, k -> new Group(Json.mapper().createObjectNode().put("tag", tag))).figures.add(report);
+        ObjectNode labels = Json.mapper().createObjectNode().put("tag", tag);
+        groups.computeIfAbsent(key, k -> new Group(labels)).figures.add(report);
     }
 
     void countPartition() {
