@@ -24,6 +24,12 @@ final class FleetRoster {
             "Generic Service Profile", "Trackers", "Smart Meters", "Telematics", "Low Power Sensors");
     private static final List<String> DEVICE_KINDS = List.of(
             "GPS Tracker", "Smart Meter", "Cold-Chain Sensor", "Vending Machine", "E-Scooter", "Parking Sensor");
+    /** A product tag per device kind, in the order of {@link #DEVICE_KINDS}. */
+    private static final List<String> PRODUCT_TAGS = List.of(
+            "gps-tracker", "smart-meter", "cold-chain", "vending", "e-scooter", "parking");
+    private static final List<String> REGION_TAGS = List.of("berlin", "hamburg", "munich", "cologne", "frankfurt");
+    /** Every this many devices one has no tags, as endpoints nobody tagged in the Portal. */
+    private static final int UNTAGGED_EVERY = 8;
     /** Type allocation codes (the first 8 IMEI digits) of common cellular IoT modules' makers. */
     private static final List<String> MODULE_TACS = List.of("35391108", "86714903", "35473510", "86280305", "35271011");
     /**
@@ -54,7 +60,8 @@ final class FleetRoster {
             SimulatedOrganisation organisation = organisations.get(random.nextInt(organisations.size()));
             Instant produced = profile.start()
                     .minus(Duration.ofSeconds(random.nextLong(30L * 86_400, 900L * 86_400)));
-            String kind = DEVICE_KINDS.get(random.nextInt(DEVICE_KINDS.size()));
+            int kindIndex = random.nextInt(DEVICE_KINDS.size());
+            String kind = DEVICE_KINDS.get(kindIndex);
             devices.add(new SimulatedDevice(
                     endpointBase + i * 13L + random.nextInt(13),
                     String.format("%s %04d", kind, i + 1),
@@ -71,9 +78,22 @@ final class FleetRoster {
                     MobileOperator.NETWORKS.get(weighted(random, NETWORK_WEIGHTS)),
                     RAT_TYPES[weighted(random, RAT_WEIGHTS)],
                     random.nextDouble() < profile.dataQuotaShare(),
-                    random.nextDouble() < profile.smsQuotaShare()));
+                    random.nextDouble() < profile.smsQuotaShare(),
+                    tags(i, kindIndex)));
         }
         return new FleetRoster(organisations, devices);
+    }
+
+    /**
+     * A region tag and a product tag ({@code "hamburg, cold-chain"}: emnify's comma-separated text, with the space the
+     * Portal leaves), or null for every {@link #UNTAGGED_EVERY}th device. Taken from the device's number and kind, not
+     * from the random source, so adding tags left every other fact of a seed's fleet as it was.
+     */
+    private static String tags(int index, int kindIndex) {
+        if (index % UNTAGGED_EVERY == UNTAGGED_EVERY - 1) {
+            return null;
+        }
+        return REGION_TAGS.get(index % REGION_TAGS.size()) + ", " + PRODUCT_TAGS.get(kindIndex);
     }
 
     List<SimulatedOrganisation> organisations() {

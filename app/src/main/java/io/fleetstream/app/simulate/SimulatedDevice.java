@@ -6,6 +6,8 @@ import java.time.Instant;
  * The fixed facts of one simulated device: what emnify puts into {@code endpoint}, {@code sim} and
  * {@code imsi} of each of its events, the network it attaches to, and whether it takes part in data or
  * SMS quota traffic. Tests use these to compute their own expectations.
+ *
+ * @param tags {@code endpoint.tags} as emnify writes it: the Portal's comma-separated tag names, or null for none
  */
 public record SimulatedDevice(
         long endpointId,
@@ -18,7 +20,8 @@ public record SimulatedDevice(
         MobileOperator network,
         int ratType,
         boolean dataQuotaManaged,
-        boolean smsQuotaManaged) {
+        boolean smsQuotaManaged,
+        String tags) {
 
     /** The SIM card; the ICCID has 19 or 20 digits and is therefore kept as text. */
     public record Sim(long id, String iccid, String msisdn, Instant productionDate) {

@@ -16,7 +16,8 @@ import java.util.Locale;
 
 /**
  * Writes events in the shape emnify's Data Streamer delivers them (field names, nesting, value types,
- * {@code tags: null}, no {@code detail} key where emnify sends none), one method per kind of event.
+ * {@code tags} a comma-separated string or null, no {@code detail} key where emnify sends none), one method
+ * per kind of event.
  * Every event gets the next id of the sequence, so ids increase in the order events are written.
  */
 final class StreamerEvents {
@@ -214,7 +215,7 @@ final class StreamerEvents {
         endpoint.put("name", device.name());
         endpoint.put("ip_address", device.ipAddress());
         endpoint.put("imei", device.imei());
-        endpoint.putNull("tags");
+        endpoint.put("tags", device.tags());
         ObjectNode sim = event.putObject("sim");
         sim.put("id", device.sim().id());
         sim.put("iccid", device.sim().iccid());

@@ -101,7 +101,7 @@ final class StreamerUsage {
         endpoint.put("id", device.endpointId());
         endpoint.put("name", device.name());
         endpoint.put("ip_address", device.ipAddress());
-        endpoint.putNull("tags");
+        endpoint.put("tags", device.tags());
         endpoint.put("imei", device.imei());
         endpoint.putNull("balance");
         record.put("imsi", device.imsi().imsi());

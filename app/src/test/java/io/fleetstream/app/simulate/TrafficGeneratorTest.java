@@ -6,6 +6,7 @@ import io.fleetstream.schemas.catalog.EventCatalog;
 import io.fleetstream.schemas.catalog.EventType;
 import io.fleetstream.schemas.catalog.EventTypes;
 import io.fleetstream.schemas.json.Json;
+import io.fleetstream.topology.device.EndpointTags;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -139,6 +140,36 @@ class TrafficGeneratorTest {
                 assertThat(event.get("imsi").get("imsi").isTextual()).isTrue();
             }
         });
+    }
+
+    @Test
+    void devicesCarryARegionAndAProductTagExceptOneInEightAndEveryEventSaysThem() {
+        List<SimulatedDevice> devices = new TrafficGenerator(TrafficProfile.of(1_000, 7, START)).devices();
+        assertThat(devices).extracting(SimulatedDevice::tags).as("the same seed, the same tags")
+                .isEqualTo(new TrafficGenerator(TrafficProfile.of(1_000, 7, START)).devices().stream()
+                        .map(SimulatedDevice::tags).toList());
+        assertThat(devices.stream().filter(d -> d.tags() == null)).hasSize(125);
+        Set<String> regions = new HashSet<>();
+        Set<String> products = new HashSet<>();
+        devices.stream().filter(d -> d.tags() != null).forEach(device -> {
+            List<String> tags = EndpointTags.parse(device.tags());
+            assertThat(tags).as(device.tags()).hasSize(2);
+            regions.add(tags.get(0));
+            products.add(tags.get(1));
+            String kind = device.name().substring(0, device.name().lastIndexOf(' '));
+            assertThat(tags.get(1)).as("the product tag of a %s", kind).isEqualTo(Map.of("GPS Tracker", "gps-tracker",
+                    "Smart Meter", "smart-meter", "Cold-Chain Sensor", "cold-chain", "Vending Machine", "vending",
+                    "E-Scooter", "e-scooter", "Parking Sensor", "parking").get(kind));
+        });
+        assertThat(regions).containsExactlyInAnyOrder("berlin", "hamburg", "munich", "cologne", "frankfurt");
+        assertThat(products).hasSize(6);
+
+        Map<String, String> tagsByDevice = new HashMap<>();
+        devices.forEach(d -> tagsByDevice.put(d.recordKey(), d.tags()));
+        List<ObservedEvent> deviceEvents = fleetHourOnce.stream().filter(e -> e.json().has("endpoint")).toList();
+        assertThat(deviceEvents).isNotEmpty().allSatisfy(event ->
+                assertThat(event.json().get("endpoint").get("tags").textValue()).as("tags of %s", event.device())
+                        .isEqualTo(tagsByDevice.get(event.device())));
     }
 
     @Test

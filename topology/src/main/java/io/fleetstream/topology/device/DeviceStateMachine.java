@@ -129,6 +129,9 @@ public final class DeviceStateMachine {
         if (event.getOrganisation() != null) {
             s.setOrganisationId(event.getOrganisation().getId());
         }
+        // every applied event has an endpoint, and emnify writes its tags in full (null when it has none): the
+        // latest event's tags are the endpoint's tags, so a tag removed in the Portal leaves the state too
+        s.setTags(EndpointTags.parse(event.getEndpoint().getTags()));
         switch (transition) {
             case SESSION_CREATED -> {
                 if (acceptedCreate) {

@@ -30,9 +30,12 @@ public record AvailabilityQuery(Instant from, Instant until, Optional<Grouping> 
     public static final Set<String> DEVICE_PARAMETERS = Set.of("from", "until");
     public static final Set<String> FLEET_PARAMETERS = Set.of("from", "until", "by");
 
-    /** What a fleet answer is grouped by: what the device state knows of each device. */
+    /**
+     * What a fleet answer is grouped by: what the device state knows of each device. By {@link #TAG} a device is in
+     * the group of each of its tags, so the groups may add up to more than the fleet.
+     */
     public enum Grouping {
-        ORGANISATION, OPERATOR, COUNTRY;
+        ORGANISATION, OPERATOR, COUNTRY, TAG;
 
         public String parameter() {
             return name().toLowerCase(Locale.ROOT);
@@ -78,10 +81,6 @@ public record AvailabilityQuery(Instant from, Instant until, Optional<Grouping> 
     }
 
     private static Grouping grouping(String value) {
-        if (value.equalsIgnoreCase("tag")) {
-            throw new BadRequestException("by", "by 'tag' is not supported yet: the device state does not keep an"
-                    + " endpoint's tags; give one of " + groupings());
-        }
         return Arrays.stream(Grouping.values()).filter(g -> g.parameter().equalsIgnoreCase(value)).findFirst()
                 .orElseThrow(() -> new BadRequestException("by", "by " + HttpEdge.quote(value) + " is not supported: give one of "
                         + groupings()));

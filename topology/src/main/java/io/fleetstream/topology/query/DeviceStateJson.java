@@ -1,5 +1,6 @@
 package io.fleetstream.topology.query;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetstream.avro.ClosedSession;
 import io.fleetstream.avro.DeviceState;
@@ -9,6 +10,7 @@ import io.fleetstream.avro.Rejection;
 import io.fleetstream.schemas.json.Json;
 
 import java.time.Instant;
+import java.util.List;
 
 /** A device's state as the query API shows it: snake_case fields, ISO-8601 UTC times. */
 final class DeviceStateJson {
@@ -20,6 +22,7 @@ final class DeviceStateJson {
         ObjectNode m = Json.mapper().createObjectNode();
         m.put("endpoint_id", s.getEndpointId());
         m.put("organisation_id", s.getOrganisationId());
+        m.set("tags", tags(s.getTags()));
         m.put("status", s.getStatus().name());
         m.put("online", s.getOnline());
         m.put("offline_due_at", time(s.getOfflineDueAt()));
@@ -33,6 +36,16 @@ final class DeviceStateJson {
         m.put("sessions", s.getSessions());
         m.put("rejections", s.getRejections());
         return m;
+    }
+
+    /** Null only for a state written before tags were kept: whether the device has tags is not known yet. */
+    private static ArrayNode tags(List<String> tags) {
+        if (tags == null) {
+            return null;
+        }
+        ArrayNode array = Json.mapper().createArrayNode();
+        tags.forEach(array::add);
+        return array;
     }
 
     private static ObjectNode session(OpenSession s) {

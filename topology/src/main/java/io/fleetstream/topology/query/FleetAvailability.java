@@ -14,15 +14,28 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Availability of the devices of some partitions, grouped by organisation, operator or country as the device state
- * knows them now (its organisation, and the operator and country of its last location). Every figure is a sum (times
- * in milliseconds, counts), so parts of disjoint partitions add up, which is how the fleet answer is gathered from
- * every instance; percentages and means are computed from the sums when rendered.
+ * Availability of the devices of some partitions, grouped by organisation, operator, country or tag as the device
+ * state knows them now (its organisation, the operator and country of its last location, the tags of its latest
+ * event). Every figure is a sum (times in milliseconds, counts), so parts of disjoint partitions add up, which is how
+ * the fleet answer is gathered from every instance; percentages and means are computed from the sums when rendered.
+ *
+ * <p>By tag a device is counted in the group of each of its tags, so the groups add up to more than the total when a
+ * device has several; the total counts every device once.
  */
 final class FleetAvailability {
 
-    /** The key of the group of devices whose state does not say (no location, no organisation). */
+    /**
+     * The key of the group of devices whose state does not say (no location, no organisation; by tag, a state written
+     * before tags were kept, until the device's next event).
+     */
     static final String UNKNOWN_GROUP = "unknown";
+    /** By tag, the key of the group of devices known to have no tags (their latest event named none). */
+    static final String UNTAGGED_GROUP = "untagged";
+    /**
+     * By tag, what a tag's group key starts with: tags are free text, and a tag named "untagged" or "unknown" must
+     * not fall into the groups of those keys.
+     */
+    static final String TAG_KEY_PREFIX = "tag:";
 
     /** Additive figures of some devices. */
     static final class Figures {
@@ -79,7 +92,7 @@ final class FleetAvailability {
         }
     }
 
-    /** A group: what the device state says of it (organisation id, operator, country), and its figures. */
+    /** A group: what the device state says of it (organisation id, operator, country, tag), and its figures. */
     private static final class Group {
         final ObjectNode labels;
         final Figures figures = new Figures();
@@ -98,12 +111,29 @@ final class FleetAvailability {
         this.by = by;
     }
 
-    /** Counts a device, in the group its state (null if none) puts it in. */
+    /** Counts a device, in the group its state (null if none) puts it in, or by tag in the group of each tag. */
     void add(DeviceState state, AvailabilityReport report) {
-        ObjectNode labels = Json.mapper().createObjectNode();
-        String key = groupOf(state, labels);
-        groups.computeIfAbsent(key, k -> new Group(labels)).figures.add(report);
+        if (by == AvailabilityQuery.Grouping.TAG) {
+            List<String> tags = state == null ? null : state.getTags();
+            if (tags == null) {
+                addTo(UNKNOWN_GROUP, null, report);
+            } else if (tags.isEmpty()) {
+                addTo(UNTAGGED_GROUP, null, report);
+            } else {
+                // once in each of its groups, however the state came by a repeated tag
+                tags.stream().distinct().forEach(tag -> addTo(TAG_KEY_PREFIX + tag, tag, report));
+            }
+        } else {
+            ObjectNode labels = Json.mapper().createObjectNode();
+            String key = groupOf(state, labels);
+            groups.computeIfAbsent(key, k -> new Group(labels)).figures.add(report);
+        }
         total.add(report);
+    }
+
+    private void addTo(String key, String tag, AvailabilityReport report) {
+        ObjectNode labels = Json.mapper().createObjectNode().put("tag", tag);
+        groups.computeIfAbsent(key, k -> new Group(labels)).figures.add(report);
     }
 
     void countPartition() {
@@ -161,7 +191,8 @@ final class FleetAvailability {
                 }
                 return location == null || location.getCountry() == null ? UNKNOWN_GROUP : location.getCountry();
             }
-            default -> throw new IllegalStateException("unknown grouping " + by);
+            default -> throw new IllegalStateException("a device is in one group only by organisation, operator or"
+                    + " country, not by " + by);
         }
     }
 
@@ -171,7 +202,18 @@ final class FleetAvailability {
         root.put("from", query.from().toString());
         root.put("until", query.until().toString());
         AvailabilityJson.notes(root, query.notes(), total.unknownMillis > 0);
+        if (groupedDevices() > total.devices) {
+            ((ArrayNode) root.get("notes")).add(SEVERAL_TAGS_NOTE);
+        }
         return root;
+    }
+
+    /** Said when a device is in more than one group, which only grouping by tag does. */
+    static final String SEVERAL_TAGS_NOTE = "a device with several tags is counted in the group of each of them:"
+            + " the groups add up to more than the total, which counts every device once";
+
+    private long groupedDevices() {
+        return groups.values().stream().mapToLong(g -> g.figures.devices).sum();
     }
 
     /** The part another instance gathers: the figures without the range. */
@@ -207,5 +249,5 @@ final class FleetAvailability {
     }
 
     private static final List<String> LABELS = List.of("organisation_id", "operator_id", "operator", "mcc", "mnc",
-            "country", "iso_code");
+            "country", "iso_code", "tag");
 }

@@ -334,4 +334,36 @@ class DeviceStateMachineTest {
 
         assertThat(s.getOfflineDueAt()).isEqualTo(at(3, 0));
     }
+
+    @Test
+    void theLatestEventsTagsAreTheDevicesTagsSplitTrimmedAndWithoutRepeats() {
+        apply(device.taggedAs("cold-chain, berlin,,cold-chain , ").createPdp(at(0, 0), "s1"));
+        assertThat(state.getTags()).containsExactly("cold-chain", "berlin");
+
+        apply(device.taggedAs("hamburg").updateLocation(at(1, 0)));
+        assertThat(state.getTags()).as("retagged in the Portal").containsExactly("hamburg");
+
+        apply(device.deletePdp(at(2, 0), "s1", at(0, 0), 0, 0));
+        assertThat(state.getTags()).as("every tag removed: emnify sends tags null").isEmpty();
+    }
+
+    @Test
+    void anEventOlderThanTheStateDoesNotBringItsTagsBack() {
+        apply(device.taggedAs("berlin").createPdp(at(0, 0), "s1"));
+        apply(device.taggedAs("hamburg").updateLocation(at(2, 0)));
+
+        DeviceStateMachine.Outcome late = apply(device.taggedAs("berlin").updateLocation(at(1, 0)));
+
+        assertThat(late.late()).isTrue();
+        assertThat(state.getTags()).containsExactly("hamburg");
+    }
+
+    @Test
+    void anEventWithoutConnectivityMeaningDoesNotChangeTheTags() {
+        apply(device.taggedAs("berlin").createPdp(at(0, 0), "s1"));
+
+        apply(device.taggedAs("hamburg").ofType(56, at(1, 0)));
+
+        assertThat(state.getTags()).containsExactly("berlin");
+    }
 }

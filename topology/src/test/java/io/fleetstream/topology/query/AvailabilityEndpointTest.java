@@ -35,11 +35,14 @@ class AvailabilityEndpointTest {
     static TestInstance b;
     /** Ten hours before now, on the hour: every time of the timelines is in the past. */
     static final Instant B = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(10));
-    /** Organisation 77: online at 0, purged at 60, online at 90, platform offline at 120, online at 150, timeout at 205. */
-    static final TestEvents d1 = new TestEvents(9101, 77);
-    /** Organisation 78: online at 10, purged at 100, never back. */
+    /**
+     * Organisation 77, tagged "cold-chain, berlin": online at 0, purged at 60, online at 90, platform offline at 120,
+     * online at 150, timeout at 205.
+     */
+    static final TestEvents d1 = new TestEvents(9101, 77).taggedAs("cold-chain, berlin");
+    /** Organisation 78: online at 10 tagged "hamburg", purged at 100 retagged "berlin", never back. */
     static final TestEvents d2 = new TestEvents(9104, 78);
-    /** Organisation 78, on a network the event does not name: online at 20. */
+    /** Organisation 78, on a network the event does not name, without tags: online at 20. */
     static final TestEvents d3 = new TestEvents(9103, 78);
 
     static Instant at(int minutes) {
@@ -56,8 +59,8 @@ class AvailabilityEndpointTest {
         fleet.send(d1.createPdp(at(150), "s3"));
         fleet.send(d1.deletePdp(at(200), "s3", at(150), 1, 1));
         fleet.send(d1.updateLocation(at(300))); // its own later event fires the pending offline (due at 205)
-        fleet.send(d2.createPdp(at(10), "t1"));
-        fleet.send(d2.purge(at(100)));
+        fleet.send(d2.taggedAs("hamburg").createPdp(at(10), "t1"));
+        fleet.send(d2.taggedAs("berlin").purge(at(100)));
         EmnifyEvent noOperator = d3.base(3, "Create PDP Context", 0, at(20))
                 .setPdp(PdpSession.newBuilder().setSessionId("u1").setApn("em").build()).build();
         fleet.send(noOperator);
@@ -174,7 +177,7 @@ class AvailabilityEndpointTest {
         Http.Response unknown = Http.get(alone.port(), "/v1/devices/424242/availability");
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.json().get("error").asText()).contains("424242");
-        for (String query : List.of("by=tag", "by=planet", "by=operator&by=country")) {
+        for (String query : List.of("by=tags", "by=planet", "by=operator&by=country")) {
             assertThat(Http.get(alone.port(), "/v1/fleet/availability?" + query).status()).as(query).isEqualTo(400);
         }
     }
@@ -225,10 +228,57 @@ class AvailabilityEndpointTest {
     }
 
     @Test
+    void theFleetByTagCountsADeviceInEachOfItsCurrentTagsGroupsAndOnceInTheTotal() {
+        JsonNode r = Http.get(alone.port(), "/v1/fleet/availability?by=tag&" + range(30, 240)).json();
+
+        assertThat(r.get("by").asText()).isEqualTo("tag");
+        Map<String, JsonNode> groups = groups(r);
+        // d2 was tagged hamburg until its last event: the current tags decide, as the current location does by operator
+        assertThat(groups).containsOnlyKeys("tag:berlin", "tag:cold-chain", FleetAvailability.UNTAGGED_GROUP);
+        // d1 online 115, offline 95, 3 outages, 2 recovered in 30 each; d2 online 30-100, offline 100-240
+        JsonNode berlin = groups.get("tag:berlin");
+        assertThat(berlin.get("tag").asText()).isEqualTo("berlin");
+        assertThat(berlin.get("devices").asInt()).isEqualTo(2);
+        assertThat(number(berlin.get("online_seconds"))).isEqualByComparingTo(minutes(115 + 70));
+        assertThat(number(berlin.get("offline_seconds"))).isEqualByComparingTo(minutes(95 + 140));
+        assertThat(berlin.get("outages").asInt()).isEqualTo(4);
+        assertThat(berlin.get("recovered_outages").asInt()).isEqualTo(2);
+        assertThat(number(berlin.get("mean_time_to_recover_seconds"))).isEqualByComparingTo(minutes(30));
+        assertThat(number(berlin.get("availability_percent"))).isEqualByComparingTo("44.0476"); // 185 / 420
+        JsonNode coldChain = groups.get("tag:cold-chain");
+        assertThat(coldChain.get("devices").asInt()).isEqualTo(1);
+        assertThat(number(coldChain.get("online_seconds"))).isEqualByComparingTo(minutes(115));
+        assertThat(number(coldChain.get("offline_seconds"))).isEqualByComparingTo(minutes(95));
+        JsonNode untagged = groups.get(FleetAvailability.UNTAGGED_GROUP);
+        assertThat(untagged.get("tag").isNull()).isTrue();
+        assertThat(untagged.get("devices").asInt()).isEqualTo(1);
+        assertThat(number(untagged.get("online_seconds"))).isEqualByComparingTo(minutes(210));
+        assertThat(number(untagged.get("availability_percent"))).isEqualByComparingTo("100");
+        JsonNode total = r.get("total");
+        assertThat(total.get("devices").asInt()).isEqualTo(3);
+        assertThat(number(total.get("online_seconds"))).isEqualByComparingTo(minutes(115 + 70 + 210));
+        assertThat(number(total.get("offline_seconds"))).isEqualByComparingTo(minutes(95 + 140));
+        assertThat(total.get("outages").asInt()).isEqualTo(4);
+        assertThat(r.get("notes")).extracting(JsonNode::asText).containsExactly(FleetAvailability.SEVERAL_TAGS_NOTE);
+    }
+
+    @Test
+    void theDevicesStateShowsItsCurrentTags() {
+        assertThat(Http.get(alone.port(), "/v1/devices/9101").json().get("tags")).extracting(JsonNode::asText)
+                .containsExactly("cold-chain", "berlin");
+        assertThat(Http.get(alone.port(), "/v1/devices/9104").json().get("tags")).extracting(JsonNode::asText)
+                .containsExactly("berlin");
+        JsonNode none = Http.get(alone.port(), "/v1/devices/9103").json().get("tags");
+        assertThat(none.isArray()).isTrue();
+        assertThat(none).isEmpty();
+    }
+
+    @Test
     void twoInstancesAnswerExactlyWhatOneHoldingEveryPartitionAnswers() {
         assertThat(List.of(fleet.partitionOf("9101"), fleet.partitionOf("9104"), fleet.partitionOf("9103")))
                 .as("the devices are spread over both partitions").contains(0, 1);
         for (String path : List.of("/v1/fleet/availability?by=operator&" + range(30, 240),
+                "/v1/fleet/availability?by=tag&" + range(30, 240),
                 "/v1/fleet/availability?" + range(-60, 300), "/v1/devices/9101/availability?" + range(30, 240),
                 "/v1/devices/9104/availability?" + range(0, 200), "/v1/devices/9103/availability?" + range(0, 200))) {
             Http.Response one = Http.get(alone.port(), path);

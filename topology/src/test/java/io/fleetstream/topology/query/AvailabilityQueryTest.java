@@ -82,8 +82,11 @@ class AvailabilityQueryTest {
                 .contains(AvailabilityQuery.Grouping.ORGANISATION);
         assertThat(AvailabilityQuery.parseFleet(params(Map.of("by", "Country")), NOW, RETENTION, true).by())
                 .contains(AvailabilityQuery.Grouping.COUNTRY);
-        assertThatThrownBy(() -> AvailabilityQuery.parseFleet(params(Map.of("by", "tag")), NOW, RETENTION, true))
-                .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.getMessage()).contains("tags"));
+        assertThat(AvailabilityQuery.parseFleet(params(Map.of("by", "tag")), NOW, RETENTION, true).by())
+                .contains(AvailabilityQuery.Grouping.TAG);
+        assertThatThrownBy(() -> AvailabilityQuery.parseFleet(params(Map.of("by", "tags")), NOW, RETENTION, true))
+                .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.getMessage())
+                        .contains("organisation, operator, country, tag"));
         assertThatThrownBy(() -> AvailabilityQuery.parseFleet(params(Map.of("by", "planet")), NOW, RETENTION, true))
                 .isInstanceOf(BadRequestException.class);
     }

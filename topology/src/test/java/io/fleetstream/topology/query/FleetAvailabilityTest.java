@@ -81,4 +81,67 @@ class FleetAvailabilityTest {
         assertThat(byOrganisation.group("7").devices).isEqualTo(1);
         assertThat(byOrganisation.group(FleetAvailability.UNKNOWN_GROUP).devices).isEqualTo(1);
     }
+
+    private static DeviceState tagged(long id, String... tags) {
+        return DeviceState.newBuilder(device(id, 7L, null, null, null)).setTags(List.of(tags)).build();
+    }
+
+    @Test
+    void byTagADeviceIsInTheGroupOfEachTagAndTheTotalCountsItOnce() {
+        FleetAvailability a = new FleetAvailability(AvailabilityQuery.Grouping.TAG);
+        a.add(tagged(1, "cold-chain", "berlin"), report(10, 20L)); // 50 on, 10 off, recovered in 10
+        a.add(tagged(2, "berlin"), report(30, null)); // 30 on, 30 off
+        a.countPartition();
+        FleetAvailability b = new FleetAvailability(AvailabilityQuery.Grouping.TAG);
+        b.add(tagged(3), report(40, 45L)); // no tags: 55 on, 5 off, recovered in 5
+        b.add(tagged(4, "untagged"), report(50, null)); // a tag that happens to be named like the group: 50 on, 10 off
+        b.add(device(5, 7L, null, null, null), report(0, null)); // a state from before tags were kept: 60 off
+        b.countPartition();
+
+        FleetAvailability total = new FleetAvailability(AvailabilityQuery.Grouping.TAG)
+                .add(FleetAvailability.fromJson(a.toJson(), AvailabilityQuery.Grouping.TAG))
+                .add(FleetAvailability.fromJson(b.toJson(), AvailabilityQuery.Grouping.TAG));
+
+        FleetAvailability.Figures berlin = total.group("tag:berlin");
+        assertThat(berlin.devices).isEqualTo(2);
+        assertThat(berlin.onlineMillis).isEqualTo(80 * MIN);
+        assertThat(berlin.offlineMillis).isEqualTo(40 * MIN);
+        assertThat(berlin.outages).isEqualTo(2);
+        assertThat(berlin.recoveredOutages).isEqualTo(1);
+        FleetAvailability.Figures coldChain = total.group("tag:cold-chain");
+        assertThat(coldChain.devices).isEqualTo(1);
+        assertThat(coldChain.onlineMillis).isEqualTo(50 * MIN);
+        assertThat(coldChain.recoveryMillis).isEqualTo(10 * MIN);
+        FleetAvailability.Figures untagged = total.group(FleetAvailability.UNTAGGED_GROUP);
+        assertThat(untagged.devices).isEqualTo(1);
+        assertThat(untagged.onlineMillis).isEqualTo(55 * MIN);
+        assertThat(total.group("tag:untagged").devices).isEqualTo(1);
+        assertThat(total.group("tag:untagged").offlineMillis).isEqualTo(10 * MIN);
+        assertThat(total.group(FleetAvailability.UNKNOWN_GROUP).offlineMillis).isEqualTo(60 * MIN);
+        assertThat(total.total().devices).isEqualTo(5);
+        assertThat(total.total().onlineMillis).isEqualTo((50 + 30 + 55 + 50) * MIN);
+        assertThat(total.total().offlineMillis).isEqualTo((10 + 30 + 5 + 10 + 60) * MIN);
+        assertThat(total.partitions()).isEqualTo(2);
+
+        var json = total.toJson(new AvailabilityQuery(Instant.EPOCH, Instant.EPOCH.plusSeconds(3600),
+                Optional.of(AvailabilityQuery.Grouping.TAG), List.of()));
+        assertThat(json.get("by").asText()).isEqualTo("tag");
+        assertThat(json.get("groups")).extracting(g -> g.get("key").asText() + "=" + g.get("tag").asText(null))
+                .containsExactly("tag:berlin=berlin", "tag:cold-chain=cold-chain", "tag:untagged=untagged",
+                        "unknown=null", "untagged=null");
+        assertThat(json.get("notes")).extracting(n -> n.asText()).containsExactly(FleetAvailability.SEVERAL_TAGS_NOTE);
+    }
+
+    @Test
+    void byTagWithOneTagPerDeviceTheGroupsAddUpToTheTotalAndNothingIsNoted() {
+        FleetAvailability fleet = new FleetAvailability(AvailabilityQuery.Grouping.TAG);
+        fleet.add(tagged(1, "berlin"), report(10, 20L));
+        fleet.add(tagged(2), report(30, null));
+
+        var json = fleet.toJson(new AvailabilityQuery(Instant.EPOCH, Instant.EPOCH.plusSeconds(3600),
+                Optional.of(AvailabilityQuery.Grouping.TAG), List.of()));
+
+        assertThat(json.get("total").get("devices").asInt()).isEqualTo(2);
+        assertThat(json.get("notes")).isEmpty();
+    }
 }

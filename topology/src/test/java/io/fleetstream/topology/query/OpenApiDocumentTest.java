@@ -118,6 +118,17 @@ class OpenApiDocumentTest {
     }
 
     @Test
+    void documentsExactlyTheGroupingsTheFleetAvailabilityAccepts() {
+        List<String> accepted = java.util.Arrays.stream(AvailabilityQuery.Grouping.values())
+                .map(AvailabilityQuery.Grouping::parameter).toList();
+        JsonNode components = document.get("components");
+        assertThat(components.get("parameters").get("AvailabilityBy").get("schema").get("enum"))
+                .extracting(JsonNode::asText).containsExactlyElementsOf(accepted);
+        assertThat(components.get("schemas").get("FleetAvailability").get("properties").get("by").get("enum"))
+                .extracting(JsonNode::asText).containsExactlyElementsOf(accepted);
+    }
+
+    @Test
     void everyReferenceResolvesAndEveryStateRouteDocumentsItsUnavailableAnswer() {
         List<String> stateRoutes = List.of("GET /v1/devices", "GET /v1/devices/{endpoint_id}", "GET /v1/devices/{endpoint_id}/quota",
                 "GET /v1/devices/{endpoint_id}/events", "GET /v1/organisations/{organisation_id}/quota-management",

@@ -22,14 +22,26 @@ public final class TestEvents {
     private static final AtomicLong IDS = new AtomicLong(1_000_000);
     private final long endpointId;
     private final long organisationId;
+    /** {@code endpoint.tags} of every event, as emnify writes it: comma-separated names, or null */
+    private final String tags;
 
     public TestEvents(long endpointId) {
         this(endpointId, 42);
     }
 
     public TestEvents(long endpointId, long organisationId) {
+        this(endpointId, organisationId, null);
+    }
+
+    private TestEvents(long endpointId, long organisationId, String tags) {
         this.endpointId = endpointId;
         this.organisationId = organisationId;
+        this.tags = tags;
+    }
+
+    /** The same device with {@code endpoint.tags} set to {@code tags} (null for none) in the events built from now. */
+    public TestEvents taggedAs(String tags) {
+        return new TestEvents(endpointId, organisationId, tags);
     }
 
     public long endpointId() {
@@ -117,7 +129,7 @@ public final class TestEvents {
                 .setAlert(false)
                 .setDescription(typeName)
                 .setOrganisation(new Organisation(organisationId, "Test Org"))
-                .setEndpoint(Endpoint.newBuilder().setId(endpointId).setName("device " + endpointId).build())
+                .setEndpoint(Endpoint.newBuilder().setId(endpointId).setName("device " + endpointId).setTags(tags).build())
                 .setDetailEncoding(DetailEncoding.NONE)
                 .setIngest(new IngestMetadata(IngestSource.SIMULATOR, at));
     }
