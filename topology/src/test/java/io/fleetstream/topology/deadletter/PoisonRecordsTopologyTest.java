@@ -17,6 +17,7 @@ import io.fleetstream.topology.history.HistoryTopology;
 import io.fleetstream.topology.incident.IncidentTopology;
 import io.fleetstream.topology.quota.QuotaForecastTopology;
 import io.fleetstream.topology.quota.QuotaTopology;
+import io.fleetstream.topology.testing.PoisonValues;
 import io.fleetstream.topology.testing.TestEvents;
 import io.fleetstream.topology.testing.TopologyFixture;
 import io.fleetstream.topology.usage.UsageTopology;
@@ -30,8 +31,6 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -203,11 +202,9 @@ class PoisonRecordsTopologyTest {
     @Test
     void everyKindOfPoisonIsCountedByStageAndReason() {
         try (TopologyFixture f = start(Duration.ZERO)) {
-            f.rawBytes.pipeInput(a.key(), "{\"not\": \"avro\"}".getBytes(StandardCharsets.UTF_8), T0);
-            f.rawBytes.pipeInput(a.key(), ByteBuffer.allocate(9).put((byte) 0).putInt(987_654).putInt(42).array(), T0);
-            f.rawBytes.pipeInput(a.key(), f.serdes.forValue(DeviceState.class).serializer().serialize("elsewhere",
-                    DeviceState.newBuilder().setEndpointId(4711).setStatus(ConnectivityStatus.ONLINE).setOnline(true)
-                            .build()), T0);
+            f.rawBytes.pipeInput(a.key(), PoisonValues.notAvro(), T0);
+            f.rawBytes.pipeInput(a.key(), PoisonValues.unknownSchema(), T0);
+            f.rawBytes.pipeInput(a.key(), PoisonValues.otherSchema(f.serdes), T0);
             f.rawBytes.pipeInput(a.key(), null, T0);
             f.send(a.createPdp(at(0, 0), "s1"));
             sendBytes(f, a.deletePdp(at(1, 0), "s1", NO_REAL_TIME, 1, 1));
