@@ -12,6 +12,7 @@ import io.fleetstream.topology.deadletter.DeadLetterSink;
 import io.fleetstream.topology.deadletter.DeadLetterStage;
 import io.fleetstream.topology.deadletter.PoisonGuard;
 import io.fleetstream.topology.deadletter.PoisonKind;
+import io.fleetstream.topology.deadletter.RecordDecoder;
 import io.fleetstream.topology.device.DeviceMeters;
 import io.fleetstream.topology.device.DeviceStateProcessor;
 import io.fleetstream.topology.device.DeviceTopology;
@@ -26,7 +27,6 @@ import io.fleetstream.topology.quota.QuotaTopology;
 import io.fleetstream.topology.routing.CategoryRouter;
 import io.fleetstream.topology.routing.CategoryRouting;
 import io.fleetstream.topology.routing.EventDeduplicator;
-import io.fleetstream.topology.routing.RawEventDecoder;
 import io.fleetstream.topology.routing.RoutingMeters;
 import io.fleetstream.topology.routing.ReceivedEvent;
 import io.fleetstream.topology.usage.UsageTopology;
@@ -35,7 +35,6 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 
-import java.util.EnumSet;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -64,6 +63,8 @@ public final class FleetTopology {
     public static final String ROUTE = "route-events";
     public static final String CATEGORY_SINK = "category-topics-sink";
     public static final String DEAD_LETTER_SINK = "dead-letters-sink";
+    /** The stage of dead letters of the decoding node: raw records that are no event. */
+    public static final String DECODING_STAGE = "topology.raw";
     /** The stage of dead letters of the routing node: an event the category sink threw on. */
     public static final String ROUTING_STAGE = "topology.routing";
 
@@ -116,9 +117,9 @@ public final class FleetTopology {
         // the key is a String, and a String deserializer reads any bytes (what is not UTF-8 becomes U+FFFD), so the
         // default deserialization exception handler (log and fail) never sees a raw record
         topology.addSource(RAW_SOURCE, raw.keyDeserializer(), Serdes.ByteArray().deserializer(), raw.name());
-        DeadLetterStage decoding = deadLetterSink.stage(RawEventDecoder.STAGE, EnumSet.of(PoisonKind.NO_VALUE,
-                PoisonKind.NOT_AVRO, PoisonKind.UNKNOWN_SCHEMA, PoisonKind.SCHEMA_MISMATCH));
-        topology.addProcessor(DECODE, () -> new RawEventDecoder(raw.valueDeserializer(), DEDUPE, decoding), RAW_SOURCE);
+        DeadLetterStage decoding = deadLetterSink.decodingStage(DECODING_STAGE, RecordDecoder.Tombstones.DEAD_LETTERED);
+        topology.addProcessor(DECODE, () -> new RecordDecoder<>(raw.valueDeserializer(), ReceivedEvent::new,
+                RecordDecoder.Tombstones.DEAD_LETTERED, "raw event", DEDUPE, decoding), RAW_SOURCE);
 
         // not guarded: it throws on nothing an event carries (a primitive id), only on a store Kafka Streams cannot
         // write, which must fail the task; and it hands every event on to all its children, the dead letters' sink not
@@ -134,7 +135,7 @@ public final class FleetTopology {
         DeviceTopology.addTo(topology, config, topics, DEDUPE, deadLetterSink, new DeviceMeters(meters),
                 IncidentTopology.FEED);
         AvailabilityTopology.addTo(topology, config, DeviceTopology.PRESENCE);
-        IncidentTopology.addTo(topology, config, topics, DeviceTopology.PRESENCE, new IncidentMeters(meters));
+        IncidentTopology.addTo(topology, config, topics, DeviceTopology.PRESENCE, new IncidentMeters(meters), meters);
         QuotaTopology.addTo(topology, topics, DEDUPE, deadLetterSink, new QuotaMeters(meters));
         HistoryTopology.addTo(topology, config, DEDUPE, deadLetterSink);
         UsageTopology.addTo(topology, config, topics, serdes, meters);

@@ -22,8 +22,8 @@ import io.fleetstream.schemas.emnify.EventKeys;
 import io.fleetstream.schemas.json.Json;
 import io.fleetstream.schemas.registry.InMemoryRegistryJournal;
 import io.fleetstream.topology.DeviceTimers;
+import io.fleetstream.topology.FleetTopology;
 import io.fleetstream.topology.TopologyConfig;
-import io.fleetstream.topology.routing.RawEventDecoder;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -122,7 +122,7 @@ class TopologyMetricsEndToEndTest {
                 }
                 assertThat(scrape.value("fleetstream_topology_duplicates_dropped_total", Map.of())).isEqualTo(COPIES);
                 assertThat(scrape.value("fleetstream_topology_dead_letters_total",
-                        Map.of("stage", RawEventDecoder.STAGE, "reason", "not_avro"))).isEqualTo(POISON);
+                        Map.of("stage", FleetTopology.DECODING_STAGE, "reason", "not_avro"))).isEqualTo(POISON);
                 assertThat(scrape.value("fleetstream_topology_late_events_total", Map.of())).isZero();
 
                 // the gauges agree with the query API and with the fleet as sent

@@ -17,9 +17,9 @@ import io.fleetstream.schemas.registry.HttpSchemaRegistryClient;
 import io.fleetstream.schemas.registry.InMemoryRegistryJournal;
 import io.fleetstream.schemas.serde.AvroSerdes;
 import io.fleetstream.topology.DeviceTimers;
+import io.fleetstream.topology.FleetTopology;
 import io.fleetstream.topology.TopologyConfig;
 import io.fleetstream.topology.device.DeviceTopology;
-import io.fleetstream.topology.routing.RawEventDecoder;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -102,10 +102,10 @@ class PoisonRecordsEndToEndTest {
                 List<DeadLetter> deadLetters = reader.values(topics.deadLetters(), DeadLetter.class);
 
                 assertThat(deadLetters).hasSize(5);
-                assertDeadLetter(deadLetters, notAvro, RawEventDecoder.STAGE, "unknown magic byte 0x7b");
-                assertDeadLetter(deadLetters, unknownSchema, RawEventDecoder.STAGE, "schema id 987654");
-                assertDeadLetter(deadLetters, otherSchema, RawEventDecoder.STAGE, "which EmnifyEvent cannot read");
-                assertDeadLetter(deadLetters, new byte[0], RawEventDecoder.STAGE, "no value");
+                assertDeadLetter(deadLetters, notAvro, FleetTopology.DECODING_STAGE, "unknown magic byte 0x7b");
+                assertDeadLetter(deadLetters, unknownSchema, FleetTopology.DECODING_STAGE, "schema id 987654");
+                assertDeadLetter(deadLetters, otherSchema, FleetTopology.DECODING_STAGE, "which EmnifyEvent cannot read");
+                assertDeadLetter(deadLetters, new byte[0], FleetTopology.DECODING_STAGE, "no value");
                 assertDeadLetter(deadLetters, poisonBytes, DeviceTopology.STAGE,
                         "processing failed in topology.device-state: java.lang.ArithmeticException: long overflow");
                 // the device went on from the create: the poison delete changed nothing, the good one closed the session
@@ -116,10 +116,10 @@ class PoisonRecordsEndToEndTest {
                 assertThat(state.getLastSession().getDurationMs()).isEqualTo(120_000L);
 
                 assertThat(deadLetterCounts(service.queryPort())).containsAllEntriesOf(Map.of(
-                        RawEventDecoder.STAGE + " not_avro", 1.0,
-                        RawEventDecoder.STAGE + " unknown_schema", 1.0,
-                        RawEventDecoder.STAGE + " schema_mismatch", 1.0,
-                        RawEventDecoder.STAGE + " no_value", 1.0,
+                        FleetTopology.DECODING_STAGE + " not_avro", 1.0,
+                        FleetTopology.DECODING_STAGE + " unknown_schema", 1.0,
+                        FleetTopology.DECODING_STAGE + " schema_mismatch", 1.0,
+                        FleetTopology.DECODING_STAGE + " no_value", 1.0,
                         DeviceTopology.STAGE + " processing_failed", 1.0));
                 assertThat(service.stopped()).isFalse();
                 assertThat(service.streams().state()).isEqualTo(KafkaStreams.State.RUNNING);

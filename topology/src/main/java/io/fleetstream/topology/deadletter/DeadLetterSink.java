@@ -1,7 +1,10 @@
 package io.fleetstream.topology.deadletter;
 
+import io.fleetstream.avro.DeadLetter;
+import io.fleetstream.schemas.TypedTopic;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.streams.Topology;
 
 import java.util.EnumSet;
 import java.util.Objects;
@@ -34,9 +37,22 @@ public final class DeadLetterSink {
         return node;
     }
 
+    /**
+     * Adds the sink node, writing to {@code topic}, below the nodes of the stages that dead-letter through it. Nodes
+     * sharing a sink share a subtopology (a task), so each subtopology has a sink of its own, all writing one topic.
+     */
+    public void addTo(Topology topology, TypedTopic<String, DeadLetter> topic, String... parents) {
+        topology.addSink(node, topic.name(), topic.keySerializer(), topic.valueSerializer(), parents);
+    }
+
     /** A stage whose records decoded: what it dead-letters is what it threw on. */
     public DeadLetterStage processingStage(String stage) {
         return stage(stage, EnumSet.of(PoisonKind.PROCESSING_FAILED));
+    }
+
+    /** A stage decoding the values of a topic read as bytes ({@link RecordDecoder}), tombstones as {@code tombstones}. */
+    public DeadLetterStage decodingStage(String stage, RecordDecoder.Tombstones tombstones) {
+        return stage(stage, tombstones.kinds());
     }
 
     /**

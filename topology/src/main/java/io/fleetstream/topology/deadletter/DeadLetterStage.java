@@ -18,7 +18,7 @@ import java.util.Optional;
 
 /**
  * One stage of the topology writing a record it cannot process to the dead-letter topic: with the stage, the reason,
- * the record's original raw-topic bytes and where it was read, forwarded to the dead-letter sink (so under
+ * the record's original bytes (as the topic it was read from holds them) and where it was read, forwarded to the dead-letter sink (so under
  * exactly-once it is written in the same transaction as the input's offset), counted and logged once. Shared by every
  * task and thread of the instance; holds nothing that changes.
  */
@@ -45,7 +45,7 @@ public final class DeadLetterStage {
     /**
      * Dead-letters the record being processed, read where the context says it was.
      *
-     * @param original the bytes the record had on the raw topic
+     * @param original the bytes the record had on the topic it was read from
      */
     public void deadLetter(ProcessorContext<?, ?> context, Record<String, ?> record, byte[] original, PoisonKind kind,
                            String reason, Throwable failure) {

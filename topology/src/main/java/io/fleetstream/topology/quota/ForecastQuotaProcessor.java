@@ -10,8 +10,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Feeds the quota states (read back from the {@code quota.state} topic) into the forecast store
  * {@value QuotaForecastProcessor#STORE}: an ACTIVE data quota with a remaining volume starts or updates its device's
- * {@link QuotaBurn}; any other status (EXHAUSTED, EXPIRED, DELETED) clears it, and with it the forecast. A quota
- * change writes no alert: an alert names the usage record that brought the projection inside the horizon.
+ * {@link QuotaBurn}; any other status (EXHAUSTED, EXPIRED, DELETED) clears it, and with it the forecast, and so does a
+ * tombstone (a delete on the compacted topic, which {@link QuotaForecastTopology}'s decoder forwards). A quota change
+ * writes no alert: an alert names the usage record that brought the projection inside the horizon.
  */
 public final class ForecastQuotaProcessor implements Processor<String, QuotaState, Void, Void> {
 

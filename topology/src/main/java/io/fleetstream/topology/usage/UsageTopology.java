@@ -1,6 +1,5 @@
 package io.fleetstream.topology.usage;
 
-import io.fleetstream.avro.DeadLetter;
 import io.fleetstream.avro.UsageRecord;
 import io.fleetstream.schemas.TypedTopic;
 import io.fleetstream.schemas.TypedTopics;
@@ -9,6 +8,7 @@ import io.fleetstream.topology.TopologyConfig;
 import io.fleetstream.topology.deadletter.DeadLetterSink;
 import io.fleetstream.topology.deadletter.DeadLetterStage;
 import io.fleetstream.topology.deadletter.PoisonKind;
+import io.fleetstream.topology.deadletter.RecordDecoder;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
@@ -40,6 +40,8 @@ public final class UsageTopology {
     public static final String DATA_SINK = "usage-data-sink";
     public static final String SMS_SINK = "usage-sms-sink";
     public static final String DEAD_LETTER_SINK = "usage-dead-letters-sink";
+    /** The stage of dead letters of the decoding node: raw usage records that are no usage record. */
+    public static final String DECODING_STAGE = "topology.usage-raw";
     /** The stage of dead letters of usage records of a traffic type without a topic. */
     public static final String ROUTING_STAGE = "topology.usage-routing";
 
@@ -50,14 +52,13 @@ public final class UsageTopology {
     public static void addTo(Topology topology, TopologyConfig config, TypedTopics topics, AvroSerdes serdes,
                              MeterRegistry meters) {
         TypedTopic<String, UsageRecord> raw = topics.usageRaw();
-        TypedTopic<String, DeadLetter> deadLetterTopic = topics.deadLetters();
         DeadLetterSink deadLetters = new DeadLetterSink(DEAD_LETTER_SINK, meters);
         UsageMeters usageMeters = new UsageMeters(meters);
         // read as bytes and decoded by the next node, so what does not decode becomes a dead letter (as for events)
         topology.addSource(SOURCE, raw.keyDeserializer(), Serdes.ByteArray().deserializer(), raw.name());
-        DeadLetterStage decoding = deadLetters.stage(UsageDecoder.STAGE, EnumSet.of(PoisonKind.NO_VALUE,
-                PoisonKind.NOT_AVRO, PoisonKind.UNKNOWN_SCHEMA, PoisonKind.SCHEMA_MISMATCH));
-        topology.addProcessor(DECODE, () -> new UsageDecoder(raw.valueDeserializer(), DEDUPE, decoding), SOURCE);
+        DeadLetterStage decoding = deadLetters.decodingStage(DECODING_STAGE, RecordDecoder.Tombstones.DEAD_LETTERED);
+        topology.addProcessor(DECODE, () -> new RecordDecoder<>(raw.valueDeserializer(), ReceivedUsage::new,
+                RecordDecoder.Tombstones.DEAD_LETTERED, "usage record", DEDUPE, decoding), SOURCE);
         topology.addProcessor(DEDUPE, () -> new UsageDeduplicator(config.dedupeRetention(), usageMeters), DECODE);
         topology.addStateStore(UsageDeduplicator.seenStore(config.dedupeRetention()), DEDUPE);
         // a second child of the dedupe node: the totals count each usage record once, like the topics
@@ -72,7 +73,6 @@ public final class UsageTopology {
         Serializer<ReceivedUsage> written = ReceivedUsage.serializer(serdes.valueSerializer(UsageRecord.class));
         topology.addSink(DATA_SINK, topics.usageData().name(), raw.keySerializer(), written, ROUTE);
         topology.addSink(SMS_SINK, topics.usageSms().name(), raw.keySerializer(), written, ROUTE);
-        topology.addSink(DEAD_LETTER_SINK, deadLetterTopic.name(), deadLetterTopic.keySerializer(),
-                deadLetterTopic.valueSerializer(), DECODE, ROUTE);
+        deadLetters.addTo(topology, topics.deadLetters(), DECODE, ROUTE);
     }
 }

@@ -14,11 +14,12 @@ import io.fleetstream.topology.TopologyConfig;
 import io.fleetstream.topology.device.DeviceStateProcessor;
 import io.fleetstream.topology.device.DeviceTopology;
 import io.fleetstream.topology.history.HistoryTopology;
+import io.fleetstream.topology.incident.IncidentTopology;
+import io.fleetstream.topology.quota.QuotaForecastTopology;
 import io.fleetstream.topology.quota.QuotaTopology;
-import io.fleetstream.topology.routing.RawEventDecoder;
+import io.fleetstream.topology.testing.PoisonValues;
 import io.fleetstream.topology.testing.TestEvents;
 import io.fleetstream.topology.testing.TopologyFixture;
-import io.fleetstream.topology.usage.UsageDecoder;
 import io.fleetstream.topology.usage.UsageTopology;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
@@ -30,8 +31,6 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -203,38 +202,44 @@ class PoisonRecordsTopologyTest {
     @Test
     void everyKindOfPoisonIsCountedByStageAndReason() {
         try (TopologyFixture f = start(Duration.ZERO)) {
-            f.rawBytes.pipeInput(a.key(), "{\"not\": \"avro\"}".getBytes(StandardCharsets.UTF_8), T0);
-            f.rawBytes.pipeInput(a.key(), ByteBuffer.allocate(9).put((byte) 0).putInt(987_654).putInt(42).array(), T0);
-            f.rawBytes.pipeInput(a.key(), f.serdes.forValue(DeviceState.class).serializer().serialize("elsewhere",
-                    DeviceState.newBuilder().setEndpointId(4711).setStatus(ConnectivityStatus.ONLINE).setOnline(true)
-                            .build()), T0);
+            f.rawBytes.pipeInput(a.key(), PoisonValues.notAvro(), T0);
+            f.rawBytes.pipeInput(a.key(), PoisonValues.unknownSchema(), T0);
+            f.rawBytes.pipeInput(a.key(), PoisonValues.otherSchema(f.serdes), T0);
             f.rawBytes.pipeInput(a.key(), null, T0);
             f.send(a.createPdp(at(0, 0), "s1"));
             sendBytes(f, a.deletePdp(at(1, 0), "s1", NO_REAL_TIME, 1, 1));
             f.send(a.updateLocation(at(2, 0)));
 
             assertThat(f.deadLetters.readValuesToList()).extracting(DeadLetter::getStage).containsExactly(
-                    RawEventDecoder.STAGE, RawEventDecoder.STAGE, RawEventDecoder.STAGE, RawEventDecoder.STAGE,
+                    FleetTopology.DECODING_STAGE, FleetTopology.DECODING_STAGE, FleetTopology.DECODING_STAGE, FleetTopology.DECODING_STAGE,
                     DEVICE_STAGE);
             Map<List<String>, Double> counts = f.meters.find(DeadLetterSink.DEAD_LETTERS).counters().stream()
                     .collect(Collectors.toMap(c -> List.of(c.getId().getTag(DeadLetterSink.STAGE_TAG),
                             c.getId().getTag(DeadLetterSink.REASON_TAG)), Counter::count));
             assertThat(counts).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
-                    Map.entry(List.of(RawEventDecoder.STAGE, "not_avro"), 1.0),
-                    Map.entry(List.of(RawEventDecoder.STAGE, "unknown_schema"), 1.0),
-                    Map.entry(List.of(RawEventDecoder.STAGE, "schema_mismatch"), 1.0),
-                    Map.entry(List.of(RawEventDecoder.STAGE, "no_value"), 1.0),
+                    Map.entry(List.of(FleetTopology.DECODING_STAGE, "not_avro"), 1.0),
+                    Map.entry(List.of(FleetTopology.DECODING_STAGE, "unknown_schema"), 1.0),
+                    Map.entry(List.of(FleetTopology.DECODING_STAGE, "schema_mismatch"), 1.0),
+                    Map.entry(List.of(FleetTopology.DECODING_STAGE, "no_value"), 1.0),
                     Map.entry(List.of(DEVICE_STAGE, "processing_failed"), 1.0),
                     // every stage's series exists from the start, at 0
                     Map.entry(List.of(FleetTopology.ROUTING_STAGE, "processing_failed"), 0.0),
                     Map.entry(List.of(QuotaTopology.STATE_STAGE, "processing_failed"), 0.0),
                     Map.entry(List.of(QuotaTopology.MANAGEMENT_STAGE, "processing_failed"), 0.0),
                     Map.entry(List.of(HistoryTopology.STAGE, "processing_failed"), 0.0),
-                    Map.entry(List.of(UsageDecoder.STAGE, "not_avro"), 0.0),
-                    Map.entry(List.of(UsageDecoder.STAGE, "unknown_schema"), 0.0),
-                    Map.entry(List.of(UsageDecoder.STAGE, "schema_mismatch"), 0.0),
-                    Map.entry(List.of(UsageDecoder.STAGE, "no_value"), 0.0),
-                    Map.entry(List.of(UsageTopology.ROUTING_STAGE, "unknown_traffic_type"), 0.0)));
+                    Map.entry(List.of(UsageTopology.DECODING_STAGE, "not_avro"), 0.0),
+                    Map.entry(List.of(UsageTopology.DECODING_STAGE, "unknown_schema"), 0.0),
+                    Map.entry(List.of(UsageTopology.DECODING_STAGE, "schema_mismatch"), 0.0),
+                    Map.entry(List.of(UsageTopology.DECODING_STAGE, "no_value"), 0.0),
+                    Map.entry(List.of(UsageTopology.ROUTING_STAGE, "unknown_traffic_type"), 0.0),
+                    // fleetstream's own topics read back: a tombstone on the compacted quota states is a delete
+                    Map.entry(List.of(QuotaForecastTopology.DECODING_STAGE, "not_avro"), 0.0),
+                    Map.entry(List.of(QuotaForecastTopology.DECODING_STAGE, "unknown_schema"), 0.0),
+                    Map.entry(List.of(QuotaForecastTopology.DECODING_STAGE, "schema_mismatch"), 0.0),
+                    Map.entry(List.of(IncidentTopology.DECODING_STAGE, "not_avro"), 0.0),
+                    Map.entry(List.of(IncidentTopology.DECODING_STAGE, "unknown_schema"), 0.0),
+                    Map.entry(List.of(IncidentTopology.DECODING_STAGE, "schema_mismatch"), 0.0),
+                    Map.entry(List.of(IncidentTopology.DECODING_STAGE, "no_value"), 0.0)));
             // one tag set for the name, as Prometheus wants it
             assertThat(f.meters.find(DeadLetterSink.DEAD_LETTERS).meters()).allSatisfy((Meter m) ->
                     assertThat(m.getId().getTags()).extracting(t -> t.getKey())

@@ -1,6 +1,7 @@
 package io.fleetstream.topology.incident;
 
 import io.fleetstream.avro.AffectedDevice;
+import io.fleetstream.avro.DeadLetter;
 import io.fleetstream.avro.EmnifyEvent;
 import io.fleetstream.avro.FleetIncident;
 import io.fleetstream.avro.IncidentKind;
@@ -14,6 +15,8 @@ import io.fleetstream.schemas.Topics;
 import io.fleetstream.topology.DeviceTimers;
 import io.fleetstream.topology.IncidentRules;
 import io.fleetstream.topology.TopologyConfig;
+import io.fleetstream.topology.deadletter.DeadLetterSink;
+import io.fleetstream.topology.testing.PoisonValues;
 import io.fleetstream.topology.testing.TestEvents;
 import io.fleetstream.topology.testing.TopologyFixture;
 import org.apache.kafka.common.serialization.Serdes;
@@ -25,6 +28,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -102,6 +106,56 @@ class IncidentTopologyTest {
             // the next devices back change nothing more
             f.send(f.create(down.get(20), SMALL_DE, at(32)));
             assertThat(f.written()).isEmpty();
+        }
+    }
+
+    @Test
+    void presenceRecordsThatDoNotDecodeAreDeadLetteredWithTheirBytesAndTheDetectorGoesOn() {
+        try (Fleet f = new Fleet()) {
+            TestInputTopic<byte[], byte[]> byNetwork = f.fixture.driver.createInputTopic(
+                    f.fixture.topics.fleetPresenceByNetwork(), Serdes.ByteArray().serializer(),
+                    Serdes.ByteArray().serializer());
+            byte[] group = "operator:3".getBytes(StandardCharsets.UTF_8);
+            byte[] notAvro = PoisonValues.notAvro();
+            byte[] unknownSchema = PoisonValues.unknownSchema();
+            byte[] otherSchema = PoisonValues.otherSchema(f.fixture.serdes);
+
+            byNetwork.pipeInput(group, notAvro, T0);
+            byNetwork.pipeInput(group, unknownSchema, T0);
+            // a key that is not UTF-8 fails nothing either: the String deserializer replaces what it cannot read
+            byNetwork.pipeInput(new byte[] {(byte) 0xff, (byte) 0xfe}, otherSchema, T0);
+            // the feed never writes a tombstone: one here is not fleetstream's
+            byNetwork.pipeInput(group, null, T0);
+
+            List<DeadLetter> dead = f.fixture.deadLetters.readValuesToList();
+            assertThat(dead).extracting(DeadLetter::getStage).containsOnly(IncidentTopology.DECODING_STAGE);
+            assertThat(dead).extracting(DeadLetter::getTopic).containsOnly(f.fixture.topics.fleetPresenceByNetwork());
+            assertThat(dead).extracting(d -> d.getOriginal().array())
+                    .containsExactly(notAvro, unknownSchema, otherSchema, new byte[0]);
+            assertThat(dead).extracting(DeadLetter::getOffset).containsExactly(0L, 1L, 2L, 3L);
+            assertThat(dead).extracting(DeadLetter::getKey)
+                    .containsExactly("operator:3", "operator:3", "\uFFFD\uFFFD", "operator:3");
+            assertThat(dead).extracting(DeadLetter::getReason)
+                    .allSatisfy(r -> assertThat(r).startsWith("cannot decode network presence: "));
+            assertThat(dead.get(0).getReason()).contains("unknown magic byte 0x7b");
+            assertThat(dead.get(1).getReason()).contains("schema id " + PoisonValues.UNKNOWN_SCHEMA_ID);
+            assertThat(dead.get(2).getReason()).contains("which NetworkPresence cannot read");
+            assertThat(dead.get(3).getReason()).contains("no value")
+                    .contains("fleetstream writes no tombstone to " + f.fixture.topics.fleetPresenceByNetwork());
+            for (String reason : List.of("not_avro", "unknown_schema", "schema_mismatch", "no_value")) {
+                assertThat(f.fixture.meters.get(DeadLetterSink.DEAD_LETTERS)
+                        .tags(DeadLetterSink.STAGE_TAG, IncidentTopology.DECODING_STAGE, DeadLetterSink.REASON_TAG, reason)
+                        .counter().count()).as(reason).isEqualTo(1.0);
+            }
+
+            // the task goes on: the presence changes the feed writes after them open an incident
+            List<TestEvents> small = f.online(SMALL_DE, 30, at(0));
+            for (TestEvents device : small.subList(0, 25)) {
+                f.send(device.purge(at(10)));
+            }
+            assertThat(f.written("operator:3")).singleElement()
+                    .satisfies(i -> assertThat(i.getStatus()).isEqualTo(IncidentStatus.OPEN));
+            assertThat(f.fixture.deadLetters.isEmpty()).isTrue();
         }
     }
 

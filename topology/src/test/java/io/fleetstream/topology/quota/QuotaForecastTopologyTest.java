@@ -1,5 +1,6 @@
 package io.fleetstream.topology.quota;
 
+import io.fleetstream.avro.DeadLetter;
 import io.fleetstream.avro.QuotaAlert;
 import io.fleetstream.avro.QuotaDetail;
 import io.fleetstream.avro.UsageRecord;
@@ -7,9 +8,13 @@ import io.fleetstream.schemas.Topics;
 import io.fleetstream.schemas.emnify.EventKeys;
 import io.fleetstream.topology.QuotaForecasting;
 import io.fleetstream.topology.TopologyConfig;
+import io.fleetstream.topology.deadletter.DeadLetterSink;
+import io.fleetstream.topology.deadletter.PoisonKind;
+import io.fleetstream.topology.testing.PoisonValues;
 import io.fleetstream.topology.testing.TestEvents;
 import io.fleetstream.topology.testing.TestUsage;
 import io.fleetstream.topology.testing.TopologyFixture;
+import io.micrometer.core.instrument.Counter;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
@@ -20,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -267,5 +273,73 @@ class QuotaForecastTopologyTest {
         QuotaForecast f = forecast();
         assertThat(f.records()).isEqualTo(4);
         assertThat(f.remainingNowMb()).isCloseTo(90.0, within(1e-9));
+    }
+
+    private TestInputTopic<byte[], byte[]> quotaStateBytes() {
+        return fixture.driver.createInputTopic(fixture.topics.quotaState(), Serdes.ByteArray().serializer(),
+                Serdes.ByteArray().serializer());
+    }
+
+    private double deadLetters(PoisonKind kind) {
+        Counter counter = fixture.meters.find(DeadLetterSink.DEAD_LETTERS).tags(DeadLetterSink.STAGE_TAG,
+                QuotaForecastTopology.DECODING_STAGE, DeadLetterSink.REASON_TAG, kind.tag()).counter();
+        return counter == null ? -1 : counter.count();
+    }
+
+    @Test
+    void quotaStatesThatDoNotDecodeAreDeadLetteredWithTheirBytesAndTheForecastGoesOn() {
+        start(Duration.ofHours(24));
+        TestInputTopic<byte[], byte[]> quotaStates = quotaStateBytes();
+        byte[] key = device.key().getBytes(StandardCharsets.UTF_8);
+        byte[] notAvro = PoisonValues.notAvro();
+        byte[] unknownSchema = PoisonValues.unknownSchema();
+        byte[] otherSchema = PoisonValues.otherSchema(fixture.serdes);
+
+        quotaStates.pipeInput(key, notAvro, T0);
+        // a key that is not UTF-8 fails nothing either: the String deserializer replaces what it cannot read
+        quotaStates.pipeInput(new byte[] {(byte) 0xff, (byte) 0xfe}, unknownSchema, T0);
+        quotaStates.pipeInput(key, otherSchema, T0);
+
+        List<DeadLetter> dead = fixture.deadLetters.readValuesToList();
+        assertThat(dead).extracting(DeadLetter::getStage).containsOnly(QuotaForecastTopology.DECODING_STAGE);
+        assertThat(dead).extracting(DeadLetter::getTopic).containsOnly(fixture.topics.quotaState());
+        assertThat(dead).extracting(d -> d.getOriginal().array()).containsExactly(notAvro, unknownSchema, otherSchema);
+        assertThat(dead).extracting(DeadLetter::getOffset).containsExactly(0L, 1L, 2L);
+        assertThat(dead).extracting(DeadLetter::getKey).containsExactly(device.key(), "\uFFFD\uFFFD", device.key());
+        assertThat(dead).extracting(DeadLetter::getReason).allSatisfy(r -> assertThat(r).startsWith("cannot decode quota state: "));
+        assertThat(dead.get(0).getReason()).contains("unknown magic byte 0x7b");
+        assertThat(dead.get(1).getReason()).contains("schema id " + PoisonValues.UNKNOWN_SCHEMA_ID);
+        assertThat(dead.get(2).getReason()).contains("which QuotaState cannot read");
+        assertThat(deadLetters(PoisonKind.NOT_AVRO)).isEqualTo(1.0);
+        assertThat(deadLetters(PoisonKind.UNKNOWN_SCHEMA)).isEqualTo(1.0);
+        assertThat(deadLetters(PoisonKind.SCHEMA_MISMATCH)).isEqualTo(1.0);
+        assertThat(deadLetters(PoisonKind.NO_VALUE)).as("a tombstone is a delete here, never a dead letter").isEqualTo(-1);
+
+        // the task goes on: the quota state written after them is read, and the forecast made
+        fixture.send(device.quota(56, T0, assignment(100)));
+        burnQuarters(1, 4);
+        assertThat(forecast().burnRateMbPerHour()).isCloseTo(10.0, within(1e-9));
+        assertThat(forecast().remainingNowMb()).isCloseTo(90.0, within(1e-9));
+        assertThat(fixture.deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aTombstoneOnTheCompactedQuotaStatesForgetsTheForecastAsADeletedQuotaDoes() {
+        start(Duration.ofHours(24));
+        fixture.send(device.quota(56, T0, assignment(100)));
+        burnQuarters(1, 4);
+        assertThat(forecast()).isNotNull();
+
+        quotaStateBytes().pipeInput(device.key().getBytes(StandardCharsets.UTF_8), null, T0.plus(Duration.ofHours(1)));
+
+        assertThat(forecast()).isNull();
+        assertThat(fixture.deadLetters.isEmpty()).isTrue();
+        // usage without a quota keeps no forecast; the next assignment starts one again
+        burnQuarters(5, 8);
+        assertThat(forecast()).isNull();
+        fixture.send(device.quota(56, T0.plus(Duration.ofHours(2)), assignment(100)));
+        burnQuarters(9, 12);
+        assertThat(forecast().records()).isEqualTo(4);
+        assertThat(forecast().burnRateMbPerHour()).isCloseTo(10.0, within(1e-9));
     }
 }

@@ -183,11 +183,11 @@ class UsageTopologyTest {
         send(usage(5, 6, "0.09"));
 
         assertThat(fixture.deadLetters.readValuesToList()).extracting(DeadLetter::getStage)
-                .containsExactly(UsageDecoder.STAGE, UsageDecoder.STAGE);
+                .containsExactly(UsageTopology.DECODING_STAGE, UsageTopology.DECODING_STAGE);
         assertThat(sms.readValuesToList()).extracting(UsageRecord::getId).containsExactly(5L);
-        assertThat(counter(DeadLetterSink.DEAD_LETTERS, DeadLetterSink.STAGE_TAG, UsageDecoder.STAGE,
+        assertThat(counter(DeadLetterSink.DEAD_LETTERS, DeadLetterSink.STAGE_TAG, UsageTopology.DECODING_STAGE,
                 DeadLetterSink.REASON_TAG, "not_avro")).isEqualTo(1.0);
-        assertThat(counter(DeadLetterSink.DEAD_LETTERS, DeadLetterSink.STAGE_TAG, UsageDecoder.STAGE,
+        assertThat(counter(DeadLetterSink.DEAD_LETTERS, DeadLetterSink.STAGE_TAG, UsageTopology.DECODING_STAGE,
                 DeadLetterSink.REASON_TAG, "no_value")).isEqualTo(1.0);
     }
 
@@ -208,8 +208,11 @@ class UsageTopologyTest {
         }
 
         // the quota run-out forecast reads the quota states back from their topic into the usage subtopology
-        assertThat(sourcesBySubtopology).contains(Set.of(fixture.topics.usageRaw(), fixture.topics.quotaState()),
-                Set.of(fixture.topics.raw()));
+        // and the incident detector reads the presence by network in one of its own: decoding each of them in a node that
+        // dead-letters (a sink per subtopology) merges none of them
+        assertThat(sourcesBySubtopology).containsExactlyInAnyOrder(
+                Set.of(fixture.topics.usageRaw(), fixture.topics.quotaState()), Set.of(fixture.topics.raw()),
+                Set.of(fixture.topics.fleetPresenceByNetwork()));
     }
 
     private static byte[] bytes(ByteBuffer buffer) {
