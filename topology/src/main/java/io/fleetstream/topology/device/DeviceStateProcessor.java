@@ -205,16 +205,28 @@ public final class DeviceStateProcessor implements Processor<String, ReceivedEve
 
     /** Tells the progress child the clock, when it moved a step, or at a punctuation after presence changes. */
     private void announce(long clockMillis, boolean punctuation, long timestamp) {
-        if (progressChild == null || clockMillis == PartitionClock.NONE || clockMillis <= announced) {
+        if (progressChild == null) {
             return;
         }
-        if (announced == PartitionClock.NONE || clockMillis - announced >= PROGRESS_STEP_MS
-                || (punctuation && changedSinceAnnounced)) {
-            context.forward(new Record<String, Object>(null, new PresenceProgress(context.taskId().partition(),
-                    clockMillis), timestamp), progressChild);
-            announced = clockMillis;
-            changedSinceAnnounced = false;
+        if (announced == PartitionClock.NONE) {
+            // the first record or punctuation after the start: the readers learn that this task exists (and must be
+            // waited for) before its clock means anything, which is a lateness after its first records
+            announce(clockMillis == PartitionClock.NONE ? 0 : Math.max(0, clockMillis), timestamp);
+            return;
         }
+        if (clockMillis == PartitionClock.NONE || clockMillis <= announced) {
+            return;
+        }
+        if (clockMillis - announced >= PROGRESS_STEP_MS || (punctuation && changedSinceAnnounced)) {
+            announce(clockMillis, timestamp);
+        }
+    }
+
+    private void announce(long clockMillis, long timestamp) {
+        context.forward(new Record<String, Object>(null, new PresenceProgress(context.taskId().partition(),
+                clockMillis), timestamp), progressChild);
+        announced = clockMillis;
+        changedSinceAnnounced = false;
     }
 
     /** The partition's clock: its event clock, or on an idle partition the wall clock minus the allowance. */

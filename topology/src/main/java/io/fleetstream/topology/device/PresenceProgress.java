@@ -8,6 +8,9 @@ package io.fleetstream.topology.device;
  * as late.
  *
  * @param partition  the task's partition (of the raw topic), which names this source of presence changes downstream
+ * <p>A task announces itself with {@code 0} at its first record or punctuation, before its clock has a value, so
+ * that a reader waits for it from the start.
+ *
  * @param upToMillis the partition's clock
  */
 public record PresenceProgress(int partition, long upToMillis) {

@@ -215,6 +215,37 @@ class IncidentTopologyTest {
         }
     }
 
+    /**
+     * A device-state task tells the detectors it exists at its first record (with clock 0 when its clock has no value
+     * yet), then its clock, every step of event time and at the punctuation after a presence change.
+     */
+    @Test
+    void theDeviceStateTaskAnnouncesItselfThenItsClock() {
+        try (Fleet f = new Fleet()) {
+            // the first record: the task announces itself, with its clock (without lateness it has one at once)
+            f.online(SMALL_DE, 1, at(0));
+            assertThat(clocks(f)).singleElement().satisfies(c -> {
+                assertThat(c.getGroup()).isEqualTo("clock:0");
+                assertThat(c.getSourcePartition()).isZero();
+                assertThat(c.getAt()).isEqualTo(at(0));
+            });
+            // a presence change 5 s later (less than a step): announced at the next punctuation, not before
+            f.online(SMALL_DE, 1, at(0).plusSeconds(5));
+            assertThat(clocks(f)).isEmpty();
+            f.written();
+            assertThat(clocks(f)).extracting(NetworkPresence::getAt).containsExactly(at(0).plusSeconds(5));
+            // nothing changed since: nothing more until the clock moves a step
+            f.written();
+            assertThat(clocks(f)).isEmpty();
+            f.online(SMALL_DE, 1, at(1));
+            assertThat(clocks(f)).extracting(NetworkPresence::getAt).containsExactly(at(1));
+        }
+    }
+
+    private static List<NetworkPresence> clocks(Fleet f) {
+        return f.feed.readValuesToList().stream().filter(p -> p.getChange() == NetworkPresenceChange.CLOCK).toList();
+    }
+
     @Test
     void theSameOfflinesInAnotherOrderOpenTheSameIncident() {
         List<FleetIncident> inOrder = outage(false);
