@@ -78,7 +78,7 @@ public final class FleetTopology {
     /**
      * Every topic whose value schema the topology needs from the registry to write: its sinks; the raw topic, whose
      * subject the history store's values are registered under; and the changelogs of the stores that keep Avro values
-     * (device state, quota state, quota management), which Kafka Streams writes through the store's serdes under the
+     * (device state, quota state, quota management, incidents, the incident detector's reorder buffer), which Kafka Streams writes through the store's serdes under the
      * name {@code <application id>-<store>-changelog}. Resolving these before Kafka Streams starts leaves no registry
      * call on the write path.
      */
@@ -93,6 +93,8 @@ public final class FleetTopology {
                 topics.quotaManagement().valueType()));
         written.add(new WrittenValue(changelog(applicationId, IncidentTopology.STORE),
                 topics.fleetIncidents().valueType()));
+        written.add(new WrittenValue(changelog(applicationId, IncidentTopology.REORDER_STORE),
+                topics.fleetPresenceByNetwork().valueType()));
         return List.copyOf(written);
     }
 

@@ -36,14 +36,15 @@ class FleetTopologyWrittenValuesTest {
         sinkTopics.add(config.topics().usageRaw()); // ingest writes it; resolved with every topic TypedTopics declares
         // the stores that keep Avro values write them to their changelogs with the same serdes
         sinkTopics.addAll(Set.of("app-device-state-changelog", "app-quota-state-changelog", "app-quota-management-changelog",
-                "app-fleet-incidents-changelog"));
+                "app-fleet-incidents-changelog", "app-incident-reorder-buffer-changelog"));
         Set<String> stores = new HashSet<>();
         description.subtopologies().forEach(sub -> sub.nodes().forEach(node -> {
             if (node instanceof TopologyDescription.Processor processor) {
                 stores.addAll(processor.stores());
             }
         }));
-        assertThat(stores).contains("device-state", "quota-state", "quota-management", "fleet-incidents");
+        assertThat(stores).contains("device-state", "quota-state", "quota-management", "fleet-incidents",
+                "incident-reorder-buffer");
 
         Set<String> listed = FleetTopology.writtenValues(new TypedTopics(config.topics(), serdes), "app").stream()
                 .map(FleetTopology.WrittenValue::topic).collect(Collectors.toSet());

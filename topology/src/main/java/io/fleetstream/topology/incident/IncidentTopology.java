@@ -37,6 +37,8 @@ public final class IncidentTopology {
     public static final String DECODING_STAGE = "topology.presence-by-network";
     /** The queryable store of incidents, open and resolved, keyed by incident id. */
     public static final String STORE = IncidentDetector.INCIDENTS;
+    /** The detector's buffer of presence changes waiting for the watermark (Avro values: a changelog subject). */
+    public static final String REORDER_STORE = IncidentDetector.REORDER;
 
     private IncidentTopology() {
     }
