@@ -151,7 +151,7 @@ final class IncidentDetector implements Processor<String, NetworkPresence, Strin
         if (earliest <= released) {
             return;
         }
-        String upTo = String.format("%019d", Math.max(0, earliest)) + NetworkGroups.SEPARATOR + Character.MAX_VALUE;
+        String upTo = sortableTime(earliest) + NetworkGroups.SEPARATOR + Character.MAX_VALUE;
         List<KeyValue<String, NetworkPresence>> due;
         do {
             due = new ArrayList<>(RELEASE_CHUNK);
@@ -178,9 +178,17 @@ final class IncidentDetector implements Processor<String, NetworkPresence, Strin
         }
     }
 
+    /**
+     * An event time as 19 digits, so that keys sort by it as text; times before 1970 are not expected of emnify and
+     * clamp to 0.
+     */
+    private static String sortableTime(long atMillis) {
+        return String.format("%019d", Math.max(0, atMillis));
+    }
+
     /** Event time first; the rest only makes the key unique and the order of equal times fixed. */
     static String reorderKey(NetworkPresence p) {
-        return String.format("%019d", Math.max(0, p.getAt().toEpochMilli())) + NetworkGroups.SEPARATOR + p.getGroup()
+        return sortableTime(p.getAt().toEpochMilli()) + NetworkGroups.SEPARATOR + p.getGroup()
                 + NetworkGroups.SEPARATOR + p.getEndpointId() + NetworkGroups.SEPARATOR + p.getChange().ordinal();
     }
 
@@ -396,7 +404,7 @@ final class IncidentDetector implements Processor<String, NetworkPresence, Strin
     static String recentKey(String group, long atMillis, long endpointId) {
         String endpoint = endpointId == Long.MIN_VALUE ? "" : endpointId == Long.MAX_VALUE ? "~"
                 : Long.toString(endpointId);
-        return group + NetworkGroups.SEPARATOR + String.format("%019d", Math.max(0, atMillis))
+        return group + NetworkGroups.SEPARATOR + sortableTime(atMillis)
                 + NetworkGroups.SEPARATOR + endpoint;
     }
 
